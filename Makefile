@@ -1,0 +1,93 @@
+# hotline — GNU make build.  `make run` and `make test` are the two commands a newcomer needs.
+# Sources are found by wildcard, so adding a .c file under src/ or tests/unit/ needs no edit here.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2
+CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+RELEASE_CFLAGS := $(CFLAGS_COMMON) -O2 -g
+ASAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=undefined
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+DB      ?= var/hotline.db
+PORT    ?= 8080
+
+.PHONY: all deps run test unit api check-banned bench clean asan help fmt
+
+all: build/release/hotline
+
+help:
+	@echo "make run    install what is missing, build, create the demo city, serve on :$(PORT)"
+	@echo "make test   install what is missing, build (also with ASan/UBSan), run every test"
+	@echo "make bench  run the benchmarks under bench/"
+
+deps:
+	@scripts/install-deps.sh
+
+build/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+# --- release build -------------------------------------------------------------------------
+REL_OBJ := $(patsubst %.c,build/release/%.o,$(LIB_SRC))
+build/release/%.o: %.c | build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
+build/release/libhotline.a: $(REL_OBJ)
+	ar rcs $@ $^
+build/release/hotline: build/release/src/main.o build/release/libhotline.a
+	$(CC) $(RELEASE_CFLAGS) $^ -o $@ $(LDLIBS)
+
+# --- sanitizer build (used by every test) ---------------------------------------------------
+ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+build/asan/%.o: %.c | build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+build/asan/libhotline.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+build/asan/hotline: build/asan/src/main.o build/asan/libhotline.a
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+build/asan/tests/%: build/asan/tests/unit/%.o build/asan/libhotline.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+asan: build/asan/hotline $(UNIT_BIN)
+
+# --- the two commands -------------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory build/release/hotline
+	@mkdir -p $(dir $(DB))
+	@[ -f $(DB) ] || build/release/hotline init --demo --db $(DB)
+	build/release/hotline serve --db $(DB) --port $(PORT) --web web
+
+test: deps
+	@$(MAKE) --no-print-directory build/release/hotline asan
+	@$(MAKE) --no-print-directory check-banned unit api
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+api: build/asan/hotline
+	HOTLINE_BIN=$(CURDIR)/build/asan/hotline /usr/bin/python3 -m pytest -q tests/api
+
+check-banned:
+	@scripts/check-banned.sh
+
+bench: build/release/hotline
+	bench/run-all.sh
+
+fmt:
+	clang-format -i $(SRC) $(shell find src -name '*.h') $(UNIT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

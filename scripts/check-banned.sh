@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Fails the build when unbounded string functions appear in our C sources (ENGINEERING.md habit 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if grep -rnE '\b(sprintf|vsprintf|strcpy|strcat|gets|strtok)\s*\(' src tests/unit --include='*.c' --include='*.h'; then
+  echo "check-banned: use the bounded helpers instead (snprintf, buf_*, arena_*)" >&2
+  exit 1
+fi
+echo "check-banned: ok"

@@ -1,0 +1,16 @@
+/* mask.h — masking of personal data shown to those who need only part of it.
+ * Pure: operates on UTF-8 strings, never reads beyond n bytes. */
+#ifndef HOTLINE_CORE_MASK_H
+#define HOTLINE_CORE_MASK_H
+#include <stddef.h>
+
+/* Phone: keeps the first 3 and last 4 digits of 11+ digit numbers ("138****1234"); for
+ * shorter numbers (7..10 digits) keeps the last 4 only ("****5678"); fewer than 7 characters
+ * become "****". Non-digit characters (+, -, spaces) are dropped before masking.
+ * Writes a NUL-terminated result into out (outcap >= 32 always suffices). Returns length. */
+size_t mask_phone(const char *in, size_t n, char *out, size_t outcap);
+/* Name: keeps the first UTF-8 character and replaces each further character with one '*'
+ * ("张三丰" -> "张**", "Li Lei" -> "L*****"). Empty stays empty. Returns length of out. */
+size_t mask_name(const char *in, size_t n, char *out, size_t outcap);
+
+#endif

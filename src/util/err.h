@@ -1,0 +1,24 @@
+/* err.h — the one error convention of hotline.
+ * Functions return int: 0 on success, a negative HL_E* code on failure; results go through
+ * out-parameters. The HTTP layer maps these codes to statuses in one place (http/response.c). */
+#ifndef HOTLINE_UTIL_ERR_H
+#define HOTLINE_UTIL_ERR_H
+
+enum {
+    HL_OK = 0,
+    HL_ENOMEM = -1,    /* allocation failed */
+    HL_EINVAL = -2,    /* bad argument or input that does not parse */
+    HL_ENOTFOUND = -3, /* the object does not exist */
+    HL_ECONFLICT = -4, /* unique key taken, or state does not allow it */
+    HL_EIO = -5,       /* storage failed */
+    HL_EFULL = -6,     /* disk or database full */
+    HL_ERANGE = -7,    /* value or size out of bounds */
+    HL_EBUSY = -8,     /* shutting down or overloaded */
+    HL_EREADONLY = -9, /* storage cannot be written */
+    HL_EREF = -10,     /* refers to an object that does not exist, or is still referenced */
+};
+
+/* A short stable name for an error code, e.g. "not_found". Never NULL. */
+const char *hl_strerror(int rc);
+
+#endif
