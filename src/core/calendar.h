@@ -23,7 +23,9 @@ int calendar_clear_day(calendar *c, int64_t day);
 bool calendar_is_workday(const calendar *c, int64_t day);
 int calendar_utc_offset(const calendar *c);
 /* The n-th workday strictly after `day` (n >= 1). Bounded: gives up after 3660 days and
- * returns HL_ERANGE (a calendar with no workdays at all). */
+ * returns HL_ERANGE (a calendar with no workdays at all).
+ * Precisely: HL_ERANGE when 3660 consecutive days pass without a workday, or n > 3660;
+ * HL_EINVAL for n < 1 or a NULL argument. */
 int calendar_add_workdays(const calendar *c, int64_t day, int n, int64_t *out_day);
 
 #endif

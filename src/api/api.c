@@ -1,0 +1,159 @@
+/* api.c — the dispatcher: route lookup, authentication, role check, CSRF and content-type
+ * checks, then the handler. Static pages are served for GET paths outside /api. */
+#include "api/api.h"
+#include "api/auth.h"
+#include "http/static_files.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static router *routes;
+
+static const api_route *const tables[] = {
+    api_auth_routes,    api_ops_routes,     api_units_routes,       api_categories_routes,
+    api_routing_routes, api_calendar_routes, api_time_limits_routes, api_users_routes,
+};
+
+int api_init(api_app *app)
+{
+    (void)app;
+    routes = router_new();
+    if (!routes) return HL_ENOMEM;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const api_route *rt = tables[t]; rt->method; rt++) {
+            int rc = router_add(routes, rt->method, rt->pattern, (void *)rt);
+            if (rc) {
+                log_error("api: cannot add route %s %s", rt->method, rt->pattern);
+                return rc;
+            }
+        }
+    return 0;
+}
+
+void api_shutdown(void)
+{
+    router_free(routes);
+    routes = NULL;
+}
+
+int64_t api_now(void) { return (int64_t)time(NULL); }
+
+static bool is_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static bool json_content_type(http_req *r)
+{
+    const char *ct = http_header(r, "Content-Type");
+    if (!ct) return false;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ') n--;
+    return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+void api_dispatch(http_req *r, void *ud)
+{
+    api_app *app = ud;
+    char allow[64];
+    int rc = router_match(routes, r->method, r->path, r->path_len, &r->match, allow, sizeof allow);
+    if (rc == HL_ENOTFOUND && app->webroot && strncmp(r->path, "/api/", 5) != 0 &&
+        strcmp(r->path, "/api") != 0) {
+        r->route = "/*";
+        static_files_serve(r, app->webroot);
+        return;
+    }
+    if (rc == HL_ENOTFOUND) {
+        http_send_error(r, 404, "not_found", "no such endpoint", NULL);
+        return;
+    }
+    if (rc == HL_ECONFLICT) {
+        http_add_header(r, "Allow", arena_strdup(r->a, allow));
+        http_send_error(r, 405, "method_not_allowed", "method not allowed on this endpoint",
+                        NULL);
+        return;
+    }
+    const api_route *rt = r->match.data;
+    r->route = rt->pattern;
+    api_ctx c = {.r = r, .app = app};
+
+    rc = auth_identify(&c);
+    if (rc) return; /* auth_identify answered (e.g. 503 from the store) */
+    if (rt->roles != API_PUBLIC) {
+        if (!c.authed) {
+            http_send_error(r, 401, "unauthenticated", "log in or send an API token", NULL);
+            return;
+        }
+        if (!(rt->roles & ROLE_BIT(c.user.role))) {
+            http_send_error(r, 403, "forbidden", "your role may not do this", NULL);
+            return;
+        }
+    }
+    if (c.authed && c.via_cookie && is_write(r->method) && !auth_csrf_ok(&c)) {
+        http_send_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+        return;
+    }
+    if (is_write(r->method) && r->body.len > 0 && !json_content_type(r)) {
+        http_send_error(r, 415, "unsupported_media_type", "send Content-Type: application/json",
+                        NULL);
+        return;
+    }
+    rt->fn(&c);
+}
+
+json_t *api_body(api_ctx *c, const json_field *fields, size_t n)
+{
+    json_problem p = {0};
+    json_t *doc = NULL;
+    int rc = json_parse_body(c->r->body.data ? c->r->body.data : "", c->r->body.len, &doc, &p);
+    if (!rc) rc = json_check(doc, fields, n, &p);
+    if (rc) {
+        json_decref(doc);
+        http_send_error(c->r, 400, p.code, p.message, p.field);
+        return NULL;
+    }
+    return doc;
+}
+
+bool api_require_unit(api_ctx *c, int64_t unit_id)
+{
+    if (!role_is_unit_scoped(c->user.role)) return true;
+    bool yes = false;
+    int rc = store_unit_within(c->app->st, unit_id, c->user.unit_id, &yes);
+    if (rc) {
+        http_send_rc(c->r, rc);
+        return false;
+    }
+    if (!yes) http_send_error(c->r, 403, "forbidden", "outside your unit", NULL);
+    return yes;
+}
+
+void api_not_found(api_ctx *c, const char *what)
+{
+    http_send_error(c->r, 404, "not_found", arena_printf(c->r->a, "no such %s", what), NULL);
+}
+
+const char *api_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+bool api_code_valid(const char *code)
+{
+    size_t n = strlen(code);
+    if (n < 1 || n > 40) return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = code[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_'))
+            return false;
+    }
+    return true;
+}
+
+void api_invalid(api_ctx *c, const char *field, const char *message)
+{
+    http_send_error(c->r, 422, "invalid_field", message, field);
+}

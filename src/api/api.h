@@ -1,0 +1,74 @@
+/* api.h — the API layer: routes that turn HTTP into core + store calls.
+ * Every route declares which roles may call it; the dispatcher authenticates the caller
+ * (session cookie or API token), refuses the wrong role (401/403), checks CSRF on cookie
+ * writes and the JSON content type, then runs the handler. Handlers check unit scope for the
+ * object they touch with api_require_unit. */
+#ifndef HOTLINE_API_API_H
+#define HOTLINE_API_API_H
+#include "core/role.h"
+#include "http/json_check.h"
+#include "http/request.h"
+#include "store/store.h"
+
+typedef struct {
+    store *st;
+    const char *webroot;     /* resolved absolute path, or NULL to serve no pages */
+    int64_t session_seconds; /* login session lifetime */
+    int utc_offset_min;      /* local time zone of the city */
+    bool cookie_secure;      /* add Secure to cookies (behind HTTPS) */
+} api_app;
+
+typedef struct {
+    http_req *r;
+    api_app *app;
+    bool authed;
+    bool via_cookie;
+    store_user user; /* the caller, when authed */
+} api_ctx;
+
+typedef void (*api_handler)(api_ctx *c);
+
+#define API_PUBLIC 0u /* roles value for routes anyone may call */
+
+typedef struct {
+    const char *method, *pattern;
+    api_handler fn;
+    role_set roles; /* API_PUBLIC or a set of ROLE_BIT()s */
+} api_route;
+
+/* Builds the router from every module's route table. 0 or HL_E*. */
+int api_init(api_app *app);
+void api_shutdown(void);
+/* The http_handler_fn given to the server; ud is the api_app. */
+void api_dispatch(http_req *r, void *ud);
+
+/* Route tables of the modules (api_*.c), each ending with a {NULL} entry. */
+extern const api_route api_auth_routes[];
+extern const api_route api_ops_routes[];
+extern const api_route api_units_routes[];
+extern const api_route api_categories_routes[];
+extern const api_route api_routing_routes[];
+extern const api_route api_calendar_routes[];
+extern const api_route api_time_limits_routes[];
+extern const api_route api_users_routes[];
+
+/* ---- helpers every handler uses ---- */
+
+/* Parses and validates the JSON body against fields; on failure answers 400 and returns NULL.
+ * The caller owns the returned reference. */
+json_t *api_body(api_ctx *c, const json_field *fields, size_t n);
+/* True when the caller may act on objects of unit_id: centre roles always, unit-scoped roles
+ * only within their own unit's subtree. Otherwise answers 403 and returns false. */
+bool api_require_unit(api_ctx *c, int64_t unit_id);
+/* Answers 404 "no such <what>" and returns. */
+void api_not_found(api_ctx *c, const char *what);
+/* A string member or NULL. */
+const char *api_str(const json_t *obj, const char *key);
+/* A code (units, categories): 1..40 characters of [A-Za-z0-9_-]. */
+bool api_code_valid(const char *code);
+/* Answers 422 invalid_field with the message for that field. */
+void api_invalid(api_ctx *c, const char *field, const char *message);
+/* Current time in Unix seconds. */
+int64_t api_now(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* categories.c — the tree of matters, read by everyone who files or handles requests and
+ * edited by the administrator. Leaves (level 3) carry request type and default urgency. */
+#include "api/api.h"
+#include "api/json_out.h"
+#include "util/err.h"
+
+static void categories_list(api_ctx *c)
+{
+    store_category *items;
+    size_t n;
+    int rc = store_categories_list(c->app->st, c->r->a, &items, &n);
+    if (rc) {
+        http_send_rc(c->r, rc);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_out_category(&items[i]));
+    http_send_json(c->r, 200, json_pack("{s:o}", "categories", arr));
+}
+
+static bool load(api_ctx *c, store_category *out)
+{
+    int64_t id = http_param_id(c->r, "id");
+    int rc = id ? store_category_get(c->app->st, c->r->a, id, out) : HL_ENOTFOUND;
+    if (rc == HL_ENOTFOUND) api_not_found(c, "category");
+    else if (rc) http_send_rc(c->r, rc);
+    return rc == 0;
+}
+
+static void category_get(api_ctx *c)
+{
+    store_category cat;
+    if (load(c, &cat)) http_send_json(c->r, 200, json_out_category(&cat));
+}
+
+/* Reads request_type and urgency when present; answers 422 and returns false when bad. */
+static bool leaf_fields(api_ctx *c, const json_t *b, store_category *cat)
+{
+    const char *t = api_str(b, "request_type"), *u = api_str(b, "urgency");
+    if (!t && !u) return true;
+    if (!t || !u) {
+        api_invalid(c, t ? "urgency" : "request_type",
+                    "request_type and urgency are given together");
+        return false;
+    }
+    if (request_type_parse(t, &cat->type)) {
+        api_invalid(c, "request_type", "request_type must be consultation, help, complaint, "
+                                       "report, suggestion or praise");
+        return false;
+    }
+    if (urgency_parse(u, &cat->urgency)) {
+        api_invalid(c, "urgency", "urgency must be normal or urgent");
+        return false;
+    }
+    cat->leaf_fields = true;
+    return true;
+}
+
+static void answer_write(api_ctx *c, int rc, int64_t id, int status)
+{
+    switch (rc) {
+    case 0: break;
+    case HL_ECONFLICT: http_send_error(c->r, 409, "conflict", "the code is taken", "code"); return;
+    case HL_EREF:
+        api_invalid(c, "parent_id", "the parent category does not exist or is inactive");
+        return;
+    case HL_EINVAL:
+        api_invalid(c, "request_type", "categories have three levels; exactly the third-level "
+                                       "ones have request_type and urgency");
+        return;
+    default: http_send_rc(c->r, rc); return;
+    }
+    store_category cat;
+    rc = store_category_get(c->app->st, c->r->a, id, &cat);
+    if (rc)
+        http_send_rc(c->r, rc);
+    else
+        http_send_json(c->r, status, json_out_category(&cat));
+}
+
+static const json_field create_fields[] = {
+    {"code", JF_STRING, true, false, 1, 40},
+    {"name_zh", JF_STRING, true, false, 1, 100},
+    {"name_en", JF_STRING, true, false, 1, 200},
+    {"parent_id", JF_INT, true, true, 1, INT32_MAX},
+    {"request_type", JF_STRING, false, false, 1, 20},
+    {"urgency", JF_STRING, false, false, 1, 20},
+    {"keywords", JF_STRING, false, false, 0, 500},
+    {"active", JF_BOOL, false, false, 0, 0},
+};
+
+static void category_create(api_ctx *c)
+{
+    json_t *b = api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0]);
+    if (!b) return;
+    store_category cat = {.code = api_str(b, "code"), .name_zh = api_str(b, "name_zh"),
+                          .name_en = api_str(b, "name_en"), .keywords = api_str(b, "keywords"),
+                          .parent_id = json_integer_value(json_object_get(b, "parent_id")),
+                          .active = !json_is_false(json_object_get(b, "active"))};
+    int64_t id = 0;
+    if (!api_code_valid(cat.code))
+        api_invalid(c, "code", "code must be 1 to 40 letters, digits, '-' or '_'");
+    else if (leaf_fields(c, b, &cat))
+        answer_write(c, store_category_create(c->app->st, &cat, &id), id, 201);
+    json_decref(b);
+}
+
+static const json_field update_fields[] = {
+    {"name_zh", JF_STRING, false, false, 1, 100},
+    {"name_en", JF_STRING, false, false, 1, 200},
+    {"request_type", JF_STRING, false, false, 1, 20},
+    {"urgency", JF_STRING, false, false, 1, 20},
+    {"keywords", JF_STRING, false, false, 0, 500},
+    {"active", JF_BOOL, false, false, 0, 0},
+};
+
+static void category_update(api_ctx *c)
+{
+    store_category cur;
+    if (!load(c, &cur)) return;
+    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
+    if (!b) return;
+    json_t *active = json_object_get(b, "active");
+    store_category cat = {.name_zh = api_str(b, "name_zh"), .name_en = api_str(b, "name_en"),
+                          .keywords = api_str(b, "keywords"),
+                          .active = active ? json_is_true(active) : cur.active};
+    if (leaf_fields(c, b, &cat))
+        answer_write(c, store_category_update(c->app->st, cur.id, &cat), cur.id, 200);
+    json_decref(b);
+}
+
+const api_route api_categories_routes[] = {
+    {"GET", "/api/categories", categories_list, ROLES_ALL},
+    {"GET", "/api/categories/:id", category_get, ROLES_ALL},
+    {"POST", "/api/admin/categories", category_create, ROLE_BIT(ROLE_ADMIN)},
+    {"PATCH", "/api/admin/categories/:id", category_update, ROLE_BIT(ROLE_ADMIN)},
+    {NULL, NULL, NULL, 0},
+};

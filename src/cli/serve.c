@@ -1,0 +1,125 @@
+/* serve.c — `hotline serve`: opens the store, starts the HTTP server, and on SIGINT/SIGTERM
+ * stops accepting, lets in-flight requests finish, drains the writer and closes the store, so
+ * every acknowledged write is on disk. */
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/civil.h"
+#include "http/server.h"
+#include "util/log.h"
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char serve_help[] =
+    "usage: hotline serve [options]\n"
+    "\n"
+    "  --address ADDR     address to listen on        (HOTLINE_ADDRESS, default 127.0.0.1)\n"
+    "  --port N           port                        (HOTLINE_PORT, default 8080)\n"
+    "  --db PATH          database file               (HOTLINE_DB, default var/hotline.db)\n"
+    "  --web DIR          web root with the pages     (HOTLINE_WEB, default web)\n"
+    "  --log-level LEVEL  error, warn, info, debug    (HOTLINE_LOG_LEVEL, default info)\n"
+    "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 8)\n"
+    "  --max-body BYTES   largest request body        (HOTLINE_MAX_BODY, default 1048576)\n"
+    "  --session-hours N  login session lifetime      (HOTLINE_SESSION_HOURS, default 10)\n"
+    "  --secure-cookies   mark cookies Secure (when served behind HTTPS)\n"
+    "\n"
+    "The database must exist (hotline init). Stops cleanly on SIGINT or SIGTERM.\n";
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    const char *address = cli_env("HOTLINE_ADDRESS", "127.0.0.1");
+    const char *port_s = cli_env("HOTLINE_PORT", "8080");
+    const char *db = cli_env("HOTLINE_DB", "var/hotline.db");
+    const char *web = cli_env("HOTLINE_WEB", "web");
+    const char *level_s = cli_env("HOTLINE_LOG_LEVEL", "info");
+    const char *threads_s = cli_env("HOTLINE_THREADS", "8");
+    const char *body_s = cli_env("HOTLINE_MAX_BODY", "1048576");
+    const char *hours_s = cli_env("HOTLINE_SESSION_HOURS", "10");
+    bool secure = getenv("HOTLINE_SECURE_COOKIES") != NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *v;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(serve_help, stdout);
+            return 0;
+        } else if ((v = cli_opt(argc, argv, &i, "--address"))) address = v;
+        else if ((v = cli_opt(argc, argv, &i, "--port"))) port_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--db"))) db = v;
+        else if ((v = cli_opt(argc, argv, &i, "--web"))) web = v;
+        else if ((v = cli_opt(argc, argv, &i, "--log-level"))) level_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--threads"))) threads_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--max-body"))) body_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--session-hours"))) hours_s = v;
+        else if (strcmp(argv[i], "--secure-cookies") == 0) secure = true;
+        else {
+            fprintf(stderr, "hotline serve: unknown option '%s'\n\n%s", argv[i], serve_help);
+            return 2;
+        }
+    }
+    long port, threads, max_body, hours;
+    log_level level;
+    if (!parse_int(port_s, 0, 65535, &port) || !parse_int(threads_s, 1, 256, &threads) ||
+        !parse_int(body_s, 1024, 64L << 20, &max_body) || !parse_int(hours_s, 1, 24 * 30, &hours) ||
+        log_parse_level(level_s, &level)) {
+        fprintf(stderr, "hotline serve: bad option value\n\n%s", serve_help);
+        return 2;
+    }
+    log_set_level(level);
+    struct stat sb;
+    if (stat(db, &sb) != 0) {
+        fprintf(stderr, "hotline serve: no database at %s (create one with: hotline init --demo "
+                        "--db %s)\n", db, db);
+        return 1;
+    }
+    char webroot[PATH_MAX];
+    bool have_web = realpath(web, webroot) != NULL;
+    if (!have_web) log_warn("serve: no web root at %s; serving the API only", web);
+
+    /* signals are taken synchronously by this thread; every other thread inherits the mask */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    store *st = NULL;
+    int rc = store_open(db, &st);
+    if (rc) {
+        fprintf(stderr, "hotline serve: cannot open the database %s\n", db);
+        return 1;
+    }
+    api_app app = {.st = st, .webroot = have_web ? webroot : NULL,
+                   .session_seconds = hours * 3600, .utc_offset_min = CIVIL_TZ_SHANGHAI,
+                   .cookie_secure = secure};
+    http_server *srv = NULL;
+    http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
+                       .max_body = (size_t)max_body, .handler = api_dispatch, .ud = &app};
+    rc = api_init(&app);
+    if (!rc) rc = http_server_start(&cfg, &srv);
+    if (rc) {
+        api_shutdown();
+        store_close(st);
+        return 1;
+    }
+    log_info("serve: listening on http://%s:%ld (db %s)", address, port, db);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("serve: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http_server_stop(srv); /* waits for in-flight requests, whose writes are then committed */
+    api_shutdown();
+    store_close(st);
+    log_info("serve: stopped");
+    return 0;
+}

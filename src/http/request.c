@@ -1,0 +1,129 @@
+/* request.c — request accessors and response builders (see request.h). */
+#include "http/request.h"
+#include "util/err.h"
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_header(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_query(http_req *r, const char *name) { return urlenc_get(&r->params, name); }
+
+const char *http_param(http_req *r, const char *name)
+{
+    const route_param *p = route_param_get(&r->match, name);
+    if (!p) return NULL;
+    char *out = NULL;
+    size_t len = 0;
+    if (urlenc_decode(r->a, p->val, p->len, &out, &len)) return NULL;
+    return out;
+}
+
+int64_t http_param_id(http_req *r, const char *name)
+{
+    const route_param *p = route_param_get(&r->match, name);
+    if (!p || p->len == 0 || p->len > 15) return 0;
+    int64_t v = 0;
+    for (size_t i = 0; i < p->len; i++) {
+        if (p->val[i] < '0' || p->val[i] > '9') return 0;
+        v = v * 10 + (p->val[i] - '0');
+    }
+    return v;
+}
+
+void http_add_header(http_req *r, const char *name, const char *value)
+{
+    if (r->nheaders >= HTTP_MAX_RESP_HEADERS) return;
+    r->hname[r->nheaders] = name;
+    r->hval[r->nheaders] = value;
+    r->nheaders++;
+}
+
+static void set_body(http_req *r, int status, const char *ctype, char *data, size_t len)
+{
+    free(r->resp);
+    r->status = status;
+    r->content_type = ctype;
+    r->resp = data;
+    r->resp_len = len;
+    r->responded = true;
+}
+
+void http_send_json(http_req *r, int status, json_t *doc)
+{
+    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!s) {
+        set_body(r, 500, "application/json", strdup("{\"error\":{\"code\":\"internal\","
+                                                    "\"message\":\"out of memory\"}}"),
+                 0);
+        if (r->resp) r->resp_len = strlen(r->resp);
+        return;
+    }
+    set_body(r, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+void http_send_error(http_req *r, int status, const char *code, const char *message,
+                     const char *field)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+    if (err && field) json_object_set_new(err, "field", json_string(field));
+    http_send_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+int http_status_for(int rc)
+{
+    switch (rc) {
+    case HL_OK: return 200;
+    case HL_EINVAL: return 422;
+    case HL_ENOTFOUND: return 404;
+    case HL_ECONFLICT: return 409;
+    case HL_EREF: return 422;
+    case HL_ERANGE: return 413;
+    case HL_EFULL:
+    case HL_EREADONLY:
+    case HL_EBUSY: return 503;
+    default: return 500;
+    }
+}
+
+void http_send_rc(http_req *r, int rc)
+{
+    const char *msg;
+    switch (rc) {
+    case HL_EINVAL: msg = "the request breaks a rule of the data"; break;
+    case HL_ENOTFOUND: msg = "no such object"; break;
+    case HL_ECONFLICT: msg = "conflicts with an existing object"; break;
+    case HL_EREF: msg = "refers to an object that does not exist or is inactive"; break;
+    case HL_ERANGE: msg = "too large"; break;
+    case HL_EFULL: msg = "the store is full; nothing was written, try again later"; break;
+    case HL_EREADONLY: msg = "the store is read-only; nothing was written"; break;
+    case HL_EBUSY: msg = "the server is busy or shutting down; nothing was written"; break;
+    default: msg = "internal error; nothing was written"; break;
+    }
+    int status = http_status_for(rc);
+    if (status == 503) http_add_header(r, "Retry-After", "5");
+    http_send_error(r, status, hl_strerror(rc), msg, NULL);
+}
+
+void http_send_bytes(http_req *r, int status, const char *content_type, const char *data,
+                     size_t len)
+{
+    char *copy = malloc(len ? len : 1);
+    if (!copy) {
+        http_send_rc(r, HL_ENOMEM);
+        return;
+    }
+    if (len) memcpy(copy, data, len);
+    set_body(r, status, content_type, copy, len);
+}
+
+void http_send_empty(http_req *r, int status) { set_body(r, status, NULL, NULL, 0); }

@@ -1,0 +1,201 @@
+/* server.c — libmicrohttpd glue. The request context is created in the URI-log callback
+ * (which sees the raw URI, so we parse the query ourselves), filled by the access handler,
+ * and freed in the completion callback, which also writes the access log and the metrics. */
+#include "http/server.h"
+#include "http/metrics.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+    struct MHD_Daemon *d;
+    http_config cfg;
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    http_req *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->a = arena_new();
+    if (!r->a) {
+        free(r);
+        return NULL;
+    }
+    r->server = cls;
+    r->conn = conn;
+    r->route = "-";
+    r->resp_fd = -1;
+    r->start_ns = now_ns();
+    struct http_server *srv = cls;
+    buf_init(&r->body, srv->cfg.max_body);
+    const char *q = strchr(uri, '?');
+    size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+    r->path = arena_strndup(r->a, uri, plen);
+    r->path_len = plen;
+    r->query = q ? arena_strdup(r->a, q + 1) : "";
+    r->query_len = r->query ? strlen(r->query) : 0;
+    if (!r->path || !r->query) r->too_large = true; /* arena cap: answer 413 */
+    return r;
+}
+
+static void add_common_headers(struct MHD_Response *resp, const http_req *r)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                            "'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'");
+    if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/metrics") == 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->content_type) MHD_add_response_header(resp, "Content-Type", r->content_type);
+    for (int i = 0; i < r->nheaders; i++) MHD_add_response_header(resp, r->hname[i], r->hval[i]);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
+{
+    struct MHD_Response *resp;
+    if (r->resp_fd >= 0) {
+        resp = MHD_create_response_from_fd64((uint64_t)r->resp_fd_size, r->resp_fd);
+        r->resp_fd = -1; /* MHD closes it */
+    } else {
+        resp = MHD_create_response_from_buffer(r->resp_len, r->resp ? r->resp : (void *)"",
+                                               r->resp ? MHD_RESPMEM_MUST_FREE
+                                                       : MHD_RESPMEM_PERSISTENT);
+        if (resp) r->resp = NULL; /* MHD frees it */
+    }
+    if (!resp) return MHD_NO;
+    add_common_headers(resp, r);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static bool content_length_too_big(http_req *r, size_t max)
+{
+    const char *cl = http_header(r, "Content-Length");
+    if (!cl) return false;
+    char *end = NULL;
+    unsigned long long v = strtoull(cl, &end, 10);
+    return end == cl || *end || v > max;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+    (void)url;
+    (void)version;
+    struct http_server *srv = cls;
+    http_req *r = *con_cls;
+    if (!r) return MHD_NO; /* out of memory in on_uri: drop the connection */
+    if (!r->started) {
+        r->started = true;
+        r->method = method;
+        if (content_length_too_big(r, srv->cfg.max_body)) {
+            /* refuse at once instead of reading a body we will not keep; MHD then closes */
+            http_send_error(r, 413, "body_too_large", "the request body is too large", NULL);
+            return respond(conn, r);
+        }
+        return MHD_YES; /* respond on a later call: responding now breaks pipelining */
+    }
+    if (*upload_size) {
+        if (!r->too_large && buf_append(&r->body, upload, *upload_size)) r->too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->responded) return MHD_YES;
+    if (r->too_large)
+        http_send_error(r, 413, "body_too_large", "the request body is too large", NULL);
+    else if (r->query_len > HTTP_MAX_QUERY)
+        http_send_error(r, 414, "query_too_long", "the query string is too long", NULL);
+    else if (urlenc_parse(r->a, r->query, r->query_len, &r->params))
+        http_send_error(r, 400, "bad_query", "the query string is malformed", NULL);
+    else
+        srv->cfg.handler(r, srv->cfg.ud);
+    if (!r->responded) http_send_error(r, 500, "internal", "no response", NULL);
+    return respond(conn, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    http_req *r = *con_cls;
+    if (!r) return;
+    int64_t dur = now_ns() - r->start_ns;
+    if (r->method) {
+        int status = r->status ? r->status : 499;
+        metrics_observe(r->method, r->route, status, dur);
+        /* the path only: query strings may carry a caller's phone number */
+        log_info("access %s %s %d %lld.%03lldms user=%lld%s", r->method, r->path, status,
+                 (long long)(dur / 1000000), (long long)(dur / 1000 % 1000),
+                 (long long)r->user_id, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    }
+    if (r->resp_fd >= 0) close(r->resp_fd);
+    free(r->resp);
+    buf_free(&r->body);
+    arena_free(r->a);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n')) msg[--n] = 0;
+    log_debug("mhd: %s", msg);
+}
+
+int http_server_start(const http_config *cfg, http_server **out)
+{
+    struct http_server *s = calloc(1, sizeof *s);
+    if (!s) return HL_ENOMEM;
+    s->cfg = *cfg;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+    if (inet_pton(AF_INET, cfg->address, &sa.sin_addr) != 1) {
+        log_error("http: bad address %s", cfg->address);
+        free(s);
+        return HL_EINVAL;
+    }
+    s->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG,
+        (uint16_t)cfg->port, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, &sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HTTP_MAX_HEADER_BYTES, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!s->d) {
+        log_error("http: cannot listen on %s:%d", cfg->address, cfg->port);
+        free(s);
+        return HL_EIO;
+    }
+    *out = s;
+    return 0;
+}
+
+void http_server_stop(http_server *s)
+{
+    if (!s) return;
+    MHD_stop_daemon(s->d);
+    free(s);
+}

@@ -1,0 +1,32 @@
+/* server.h — the HTTP server: libmicrohttpd in epoll mode with a thread pool, body and query
+ * limits, security headers, one access-log line and one metrics observation per request.
+ * What a request means is the handler's business (the API layer's dispatcher). */
+#ifndef HOTLINE_HTTP_SERVER_H
+#define HOTLINE_HTTP_SERVER_H
+#include "http/request.h"
+#include <stddef.h>
+
+#define HTTP_MAX_QUERY 4096        /* bytes of query string */
+#define HTTP_MAX_HEADER_BYTES 32768 /* all request headers together; more gets 431 */
+
+/* Called once per request, after the whole body arrived and within the limits; must answer
+ * with one of the http_send_* functions. Runs on a pool thread: may block on the store. */
+typedef void (*http_handler_fn)(http_req *r, void *ud);
+
+typedef struct {
+    const char *address; /* IPv4 address to bind, e.g. "127.0.0.1" or "0.0.0.0" */
+    int port;
+    int threads;
+    size_t max_body; /* bytes; larger bodies get 413 */
+    http_handler_fn handler;
+    void *ud;
+} http_config;
+
+typedef struct http_server http_server;
+
+/* Starts serving; the caller owns *out and must stop it with http_server_stop. */
+int http_server_start(const http_config *cfg, http_server **out);
+/* Stops accepting, finishes nothing further, frees. Accepts NULL. */
+void http_server_stop(http_server *s);
+
+#endif

@@ -1,0 +1,30 @@
+/* main.c — the hotline binary: a 12345 citizen-service hotline and governance platform.
+ * Dispatches to the subcommands in src/cli/. */
+#include "cli/cli.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "hotline — a city's 12345 citizen-service hotline and governance platform\n"
+    "\n"
+    "usage: hotline <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve    run the HTTP server (API, Open311, web pages)\n"
+    "  init     create a database; --demo loads the demo city from data/\n"
+    "  backup   copy a live database to a file (SQLite online backup)\n"
+    "  help     this text; 'hotline <command> --help' for a command's options\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(usage, stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "serve") == 0) return cli_serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "init") == 0) return cli_init(argc - 2, argv + 2);
+    if (strcmp(argv[1], "backup") == 0) return cli_backup(argc - 2, argv + 2);
+    fprintf(stderr, "hotline: unknown command '%s'\n\n%s", argv[1], usage);
+    return 2;
+}

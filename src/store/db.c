@@ -1,0 +1,204 @@
+/* db.c — see db.h. Statements are prepared per call: at a few microseconds each this is far
+ * below a commit, and it keeps every query's SQL next to the code that uses it. */
+#include "store/db.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <stdarg.h>
+#include <string.h>
+
+int db_err(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE: return 0;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return HL_ECONFLICT;
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return HL_EREF;
+        return HL_EINVAL;
+    case SQLITE_FULL: return HL_EFULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN: return HL_EREADONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return HL_EBUSY;
+    case SQLITE_NOMEM: return HL_ENOMEM;
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE: return HL_ERANGE;
+    default: return HL_EIO;
+    }
+}
+
+static int bind_all(db_q *q, const char *types, va_list ap)
+{
+    int rc = SQLITE_OK;
+    for (int i = 0; types && types[i] && rc == SQLITE_OK; i++) {
+        int idx = i + 1;
+        switch (types[i]) {
+        case 'i': rc = sqlite3_bind_int64(q->st, idx, va_arg(ap, int64_t)); break;
+        case 'z': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v ? sqlite3_bind_int64(q->st, idx, v) : sqlite3_bind_null(q->st, idx);
+            break;
+        }
+        case 'b': rc = sqlite3_bind_int(q->st, idx, va_arg(ap, int) ? 1 : 0); break;
+        case 't': {
+            const char *t = va_arg(ap, const char *);
+            rc = t ? sqlite3_bind_text(q->st, idx, t, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(q->st, idx);
+            break;
+        }
+        default: return HL_EINVAL; /* programmer error in a type string */
+        }
+    }
+    return rc == SQLITE_OK ? 0 : db_err(rc);
+}
+
+static int open_v(sqlite3 *db, db_q *q, const char *sql, const char *types, va_list ap)
+{
+    q->db = db;
+    q->st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q->st, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("db: prepare failed: %s", sqlite3_errmsg(db));
+        q->st = NULL;
+        return db_err(rc);
+    }
+    rc = bind_all(q, types, ap);
+    if (rc) db_close_q(q);
+    return rc;
+}
+
+int db_open_q(sqlite3 *db, db_q *q, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, q, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_step(db_q *q)
+{
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    int ext = sqlite3_extended_errcode(q->db);
+    if ((ext & 0xff) != SQLITE_CONSTRAINT)
+        log_error("db: step failed: %s", sqlite3_errmsg(q->db));
+    return db_err(ext);
+}
+
+void db_close_q(db_q *q)
+{
+    sqlite3_finalize(q->st);
+    q->st = NULL;
+}
+
+int64_t db_int(db_q *q, int col) { return sqlite3_column_int64(q->st, col); }
+
+bool db_is_null(db_q *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+
+const char *db_text(db_q *q, arena *a, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q->st, col);
+    int n = sqlite3_column_bytes(q->st, col);
+    return arena_strndup(a, t ? (const char *)t : "", t ? (size_t)n : 0);
+}
+
+int db_exec(sqlite3 *db, int *changes, const char *sql, const char *types, ...)
+{
+    db_q q;
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, &q, sql, types, ap);
+    va_end(ap);
+    if (rc) return rc;
+    rc = db_step(&q);
+    db_close_q(&q);
+    if (rc > 0) rc = 0; /* a statement with RETURNING; the caller does not want the row */
+    if (!rc && changes) *changes = sqlite3_changes(db);
+    return rc;
+}
+
+int db_int1(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...)
+{
+    db_q q;
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, &q, sql, types, ap);
+    va_end(ap);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) {
+        *out = db_int(&q, 0);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = HL_ENOTFOUND;
+    }
+    db_close_q(&q);
+    return rc;
+}
+
+int db_script(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("db: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return db_err(sqlite3_extended_errcode(db));
+    }
+    return 0;
+}
+
+int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+            const char *sql, const char *types, ...)
+{
+    db_q q;
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, &q, sql, types, ap);
+    va_end(ap);
+    if (rc) return rc;
+    size_t cap = 16, count = 0;
+    char *arr = arena_alloc(a, cap * item_size);
+    while (arr && (rc = db_step(&q)) == 1) {
+        if (count == cap) { /* grow by copying: the arena frees the old array with the rest */
+            char *bigger = arena_alloc(a, 2 * cap * item_size);
+            if (!bigger) {
+                arr = NULL;
+                break;
+            }
+            memcpy(bigger, arr, cap * item_size);
+            arr = bigger;
+            cap *= 2;
+        }
+        rc = fn(&q, a, arr + count * item_size);
+        if (rc) break;
+        count++;
+    }
+    db_close_q(&q);
+    if (!arr) return HL_ENOMEM;
+    if (rc < 0) return rc;
+    *items = arr;
+    *n = count;
+    return 0;
+}
+
+int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, const char *types,
+           ...)
+{
+    db_q q;
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, &q, sql, types, ap);
+    va_end(ap);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) rc = fn(&q, a, item);
+    else if (rc == 0) rc = HL_ENOTFOUND;
+    db_close_q(&q);
+    return rc;
+}

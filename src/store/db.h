@@ -1,0 +1,43 @@
+/* db.h — the one way to run a query inside src/store/ (internal: SQLite types stop here).
+ * Binding is by a type string: 'i' int64_t, 'z' int64_t where 0 binds NULL, 't' const char*
+ * where NULL binds NULL, 'b' bool as 0/1. Errors map to HL_E* codes with db_err(). */
+#ifndef HOTLINE_STORE_DB_H
+#define HOTLINE_STORE_DB_H
+#include "util/arena.h"
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+} db_q;
+
+/* Prepares sql and binds the arguments described by types. On error nothing is left open. */
+int db_open_q(sqlite3 *db, db_q *q, const char *sql, const char *types, ...);
+/* 1 when a row is ready, 0 when done, or a negative HL_E* code. */
+int db_step(db_q *q);
+void db_close_q(db_q *q);
+int64_t db_int(db_q *q, int col);
+/* Column text copied into the arena ("" for NULL); NULL only when the arena is exhausted. */
+const char *db_text(db_q *q, arena *a, int col);
+bool db_is_null(db_q *q, int col);
+
+/* Runs a statement that returns no rows. *changes (may be NULL) gets the rows changed. */
+int db_exec(sqlite3 *db, int *changes, const char *sql, const char *types, ...);
+/* Runs a query expected to return one integer; HL_ENOTFOUND when there is no row. */
+int db_int1(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...);
+/* Runs several ;-separated statements without parameters (migrations, pragmas). */
+int db_script(sqlite3 *db, const char *sql);
+/* Reads one row into an item (a store_* struct) with strings from the arena. */
+typedef int (*db_row_fn)(db_q *q, arena *a, void *item);
+/* Runs a query and reads every row with fn into a new arena array of item_size elements. */
+int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+            const char *sql, const char *types, ...);
+/* Runs a query and reads its first row with fn into item; HL_ENOTFOUND when there is none. */
+int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, const char *types,
+           ...);
+/* Maps a SQLite result code (extended codes included) to an HL_E* code. */
+int db_err(int sqlite_rc);
+
+#endif

@@ -1,0 +1,187 @@
+/* sessions.c — login sessions and API tokens, both looked up by a hash of the secret the
+ * client holds; the secrets themselves are never stored. */
+#include "store/store_internal.h"
+#include "util/err.h"
+
+
+struct session_args {
+    const char *hash, *csrf;
+    int64_t user_id, expires_at;
+};
+
+static int session_create_fn(sqlite3 *db, void *arg)
+{
+    struct session_args *a = arg;
+    return db_exec(db, NULL,
+                   "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at)"
+                   " VALUES(?,?,?,unixepoch(),?)",
+                   "titi", a->hash, a->user_id, a->csrf, a->expires_at);
+}
+
+int store_session_create(store *s, const char *token_hash, int64_t user_id, const char *csrf,
+                         int64_t expires_at)
+{
+    struct session_args a = {token_hash, csrf, user_id, expires_at};
+    return store_write(s, session_create_fn, &a);
+}
+
+static int read_session(db_q *q, arena *a, void *item)
+{
+    store_session *ss = item;
+    int rc = store_user_row(q, a, &ss->user);
+    if (rc) return rc;
+    ss->csrf_token = db_text(q, a, 7);
+    ss->expires_at = db_int(q, 8);
+    return ss->csrf_token ? 0 : HL_ENOMEM;
+}
+
+struct lookup_args {
+    arena *a;
+    const char *hash;
+    int64_t now;
+    store_session *out;
+};
+
+static int session_lookup_fn(sqlite3 *db, void *arg)
+{
+    struct lookup_args *l = arg;
+    return db_one(db, l->a, read_session, l->out,
+                  "SELECT " STORE_USER_COLS ", s.csrf_token, s.expires_at"
+                  " FROM sessions s JOIN users u ON u.id=s.user_id"
+                  " WHERE s.token_hash=? AND s.expires_at>? AND u.active",
+                  "ti", l->hash, l->now);
+}
+
+int store_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
+                         store_session *out)
+{
+    struct lookup_args l = {a, token_hash, now, out};
+    return store_read(s, session_lookup_fn, &l);
+}
+
+static int session_delete_fn(sqlite3 *db, void *arg)
+{
+    return db_exec(db, NULL, "DELETE FROM sessions WHERE token_hash=?", "t", (const char *)arg);
+}
+
+int store_session_delete(store *s, const char *token_hash)
+{
+    return store_write(s, session_delete_fn, (void *)token_hash);
+}
+
+struct purge_args {
+    int64_t now, *removed;
+};
+
+static int purge_fn(sqlite3 *db, void *arg)
+{
+    struct purge_args *p = arg;
+    int changes = 0;
+    int rc = db_exec(db, &changes, "DELETE FROM sessions WHERE expires_at<=?", "i", p->now);
+    *p->removed = changes;
+    return rc;
+}
+
+int store_sessions_purge(store *s, int64_t now, int64_t *removed)
+{
+    struct purge_args p = {now, removed};
+    return store_write(s, purge_fn, &p);
+}
+
+/* ---- API tokens ---- */
+
+static int read_token(db_q *q, arena *a, void *item)
+{
+    store_token *t = item;
+    t->id = db_int(q, 0);
+    t->user_id = db_int(q, 1);
+    t->name = db_text(q, a, 2);
+    t->prefix = db_text(q, a, 3);
+    t->username = db_text(q, a, 4);
+    t->created_at = db_int(q, 5);
+    t->revoked_at = db_int(q, 6);
+    return t->name && t->prefix && t->username ? 0 : HL_ENOMEM;
+}
+
+struct tlist_args {
+    arena *a;
+    store_token **items;
+    size_t *n;
+};
+
+static int tokens_list_fn(sqlite3 *db, void *arg)
+{
+    struct tlist_args *l = arg;
+    return db_list(db, l->a, sizeof **l->items, read_token, (void **)l->items, l->n,
+                   "SELECT t.id, t.user_id, t.name, t.prefix, u.username, t.created_at,"
+                   " ifnull(t.revoked_at,0) FROM api_tokens t JOIN users u ON u.id=t.user_id"
+                   " ORDER BY t.id",
+                   NULL);
+}
+
+int store_tokens_list(store *s, arena *a, store_token **items, size_t *n)
+{
+    struct tlist_args l = {a, items, n};
+    return store_read(s, tokens_list_fn, &l);
+}
+
+struct tcreate_args {
+    int64_t user_id;
+    const char *name, *hash, *prefix;
+    int64_t *id;
+};
+
+static int token_create_fn(sqlite3 *db, void *arg)
+{
+    struct tcreate_args *t = arg;
+    int64_t ok = 0;
+    int rc = db_int1(db, &ok, "SELECT 1 FROM users WHERE id=? AND active", "i", t->user_id);
+    if (rc == HL_ENOTFOUND) return HL_EREF;
+    if (!rc)
+        rc = db_exec(db, NULL,
+                     "INSERT INTO api_tokens(user_id, name, token_hash, prefix, created_at)"
+                     " VALUES(?,?,?,?,unixepoch())",
+                     "ittt", t->user_id, t->name, t->hash, t->prefix);
+    if (!rc) *t->id = sqlite3_last_insert_rowid(db);
+    return rc;
+}
+
+int store_token_create(store *s, int64_t user_id, const char *name, const char *token_hash,
+                       const char *prefix, int64_t *id)
+{
+    struct tcreate_args t = {user_id, name, token_hash, prefix, id};
+    return store_write(s, token_create_fn, &t);
+}
+
+static int token_revoke_fn(sqlite3 *db, void *arg)
+{
+    int changes = 0;
+    int rc = db_exec(db, &changes,
+                     "UPDATE api_tokens SET revoked_at=unixepoch() WHERE id=? AND revoked_at IS NULL",
+                     "i", *(int64_t *)arg);
+    return rc ? rc : changes ? 0 : HL_ENOTFOUND;
+}
+
+int store_token_revoke(store *s, int64_t id) { return store_write(s, token_revoke_fn, &id); }
+
+struct tlookup_args {
+    arena *a;
+    const char *hash;
+    store_user *out;
+};
+
+static int token_lookup_fn(sqlite3 *db, void *arg)
+{
+    struct tlookup_args *l = arg;
+    return db_one(db, l->a, store_user_row, l->out,
+                  "SELECT " STORE_USER_COLS
+                  " FROM api_tokens t JOIN users u ON u.id=t.user_id"
+                  " WHERE t.token_hash=? AND t.revoked_at IS NULL AND u.active",
+                  "t", l->hash);
+}
+
+int store_token_lookup(store *s, arena *a, const char *token_hash, store_user *out)
+{
+    struct tlookup_args l = {a, token_hash, out};
+    return store_read(s, token_lookup_fn, &l);
+}

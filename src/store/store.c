@@ -1,0 +1,188 @@
+/* store.c — opening and closing the SQLite store: pragmas, migrations, the reader pool,
+ * statistics and online backup. */
+#include "store/migrations.h"
+#include "store/store_internal.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <stdlib.h>
+#include <string.h>
+
+int store_connect(const char *path, bool writer, sqlite3 **out)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("store: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return db_err(rc);
+    }
+    sqlite3_extended_result_codes(db, 1);
+    /* Set explicitly: Debian's build changes some defaults (see ENGINEERING.md). FULL makes
+     * every acknowledged commit durable; the writer's group commit pays for it. */
+    rc = db_script(db, "PRAGMA busy_timeout=5000;"
+                       "PRAGMA foreign_keys=ON;"
+                       "PRAGMA secure_delete=OFF;"
+                       "PRAGMA synchronous=FULL;"
+                       "PRAGMA temp_store=MEMORY;"
+                       "PRAGMA cache_size=-16000;");
+    if (!rc && writer) rc = db_script(db, "PRAGMA journal_mode=WAL;");
+    if (!rc && !writer) rc = db_script(db, "PRAGMA query_only=ON;");
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+static int migrate(sqlite3 *db)
+{
+    int rc = db_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                           " applied_at INTEGER NOT NULL DEFAULT (unixepoch()))");
+    if (rc) return rc;
+    int64_t current = 0;
+    rc = db_int1(db, &current, "SELECT ifnull(max(version),0) FROM schema_migrations", NULL);
+    if (rc) return rc;
+    for (int i = 0; i < store_migrations_count; i++) {
+        const struct store_migration *m = &store_migrations[i];
+        if (m->version <= current) continue;
+        log_info("store: applying migration %s", m->name);
+        rc = db_script(db, "BEGIN IMMEDIATE");
+        if (!rc) rc = db_script(db, m->sql);
+        if (!rc)
+            rc = db_exec(db, NULL, "INSERT INTO schema_migrations(version,name) VALUES(?,?)",
+                         "it", (int64_t)m->version, m->name);
+        if (!rc) rc = db_script(db, "COMMIT");
+        if (rc) {
+            db_script(db, "ROLLBACK");
+            log_error("store: migration %s failed", m->name);
+            return rc;
+        }
+    }
+    if (current > store_migrations[store_migrations_count - 1].version) {
+        log_error("store: database schema %lld is newer than this binary", (long long)current);
+        return HL_EINVAL;
+    }
+    return 0;
+}
+
+int store_open(const char *path, store **out)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s) return HL_ENOMEM;
+    s->path = strdup(path);
+    pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_cond_init(&s->pool_cv, NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->work_cv, NULL);
+    pthread_cond_init(&s->done_cv, NULL);
+    int rc = s->path ? 0 : HL_ENOMEM;
+    if (!rc) rc = store_connect(path, true, &s->wdb);
+    if (!rc) rc = migrate(s->wdb);
+    for (int i = 0; !rc && i < STORE_READERS; i++) {
+        rc = store_connect(path, false, &s->readers[i]);
+        s->free_readers[s->nfree++] = i;
+    }
+    if (!rc) rc = store_writer_start(s);
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(store *s)
+{
+    if (!s) return;
+    if (s->writer_started) store_writer_stop(s);
+    for (int i = 0; i < STORE_READERS; i++) sqlite3_close(s->readers[i]);
+    if (s->wdb) {
+        /* leave no WAL behind on a clean shutdown */
+        db_script(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
+        sqlite3_close(s->wdb);
+    }
+    pthread_mutex_destroy(&s->pool_mu);
+    pthread_cond_destroy(&s->pool_cv);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->work_cv);
+    pthread_cond_destroy(&s->done_cv);
+    free(s->path);
+    free(s);
+}
+
+int store_read(store *s, store_fn fn, void *arg)
+{
+    pthread_mutex_lock(&s->pool_mu);
+    while (s->nfree == 0) pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    int idx = s->free_readers[--s->nfree];
+    pthread_mutex_unlock(&s->pool_mu);
+
+    sqlite3 *db = s->readers[idx];
+    /* one read = one snapshot, even when fn runs several queries */
+    int rc = db_script(db, "BEGIN");
+    if (!rc) {
+        rc = fn(db, arg);
+        db_script(db, "COMMIT");
+    }
+
+    pthread_mutex_lock(&s->pool_mu);
+    s->free_readers[s->nfree++] = idx;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+    return rc;
+}
+
+static int version_fn(sqlite3 *db, void *arg)
+{
+    int64_t v = 0;
+    int rc = db_int1(db, &v, "SELECT ifnull(max(version),0) FROM schema_migrations", NULL);
+    *(int *)arg = (int)v;
+    return rc;
+}
+
+int store_schema_version(store *s, int *version) { return store_read(s, version_fn, version); }
+
+static int size_fn(sqlite3 *db, void *arg)
+{
+    return db_int1(db, arg,
+                   "SELECT (SELECT page_count FROM pragma_page_count()) *"
+                   " (SELECT page_size FROM pragma_page_size())",
+                   NULL);
+}
+
+int store_get_stats(store *s, store_stats *out)
+{
+    pthread_mutex_lock(&s->mu);
+    *out = s->stats;
+    pthread_mutex_unlock(&s->mu);
+    return store_read(s, size_fn, &out->db_bytes);
+}
+
+int store_backup(store *s, const char *dest_path)
+{
+    sqlite3 *dest = NULL, *src = NULL;
+    int rc = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_open_v2(s->path, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(src, 5000);
+        sqlite3_backup *b = sqlite3_backup_init(dest, "main", src, "main");
+        if (!b) {
+            rc = sqlite3_errcode(dest);
+        } else {
+            /* whole copy in steps, yielding so the writer is never blocked for long */
+            do {
+                rc = sqlite3_backup_step(b, 256);
+                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+            sqlite3_backup_finish(b);
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK) log_error("store: backup to %s failed: %s", dest_path, sqlite3_errstr(rc));
+    sqlite3_close(src);
+    sqlite3_close(dest);
+    return db_err(rc);
+}

@@ -1,0 +1,59 @@
+/* store_internal.h — what the files of src/store/ share: the store object, the reader pool
+ * and the writer queue. Not to be included outside src/store/. */
+#ifndef HOTLINE_STORE_INTERNAL_H
+#define HOTLINE_STORE_INTERNAL_H
+#include "store/db.h"
+#include "store/store.h"
+#include <pthread.h>
+
+#define STORE_READERS 8
+#define STORE_MAX_BATCH 512
+
+/* A unit of work run on a connection: a read on a reader, or a write job in the writer's
+ * transaction (inside its own savepoint, so a failing job undoes only itself). */
+typedef int (*store_fn)(sqlite3 *db, void *arg);
+
+struct store_job {
+    store_fn fn;
+    void *arg;
+    int rc;
+    bool done;
+    struct store_job *next;
+};
+
+struct store {
+    char *path;
+    sqlite3 *wdb; /* the writer's connection */
+
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    sqlite3 *readers[STORE_READERS];
+    int free_readers[STORE_READERS];
+    int nfree;
+
+    pthread_mutex_t mu; /* guards the queue, done flags and stats */
+    pthread_cond_t work_cv, done_cv;
+    struct store_job *head, *tail;
+    bool stopping;
+    pthread_t writer;
+    bool writer_started;
+    store_stats stats;
+};
+
+/* Runs fn on a reader connection (waits for a free one). */
+int store_read(store *s, store_fn fn, void *arg);
+/* Queues fn for the writer and waits until its transaction has committed or failed. */
+int store_write(store *s, store_fn fn, void *arg);
+
+int store_writer_start(store *s);
+void store_writer_stop(store *s);
+
+/* Reads the user columns "u.id, u.unit_id, u.username, u.display_name, u.role, u.active,
+ * u.created_at" (STORE_USER_COLS) at the start of a row into a store_user. */
+#define STORE_USER_COLS "u.id, u.unit_id, u.username, u.display_name, u.role, u.active, u.created_at"
+int store_user_row(db_q *q, arena *a, void *item);
+
+/* Opens a connection with hotline's pragmas. */
+int store_connect(const char *path, bool writer, sqlite3 **out);
+
+#endif

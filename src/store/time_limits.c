@@ -1,0 +1,134 @@
+/* time_limits.c — time-limit policies per stage, urgency, request type and category.
+ * The most specific policy wins: one for the category (or its nearest ancestor), then one for
+ * the request type, then the default for the stage and urgency. */
+#include "store/store_internal.h"
+#include "util/err.h"
+
+#define TL_COLS "id, stage, urgency, request_type, ifnull(category_id,0), amount, unit"
+
+static int read_tl(db_q *q, arena *a, void *item)
+{
+    store_time_limit *t = item;
+    t->id = db_int(q, 0);
+    const char *st = db_text(q, a, 1), *urg = db_text(q, a, 2), *unit = db_text(q, a, 6);
+    if (!st || !urg || !unit) return HL_ENOMEM;
+    t->has_type = !db_is_null(q, 3);
+    if (t->has_type) {
+        const char *type = db_text(q, a, 3);
+        if (!type || request_type_parse(type, &t->type)) return HL_EIO;
+    }
+    t->category_id = db_int(q, 4);
+    t->limit.amount = (int)db_int(q, 5);
+    if (stage_parse(st, &t->stage) || urgency_parse(urg, &t->urgency) ||
+        limit_unit_parse(unit, &t->limit.unit))
+        return HL_EIO;
+    return 0;
+}
+
+struct list_args {
+    arena *a;
+    store_time_limit **items;
+    size_t *n;
+};
+
+static int list_fn(sqlite3 *db, void *arg)
+{
+    struct list_args *la = arg;
+    return db_list(db, la->a, sizeof **la->items, read_tl, (void **)la->items, la->n,
+                   "SELECT " TL_COLS " FROM time_limits ORDER BY"
+                   " CASE stage WHEN 'dispatch' THEN 0 WHEN 'sign' THEN 1 WHEN 'return' THEN 2"
+                   " WHEN 'reply' THEN 3 ELSE 4 END, urgency DESC, category_id IS NOT NULL,"
+                   " request_type IS NOT NULL, request_type, category_id",
+                   NULL);
+}
+
+int store_time_limits_list(store *s, arena *a, store_time_limit **items, size_t *n)
+{
+    struct list_args la = {a, items, n};
+    return store_read(s, list_fn, &la);
+}
+
+struct put_args {
+    const store_time_limit *in;
+    int64_t *id;
+};
+
+static int put_fn(sqlite3 *db, void *arg)
+{
+    struct put_args *p = arg;
+    const store_time_limit *t = p->in;
+    if (time_limit_check(t->limit)) return HL_EINVAL;
+    const char *type = t->has_type ? request_type_name(t->type) : NULL;
+    int rc = db_exec(db, NULL,
+                     "DELETE FROM time_limits WHERE stage=? AND urgency=?"
+                     " AND ifnull(request_type,'')=ifnull(?,'') AND ifnull(category_id,0)=?",
+                     "ttti", stage_name(t->stage), urgency_name(t->urgency), type, t->category_id);
+    if (!rc)
+        rc = db_exec(db, NULL,
+                     "INSERT INTO time_limits(stage, urgency, request_type, category_id, amount,"
+                     " unit) VALUES(?,?,?,?,?,?)",
+                     "tttzit", stage_name(t->stage), urgency_name(t->urgency), type,
+                     t->category_id, (int64_t)t->limit.amount, limit_unit_name(t->limit.unit));
+    if (!rc) *p->id = sqlite3_last_insert_rowid(db);
+    return rc;
+}
+
+int store_time_limit_put(store *s, const store_time_limit *in, int64_t *id)
+{
+    struct put_args p = {in, id};
+    return store_write(s, put_fn, &p);
+}
+
+static int delete_fn(sqlite3 *db, void *arg)
+{
+    int changes = 0;
+    int rc = db_exec(db, &changes, "DELETE FROM time_limits WHERE id=?", "i", *(int64_t *)arg);
+    return rc ? rc : changes ? 0 : HL_ENOTFOUND;
+}
+
+int store_time_limit_delete(store *s, int64_t id) { return store_write(s, delete_fn, &id); }
+
+struct resolve_args {
+    stage st;
+    urgency u;
+    request_type t;
+    int64_t category_id;
+    time_limit *out;
+};
+
+static int resolve_fn(sqlite3 *db, void *arg)
+{
+    struct resolve_args *r = arg;
+    db_q q;
+    int rc = db_open_q(db, &q,
+                       "WITH RECURSIVE up(id, parent_id, depth) AS ("
+                       "  SELECT id, parent_id, 0 FROM categories WHERE id=?4"
+                       "  UNION ALL SELECT c.id, c.parent_id, up.depth+1"
+                       "  FROM categories c JOIN up ON c.id=up.parent_id WHERE up.depth < 8)"
+                       " SELECT t.amount, t.unit FROM time_limits t LEFT JOIN up"
+                       "  ON t.category_id=up.id"
+                       " WHERE t.stage=?1 AND t.urgency=?2"
+                       "  AND (t.request_type IS NULL OR t.request_type=?3)"
+                       "  AND (t.category_id IS NULL OR up.id IS NOT NULL)"
+                       " ORDER BY t.category_id IS NULL, up.depth, t.request_type IS NULL LIMIT 1",
+                       "ttti", stage_name(r->st), urgency_name(r->u), request_type_name(r->t),
+                       r->category_id);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) {
+        r->out->amount = (int)db_int(&q, 0);
+        const char *unit = (const char *)sqlite3_column_text(q.st, 1);
+        rc = unit && !limit_unit_parse(unit, &r->out->unit) ? 0 : HL_EIO;
+    } else if (rc == 0) {
+        rc = HL_ENOTFOUND;
+    }
+    db_close_q(&q);
+    return rc;
+}
+
+int store_time_limit_resolve(store *s, stage st, urgency u, request_type t, int64_t category_id,
+                             time_limit *out)
+{
+    struct resolve_args r = {st, u, t, category_id, out};
+    return store_read(s, resolve_fn, &r);
+}
