@@ -19,6 +19,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 DB      ?= var/hotline.db
 PORT    ?= 8080
 
+.SECONDARY:
 .PHONY: all deps run test unit api check-banned bench clean asan help fmt
 
 all: build/release/hotline
