@@ -20,7 +20,7 @@ DB      ?= var/hotline.db
 PORT    ?= 8080
 
 .SECONDARY:
-.PHONY: all deps run test unit api check-banned bench clean asan help fmt
+.PHONY: all deps run test unit api check-banned bench clean asan help fmt fuzz fuzz-replay
 
 all: build/release/hotline
 
@@ -62,6 +62,35 @@ build/asan/tests/%: build/asan/tests/unit/%.o build/asan/libhotline.a
 
 asan: build/asan/hotline $(UNIT_BIN)
 
+# --- libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS; `make fuzz-replay`
+# (part of `make test`) runs each over its committed corpus in tests/fuzz/corpus/<target>/ ----
+FUZZ_CC      := clang
+FUZZ_CFLAGS  := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ     := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
+FUZZ_SECONDS ?= 60
+build/fuzz/%.o: %.c | build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/libhotline.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o build/fuzz/libhotline.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz-corpus/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz-corpus/$$n tests/fuzz/corpus/$$n \
+	    2>&1 | tail -3 || exit 1; done
+
+fuzz-replay: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+	  $$f -runs=0 tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
+	    || { cat build/fuzz/$$n.log; exit 1; }; \
+	  echo "fuzz-replay: $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs ok"; done
+
 # --- the two commands -------------------------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory build/release/hotline
@@ -71,7 +100,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory build/release/hotline asan
-	@$(MAKE) --no-print-directory check-banned unit api
+	@$(MAKE) --no-print-directory check-banned unit fuzz-replay api
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)

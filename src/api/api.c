@@ -13,7 +13,7 @@ static router *routes;
 
 static const api_route *const tables[] = {
     api_auth_routes,    api_ops_routes,     api_units_routes,       api_categories_routes,
-    api_routing_routes, api_calendar_routes, api_time_limits_routes, api_users_routes,
+    api_routing_routes, api_calendar_routes, api_time_limits_routes, api_users_routes, api_events_routes, api_cases_routes, api_case_actions_routes,
 };
 
 int api_init(api_app *app)
@@ -110,8 +110,9 @@ json_t *api_body(api_ctx *c, const json_field *fields, size_t n)
     int rc = json_parse_body(c->r->body.data ? c->r->body.data : "", c->r->body.len, &doc, &p);
     if (!rc) rc = json_check(doc, fields, n, &p);
     if (rc) {
-        json_decref(doc);
+        /* p.field may point into doc (an unknown key): answer before freeing it */
         http_send_error(c->r, 400, p.code, p.message, p.field);
+        json_decref(doc);
         return NULL;
     }
     return doc;

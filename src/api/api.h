@@ -6,6 +6,7 @@
 #ifndef HOTLINE_API_API_H
 #define HOTLINE_API_API_H
 #include "core/role.h"
+#include "http/hub.h"
 #include "http/json_check.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -16,6 +17,7 @@ typedef struct {
     int64_t session_seconds; /* login session lifetime */
     int utc_offset_min;      /* local time zone of the city */
     bool cookie_secure;      /* add Secure to cookies (behind HTTPS) */
+    hub *hub;                /* live events (api_publish), read by GET /api/events/stream */
 } api_app;
 
 typedef struct {
@@ -51,6 +53,9 @@ extern const api_route api_routing_routes[];
 extern const api_route api_calendar_routes[];
 extern const api_route api_time_limits_routes[];
 extern const api_route api_users_routes[];
+extern const api_route api_events_routes[];
+extern const api_route api_cases_routes[];
+extern const api_route api_case_actions_routes[];
 
 /* ---- helpers every handler uses ---- */
 
@@ -68,6 +73,9 @@ const char *api_str(const json_t *obj, const char *key);
 bool api_code_valid(const char *code);
 /* Answers 422 invalid_field with the message for that field. */
 void api_invalid(api_ctx *c, const char *field, const char *message);
+/* Publishes an event to the live hub (see http/hub.h); takes the reference to data.
+ * Returns the event's sequence number or a negative HL_E* code. */
+int64_t api_publish(api_ctx *c, const char *type, json_t *data);
 /* Current time in Unix seconds. */
 int64_t api_now(void);
 

@@ -1,6 +1,7 @@
 /* calendar.c — the working calendar: its exceptions by year, a due-time calculator for any
  * start and limit (what call-takers tell residents), and the administrator's amendments. */
 #include "api/api.h"
+#include "api/case_deadlines.h"
 #include "api/json_out.h"
 #include "core/civil.h"
 #include "util/err.h"
@@ -94,6 +95,25 @@ static bool date_param(api_ctx *c, int64_t *day)
     return true;
 }
 
+/* After an amendment committed: every open request's running clock follows the new calendar
+ * (each move recorded in its log); the answer says how many moved. */
+static void answer_amendment(api_ctx *c, int rc, int64_t day, json_t *doc)
+{
+    char date[11];
+    civil_format_date(day, date);
+    int changed = 0;
+    if (!rc)
+        rc = case_deadlines_recalculate(c, arena_printf(c->r->a, "calendar amended: %s", date),
+                                        &changed);
+    if (rc) {
+        json_decref(doc);
+        http_send_rc(c->r, rc);
+        return;
+    }
+    json_object_set_new(doc, "recalculated_requests", json_integer(changed));
+    http_send_json(c->r, 200, doc);
+}
+
 static const json_field put_fields[] = {
     {"kind", JF_STRING, true, false, 1, 10},
     {"name", JF_STRING, false, false, 0, 100},
@@ -116,10 +136,7 @@ static void calendar_put(api_ctx *c)
     } else {
         d.workday = strcmp(kind, "work") == 0;
         int rc = store_calendar_put(c->app->st, &d);
-        if (rc)
-            http_send_rc(c->r, rc);
-        else
-            http_send_json(c->r, 200, json_out_calendar_day(&d));
+        answer_amendment(c, rc, d.day, json_out_calendar_day(&d));
     }
     json_decref(b);
 }
@@ -130,8 +147,7 @@ static void calendar_delete(api_ctx *c)
     if (!date_param(c, &day)) return;
     int rc = store_calendar_delete(c->app->st, day);
     if (rc == HL_ENOTFOUND) api_not_found(c, "calendar exception on that date");
-    else if (rc) http_send_rc(c->r, rc);
-    else http_send_empty(c->r, 204);
+    else answer_amendment(c, rc, day, json_pack("{s:b}", "deleted", 1));
 }
 
 const api_route api_calendar_routes[] = {

@@ -100,8 +100,10 @@ static void category_create(api_ctx *c)
     int64_t id = 0;
     if (!api_code_valid(cat.code))
         api_invalid(c, "code", "code must be 1 to 40 letters, digits, '-' or '_'");
-    else if (leaf_fields(c, b, &cat))
-        answer_write(c, store_category_create(c->app->st, &cat, &id), id, 201);
+    else if (leaf_fields(c, b, &cat)) {
+        int rc = store_category_create(c->app->st, &cat, &id); /* before id is read */
+        answer_write(c, rc, id, 201);
+    }
     json_decref(b);
 }
 

@@ -116,8 +116,10 @@ static void unit_create(api_ctx *c)
         api_invalid(c, "code", "code must be 1 to 40 letters, digits, '-' or '_'");
     else if (unit_kind_parse(api_str(b, "kind"), &u.kind))
         api_invalid(c, "kind", "kind must be centre, district, street, department or utility");
-    else
-        answer_write(c, store_unit_create(c->app->st, &u, &id), id, 201);
+    else {
+        int rc = store_unit_create(c->app->st, &u, &id); /* before id is read */
+        answer_write(c, rc, id, 201);
+    }
     json_decref(b);
 }
 
@@ -136,7 +138,9 @@ static void unit_update(api_ctx *c)
     if (!b) return;
     json_t *parent = json_object_get(b, "parent_id"), *active = json_object_get(b, "active");
     store_unit u = {.name_zh = api_str(b, "name_zh"), .name_en = api_str(b, "name_en"),
-                    .parent_id = parent ? json_integer_value(parent) : -1,
+                    /* null means absent (json_check): keep the parent */
+                    .parent_id = parent && !json_is_null(parent) ? json_integer_value(parent)
+                                                                 : -1,
                     .active = active ? json_is_true(active) : cur.active};
     answer_write(c, store_unit_update(c->app->st, cur.id, &u), cur.id, 200);
     json_decref(b);

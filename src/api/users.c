@@ -109,8 +109,10 @@ static void user_create(api_ctx *c)
     int64_t id = 0;
     if (!username_valid(u.username))
         api_invalid(c, "username", "2 to 64 characters of a-z, 0-9, '-', '_' or '.'");
-    else if (check_role_password(c, b, &u, hash, sizeof hash))
-        answer_write(c, store_user_create(c->app->st, &u, &id), id, 201);
+    else if (check_role_password(c, b, &u, hash, sizeof hash)) {
+        int rc = store_user_create(c->app->st, &u, &id); /* before id is read */
+        answer_write(c, rc, id, 201);
+    }
     json_decref(b);
 }
 

@@ -100,9 +100,14 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "hotline serve: cannot open the database %s\n", db);
         return 1;
     }
+    hub *events = hub_new();
+    if (!events) {
+        store_close(st);
+        return 1;
+    }
     api_app app = {.st = st, .webroot = have_web ? webroot : NULL,
                    .session_seconds = hours * 3600, .utc_offset_min = CIVIL_TZ_SHANGHAI,
-                   .cookie_secure = secure};
+                   .cookie_secure = secure, .hub = events};
     http_server *srv = NULL;
     http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
                        .max_body = (size_t)max_body, .handler = api_dispatch, .ud = &app};
@@ -110,6 +115,7 @@ int cli_serve(int argc, char **argv)
     if (!rc) rc = http_server_start(&cfg, &srv);
     if (rc) {
         api_shutdown();
+        hub_free(events);
         store_close(st);
         return 1;
     }
@@ -118,6 +124,7 @@ int cli_serve(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("serve: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv); /* waits for in-flight requests, whose writes are then committed */
+    hub_free(events);      /* after the server: its streams listen to the hub */
     api_shutdown();
     store_close(st);
     log_info("serve: stopped");

@@ -22,8 +22,21 @@ static int nseries;
 static uint64_t buckets[NBUCKETS + 1], total_count;
 static double total_seconds;
 
+/* The method as a literal: callers pass the connection's copy (freed with the connection),
+ * and the series table keeps its pointer for the life of the process. Unknown methods share
+ * one series, so a client cannot grow the table with made-up methods. */
+static const char *method_literal(const char *method)
+{
+    static const char *const known[] = {"GET",    "HEAD",    "POST",  "PUT",    "PATCH",
+                                        "DELETE", "OPTIONS", "TRACE", "CONNECT"};
+    for (size_t i = 0; method && i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(method, known[i]) == 0) return known[i];
+    return "OTHER";
+}
+
 void metrics_observe(const char *method, const char *route, int status, int64_t duration_ns)
 {
+    method = method_literal(method);
     double s = (double)duration_ns / 1e9;
     pthread_mutex_lock(&mu);
     int i;

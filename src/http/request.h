@@ -41,12 +41,14 @@ struct http_req {
     const char *content_type;
     int resp_fd;         /* >= 0: send this file instead of resp */
     int64_t resp_fd_size;
+    void *stream;        /* a prepared MHD response (http/sse.c), sent instead of resp */
     int nheaders;
     const char *hname[HTTP_MAX_RESP_HEADERS], *hval[HTTP_MAX_RESP_HEADERS];
 
     /* server bookkeeping */
     bool started, too_large, responded;
     void *server;
+    void *sse;           /* the server's event streams (http/sse.c) */
 };
 
 /* A request header's value (case-insensitive name), or NULL. */

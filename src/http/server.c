@@ -3,6 +3,7 @@
  * and freed in the completion callback, which also writes the access log and the metrics. */
 #include "http/server.h"
 #include "http/metrics.h"
+#include "http/sse.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 struct http_server {
     struct MHD_Daemon *d;
     http_config cfg;
+    sse_streams *sse;
 };
 
 static int64_t now_ns(void)
@@ -39,6 +41,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     r->resp_fd = -1;
     r->start_ns = now_ns();
     struct http_server *srv = cls;
+    r->sse = srv->sse;
     buf_init(&r->body, srv->cfg.max_body);
     const char *q = strchr(uri, '?');
     size_t plen = q ? (size_t)(q - uri) : strlen(uri);
@@ -50,7 +53,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return r;
 }
 
-static void add_common_headers(struct MHD_Response *resp, const http_req *r)
+static void add_common_headers(struct MHD_Response *resp, const http_req *r, bool stream)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -59,7 +62,7 @@ static void add_common_headers(struct MHD_Response *resp, const http_req *r)
                             "default-src 'self'; img-src 'self' data:; style-src 'self' "
                             "'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
                             "form-action 'self'");
-    if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/metrics") == 0)
+    if (stream || strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/metrics") == 0)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->content_type) MHD_add_response_header(resp, "Content-Type", r->content_type);
     for (int i = 0; i < r->nheaders; i++) MHD_add_response_header(resp, r->hname[i], r->hval[i]);
@@ -68,7 +71,11 @@ static void add_common_headers(struct MHD_Response *resp, const http_req *r)
 static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
 {
     struct MHD_Response *resp;
-    if (r->resp_fd >= 0) {
+    bool stream = r->stream != NULL;
+    if (stream) {
+        resp = r->stream; /* an event stream (http/sse.c); its free callback ends it */
+        r->stream = NULL;
+    } else if (r->resp_fd >= 0) {
         resp = MHD_create_response_from_fd64((uint64_t)r->resp_fd_size, r->resp_fd);
         r->resp_fd = -1; /* MHD closes it */
     } else {
@@ -78,7 +85,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
         if (resp) r->resp = NULL; /* MHD frees it */
     }
     if (!resp) return MHD_NO;
-    add_common_headers(resp, r);
+    add_common_headers(resp, r, stream);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -147,6 +154,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                  (long long)r->user_id, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     }
     if (r->resp_fd >= 0) close(r->resp_fd);
+    if (r->stream) MHD_destroy_response(r->stream); /* prepared but never queued */
     free(r->resp);
     buf_free(&r->body);
     arena_free(r->a);
@@ -154,6 +162,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd hands us its own format strings; they are literals inside the library. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -163,15 +174,22 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     while (n && (msg[n - 1] == '\n')) msg[--n] = 0;
     log_debug("mhd: %s", msg);
 }
+#pragma GCC diagnostic pop
 
 int http_server_start(const http_config *cfg, http_server **out)
 {
     struct http_server *s = calloc(1, sizeof *s);
     if (!s) return HL_ENOMEM;
     s->cfg = *cfg;
+    s->sse = sse_streams_new();
+    if (!s->sse) {
+        free(s);
+        return HL_ENOMEM;
+    }
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (inet_pton(AF_INET, cfg->address, &sa.sin_addr) != 1) {
         log_error("http: bad address %s", cfg->address);
+        sse_streams_free(s->sse);
         free(s);
         return HL_EINVAL;
     }
@@ -186,6 +204,7 @@ int http_server_start(const http_config *cfg, http_server **out)
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->d) {
         log_error("http: cannot listen on %s:%d", cfg->address, cfg->port);
+        sse_streams_free(s->sse);
         free(s);
         return HL_EIO;
     }
@@ -196,6 +215,8 @@ int http_server_start(const http_config *cfg, http_server **out)
 void http_server_stop(http_server *s)
 {
     if (!s) return;
+    sse_streams_stop(s->sse); /* MHD must not stop with a suspended connection */
     MHD_stop_daemon(s->d);
+    sse_streams_free(s->sse);
     free(s);
 }

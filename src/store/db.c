@@ -153,15 +153,9 @@ int db_script(sqlite3 *db, const char *sql)
     return 0;
 }
 
-int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
-            const char *sql, const char *types, ...)
+static int list_rows(db_q q, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n)
 {
-    db_q q;
-    va_list ap;
-    va_start(ap, types);
-    int rc = open_v(db, &q, sql, types, ap);
-    va_end(ap);
-    if (rc) return rc;
+    int rc = 0;
     size_t cap = 16, count = 0;
     char *arr = arena_alloc(a, cap * item_size);
     while (arr && (rc = db_step(&q)) == 1) {
@@ -201,4 +195,43 @@ int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, con
     else if (rc == 0) rc = HL_ENOTFOUND;
     db_close_q(&q);
     return rc;
+}
+
+int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+            const char *sql, const char *types, ...)
+{
+    db_q q;
+    va_list ap;
+    va_start(ap, types);
+    int rc = open_v(db, &q, sql, types, ap);
+    va_end(ap);
+    return rc ? rc : list_rows(q, a, item_size, fn, items, n);
+}
+
+int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n)
+{
+    q->db = db;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q->st, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("db: prepare failed: %s", sqlite3_errmsg(db));
+        q->st = NULL;
+        return db_err(rc);
+    }
+    for (int i = 0; i < n && rc == SQLITE_OK; i++)
+        rc = args[i].type == 't'
+                 ? sqlite3_bind_text(q->st, i + 1, args[i].t, -1, SQLITE_TRANSIENT)
+                 : sqlite3_bind_int64(q->st, i + 1, args[i].i);
+    if (rc != SQLITE_OK) {
+        db_close_q(q);
+        return db_err(rc);
+    }
+    return 0;
+}
+
+int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+              const char *sql, const db_arg *args, int nargs)
+{
+    db_q q;
+    int rc = db_open_qa(db, &q, sql, args, nargs);
+    return rc ? rc : list_rows(q, a, item_size, fn, items, n);
 }

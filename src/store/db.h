@@ -15,6 +15,15 @@ typedef struct {
 
 /* Prepares sql and binds the arguments described by types. On error nothing is left open. */
 int db_open_q(sqlite3 *db, db_q *q, const char *sql, const char *types, ...);
+/* A parameter for queries built at run time (search filters): type as in the type strings. */
+typedef struct {
+    char type; /* 'i' or 't' */
+    int64_t i;
+    const char *t;
+} db_arg;
+/* Prepares sql and binds n arguments from an array. */
+int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n);
+
 /* 1 when a row is ready, 0 when done, or a negative HL_E* code. */
 int db_step(db_q *q);
 void db_close_q(db_q *q);
@@ -34,6 +43,9 @@ typedef int (*db_row_fn)(db_q *q, arena *a, void *item);
 /* Runs a query and reads every row with fn into a new arena array of item_size elements. */
 int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
             const char *sql, const char *types, ...);
+/* db_list with an argument array. */
+int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+              const char *sql, const db_arg *args, int nargs);
 /* Runs a query and reads its first row with fn into item; HL_ENOTFOUND when there is none. */
 int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, const char *types,
            ...);

@@ -18,6 +18,11 @@ int store_connect(const char *path, bool writer, sqlite3 **out)
         return db_err(rc);
     }
     sqlite3_extended_result_codes(db, 1);
+    rc = store_fts_register(db);
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
     /* Set explicitly: Debian's build changes some defaults (see ENGINEERING.md). FULL makes
      * every acknowledged commit durable; the writer's group commit pays for it. */
     rc = db_script(db, "PRAGMA busy_timeout=5000;"

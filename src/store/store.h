@@ -13,6 +13,7 @@
 #include "core/taxonomy.h"
 #include "core/calendar.h"
 #include "core/deadline.h"
+#include "core/lifecycle.h"
 #include "util/arena.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,7 +37,7 @@ typedef struct {
     uint64_t commits;            /* transactions committed by the writer */
     uint64_t writes;             /* jobs committed */
     uint64_t failed_commits;     /* transactions that could not commit */
-    uint64_t batch_hist[8];      /* batch sizes: 1, 2-3, 4-7, 8-15, 16-31, 32-63, 64-127, 128+ */
+    uint64_t batch_hist[8];      /* committed jobs per commit: <=1, 2-3, 4-7, ..., 64-127, 128+ */
     int64_t db_bytes;            /* page_count * page_size */
 } store_stats;
 int store_get_stats(store *s, store_stats *out);
@@ -190,5 +191,101 @@ int store_token_create(store *s, int64_t user_id, const char *name, const char *
 int store_token_revoke(store *s, int64_t id);
 /* The active user owning a live token. HL_ENOTFOUND otherwise. */
 int store_token_lookup(store *s, arena *a, const char *token_hash, store_user *out);
+
+/* ---- cases (requests) and their event log -------------------------------------------------- */
+
+typedef struct {
+    int64_t id;
+    const char *number; /* "20261126-00042" */
+    const char *channel;
+    request_type type;
+    int64_t category_id;
+    urgency urgency;
+    bool confidential;
+    const char *caller_name, *caller_phone; /* phone: digits only */
+    int64_t district_id, street_id;         /* 0 = unknown */
+    const char *address;
+    bool has_location;
+    double lat, lng;
+    const char *title, *text;
+    int64_t created_by; /* user id, 0 for residents */
+    const char *reply_text; /* the latest reply ("" before one) */
+    int64_t current_due;    /* due time of the running stage, 0 when none runs */
+    case_snapshot snap;     /* the fold of the event log */
+} store_case;
+
+typedef struct {
+    int seq;
+    case_event ev;
+    int64_t actor_id;       /* 0 for residents and the system */
+    const char *actor_name; /* display name ("" for residents and the system) */
+    const char *reason, *body, *extra; /* extra: JSON text or "" */
+    bool is_public;
+} store_case_event;
+
+/* Registers a case: in's fields, and ev the register event (at, actor, dispatch due).
+ * Issues the number from the day's sequence (local date of ev->ev.at with utc_offset_min).
+ * *id and number (>= 16 bytes) receive the new case's id and number. */
+int store_case_register(store *s, const store_case *in, const store_case_event *ev,
+                        int utc_offset_min, int64_t *id, char *number);
+
+typedef struct {
+    int64_t scope_unit;     /* > 0: the acting user's unit; the case's lead unit (or, with
+                               allow_co, a co-handling unit) must lie within it */
+    bool allow_co;
+    const int64_t *co_units; /* dispatch: co-handling units (replace the previous ones) */
+    size_t n_co;
+} store_act_guard;
+
+/* Takes an action on a case in one transaction: checks scope (HL_EFORBIDDEN), the targets
+ * (dispatch: an active unit other than the centre; redispatch: a unit strictly below the
+ * current one; merge: another open case that is not merged — else HL_EINVAL), the lifecycle
+ * (core/lifecycle.h: HL_ESTATE or HL_EINVAL), appends the event and rewrites the case row.
+ * A valid visit that finds the matter solved appends the automatic close as well.
+ * *after (may be NULL) receives the row as it is after the action — or, on HL_ESTATE, as it
+ * is now (for the 409 answer). */
+int store_case_act(store *s, int64_t case_id, const store_case_event *ev,
+                   const store_act_guard *guard, case_snapshot *after);
+
+int store_case_get(store *s, arena *a, int64_t id, store_case *out);
+int store_case_by_number(store *s, arena *a, const char *number, store_case *out);
+/* The events in order. */
+int store_case_events(store *s, arena *a, int64_t case_id, store_case_event **items, size_t *n);
+/* Co-handling unit ids. */
+int store_case_co_units(store *s, arena *a, int64_t case_id, int64_t **ids, size_t *n);
+/* Re-derives a case row from its events (core fold) and compares it with the stored row;
+ * *same is true when they agree. For tests and `hotline check`. */
+int store_case_verify(store *s, int64_t case_id, bool *same);
+
+/* Checks the whole store: SQLite's integrity check, and every case row against the fold of
+ * its events. *cases counts the cases, *differ those whose row disagrees with its log. */
+int store_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ);
+
+typedef enum { CASE_SORT_NEWEST = 0, CASE_SORT_OLDEST, CASE_SORT_DUE } case_sort;
+
+typedef struct {
+    const char *number;
+    uint32_t states;         /* bit (1u << case_state); 0 = any */
+    int64_t unit_id;         /* lead unit within this subtree; 0 = any */
+    int64_t category_id;     /* category within this subtree */
+    int64_t district_id;
+    const char *channel;
+    int urgency;             /* -1 = any */
+    int64_t from, to;        /* registered_at range, 0 = open */
+    const char *phone;       /* exact digits */
+    const char *text;        /* full-text terms (Chinese bigrams / English words) */
+    int64_t overdue_at;      /* > 0: only cases whose running stage is overdue at this time */
+    int64_t due_before;      /* > 0: only cases whose running stage is due by this time */
+    int64_t due_after;       /* > 0: ... and not before this time (due-soon lists) */
+    bool extension_pending;
+    bool visit_pending;      /* replied, or visited without a valid visit */
+    int64_t scope_unit;      /* > 0: the caller's unit: lead or co-unit within it */
+    case_sort sort;
+    int offset, limit;       /* limit 1..200 */
+} store_case_query;
+
+/* Cases matching q, a page of them in items, and *total the number of all matches. */
+int store_cases_search(store *s, arena *a, const store_case_query *q, store_case **items,
+                       size_t *n, int64_t *total);
 
 #endif

@@ -53,6 +53,10 @@ void store_writer_stop(store *s);
 #define STORE_USER_COLS "u.id, u.unit_id, u.username, u.display_name, u.role, u.active, u.created_at"
 int store_user_row(db_q *q, arena *a, void *item);
 
+/* Registers the FTS5 tokenizer "hotline_bigram" (CJK bigrams + ASCII words, see
+ * core/textseg.h) on a connection; every connection needs it before touching an FTS table. */
+int store_fts_register(sqlite3 *db);
+
 /* Opens a connection with hotline's pragmas. */
 int store_connect(const char *path, bool writer, sqlite3 **out);
 

@@ -37,13 +37,17 @@ static void run_batch(store *s, struct store_job *batch, int n)
         db_script(s->wdb, "ROLLBACK");
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
+    /* a job that failed was rolled back to its savepoint: it is not a committed write */
+    int committed = 0;
+    for (struct store_job *j = batch; j; j = j->next)
+        if (!j->rc) committed++;
     pthread_mutex_lock(&s->mu);
     if (rc) {
         s->stats.failed_commits++;
     } else {
         s->stats.commits++;
-        s->stats.writes += (uint64_t)n;
-        s->stats.batch_hist[hist_bucket(n)]++;
+        s->stats.writes += (uint64_t)committed;
+        s->stats.batch_hist[hist_bucket(committed)]++;
     }
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc && !j->rc) j->rc = rc; /* nothing of this batch is on disk */

@@ -36,6 +36,7 @@ void arena_free(arena *a)
 void *arena_alloc(arena *a, size_t n)
 {
     const size_t align = _Alignof(max_align_t);
+    if (n > ARENA_CAP) return NULL; /* also keeps the rounding and the sums below from wrapping */
     n = (n + align - 1) & ~(align - 1);
     if (n == 0) n = align;
     struct block *b = a->head;
@@ -64,6 +65,7 @@ void *arena_alloc(arena *a, size_t n)
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
+    if (n >= ARENA_CAP) return NULL;
     char *p = arena_alloc(a, n + 1);
     if (!p) return NULL;
     memcpy(p, s, n);

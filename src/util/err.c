@@ -15,6 +15,8 @@ const char *hl_strerror(int rc)
     case HL_EBUSY: return "busy";
     case HL_EREADONLY: return "storage_read_only";
     case HL_EREF: return "bad_reference";
+    case HL_EFORBIDDEN: return "forbidden";
+    case HL_ESTATE: return "illegal_transition";
     default: return "error";
     }
 }

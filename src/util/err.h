@@ -16,6 +16,8 @@ enum {
     HL_EBUSY = -8,     /* shutting down or overloaded */
     HL_EREADONLY = -9, /* storage cannot be written */
     HL_EREF = -10,     /* refers to an object that does not exist, or is still referenced */
+    HL_EFORBIDDEN = -11, /* this role or unit may not do this */
+    HL_ESTATE = -12,   /* the object's current state does not allow this action */
 };
 
 /* A short stable name for an error code, e.g. "not_found". Never NULL. */

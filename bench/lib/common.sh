@@ -1,0 +1,108 @@
+# bench/lib/common.sh — helpers shared by the bench scripts (sourced, not run).
+# A bench starts its own server on a temporary demo database, on 127.0.0.1 only, and removes
+# both on exit: call bench_setup first, then bench_start_server; the EXIT trap cleans up.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HOTLINE_BIN=${HOTLINE_BIN:-$BENCH_ROOT/build/release/hotline}
+BENCH_TMP=""
+BENCH_PID=""
+BENCH_PORT=""
+
+bench_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+bench_cleanup() {
+  if [ -n "$BENCH_PID" ] && kill -0 "$BENCH_PID" 2>/dev/null; then
+    kill -TERM "$BENCH_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$BENCH_PID" 2>/dev/null || true
+    wait "$BENCH_PID" 2>/dev/null || true
+  fi
+  BENCH_PID=""
+  [ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
+  BENCH_TMP=""
+}
+
+# Checks the tools and the binary, makes the temporary directory, installs the cleanup trap.
+bench_setup() {
+  [ -x "$HOTLINE_BIN" ] || bench_die "no $HOTLINE_BIN (build it first: make build/release/hotline; 'make bench' does)"
+  for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null || bench_die "$tool is not installed"
+  done
+  BENCH_TMP=$(mktemp -d /tmp/hotline-bench-XXXXXX)
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# A free TCP port on 127.0.0.1 (the kernel's choice; closed again before the server binds it).
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Creates the demo database and starts `hotline serve` on it; extra arguments go to serve.
+bench_start_server() {
+  local db="$BENCH_TMP/bench.db"
+  "$HOTLINE_BIN" init --demo --db "$db" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1 ||
+    { cat "$BENCH_TMP/init.log" >&2; bench_die "hotline init failed"; }
+  BENCH_PORT=$(bench_free_port)
+  "$HOTLINE_BIN" serve --db "$db" --address 127.0.0.1 --port "$BENCH_PORT" "$@" \
+    >"$BENCH_TMP/server.log" 2>&1 &
+  BENCH_PID=$!
+  for _ in $(seq 100); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz" 2>/dev/null; then return 0; fi
+    kill -0 "$BENCH_PID" 2>/dev/null || { cat "$BENCH_TMP/server.log" >&2; bench_die "server exited"; }
+    sleep 0.1
+  done
+  bench_die "server did not answer /healthz within 10 s"
+}
+
+bench_url() { echo "http://127.0.0.1:$BENCH_PORT$1"; }
+
+# Logs in through the API and prints the value of the hotline_session cookie.
+bench_login() {
+  local user=$1 password=$2 headers
+  headers=$(curl -sS -D - -o /dev/null -H 'Content-Type: application/json' \
+    --data "{\"username\":\"$user\",\"password\":\"$password\"}" "$(bench_url /api/auth/login)")
+  printf '%s\n' "$headers" | tr -d '\r' |
+    sed -n 's/^[Ss]et-[Cc]ookie: hotline_session=\([0-9a-f]*\);.*/\1/p' | head -1
+}
+
+# Peak resident set size of the server in kB (VmHWM).
+bench_peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$BENCH_PID/status"; }
+
+bench_machine() {
+  local model
+  model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+  echo "machine: $(nproc) CPUs, ${model:-unknown CPU}, $(uname -sr)"
+}
+
+# Runs wrk against one path and prints one line: requests/s, p50 and p99 in milliseconds.
+# Usage: bench_wrk LABEL PATH [wrk options such as -H 'Cookie: ...'].
+# Environment: BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_DURATION (10s).
+bench_wrk() {
+  local label=$1 path=$2 out
+  shift 2
+  local dur=${BENCH_DURATION:-10s}
+  out=$(timeout 120 wrk -t"${BENCH_THREADS:-2}" -c"${BENCH_CONNECTIONS:-64}" -d"$dur" --latency \
+    "$@" "$(bench_url "$path")") || bench_die "wrk failed on $path"
+  printf '%s\n' "$out" >"$BENCH_TMP/wrk-$(echo "$label" | tr -c 'A-Za-z0-9' '_').txt"
+  printf '%s\n' "$out" | awk -v label="$label" '
+    function ms(v) {
+      if (v ~ /us$/) return v / 1000;
+      if (v ~ /ms$/) return v + 0;
+      if (v ~ /m$/) return v * 60000;
+      if (v ~ /s$/) return v * 1000;
+      return v + 0;
+    }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { sub(/^ *Socket errors: */, ""); errs = $0 }
+    END {
+      printf "%-28s %10.0f req/s   p50 %7.2f ms   p99 %7.2f ms", label, rps, p50, p99;
+      if (bad) printf "   NON-2XX %s", bad;
+      if (errs) printf "   socket errors: %s", errs;
+      printf "\n";
+      if (bad || rps == 0) exit 1;
+    }' || return 1
+}

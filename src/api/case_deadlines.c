@@ -1,0 +1,107 @@
+/* case_deadlines.c — see case_deadlines.h. */
+#include "api/case_deadlines.h"
+#include "util/err.h"
+#include <string.h>
+
+int case_deadlines_stage(store *st, const calendar *cal, const store_case *k, stage s,
+                         int64_t at, int64_t *due)
+{
+    time_limit lim;
+    *due = 0;
+    int rc = store_time_limit_resolve(st, s, k->urgency, k->type, k->category_id, &lim);
+    if (rc == HL_ENOTFOUND) return 0;
+    if (rc) return rc;
+    return deadline_compute(cal, at, lim, due);
+}
+
+int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t at,
+                       int64_t due[STAGE_COUNT])
+{
+    memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
+    stage stages[2];
+    int n = 0;
+    switch (a) {
+    case ACT_REGISTER:
+    case ACT_APPROVE_RETURN: stages[n++] = STAGE_DISPATCH; break;
+    case ACT_DISPATCH:
+    case ACT_REDISPATCH:
+    case ACT_REOPEN:
+        stages[n++] = STAGE_SIGN;
+        stages[n++] = STAGE_RETURN;
+        break;
+    case ACT_SIGN: stages[n++] = STAGE_REPLY; break;
+    case ACT_REPLY: stages[n++] = STAGE_VISIT; break;
+    default: return 0;
+    }
+    calendar *cal = NULL;
+    int rc = store_calendar_build(c->app->st, c->app->utc_offset_min, &cal);
+    for (int i = 0; !rc && i < n; i++)
+        rc = case_deadlines_stage(c->app->st, cal, k, stages[i], at, &due[stages[i]]);
+    calendar_free(cal);
+    return rc;
+}
+
+/* Actions whose due times come from a policy (and so follow the calendar). */
+static bool policy_setter(case_action a)
+{
+    return a == ACT_REGISTER || a == ACT_APPROVE_RETURN || a == ACT_DISPATCH ||
+           a == ACT_REDISPATCH || a == ACT_REOPEN || a == ACT_SIGN || a == ACT_REPLY;
+}
+
+/* New due time for the running stage of k, or 0 when it does not move. */
+static int recalc_one(api_ctx *c, const calendar *cal, const store_case *k, stage *st,
+                      int64_t *due)
+{
+    *due = 0;
+    if (!lifecycle_running_stage(&k->snap, st)) return 0;
+    store_case_event *evs;
+    size_t n;
+    int rc = store_case_events(c->app->st, c->r->a, k->id, &evs, &n);
+    if (rc) return rc;
+    const store_case_event *setter = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (evs[i].ev.due[*st]) setter = &evs[i];
+    if (!setter || !policy_setter(setter->ev.action)) return 0;
+    int64_t fresh = 0;
+    rc = case_deadlines_stage(c->app->st, cal, k, *st, setter->ev.at, &fresh);
+    if (!rc && fresh && fresh != k->snap.due[*st]) *due = fresh;
+    return rc;
+}
+
+int case_deadlines_recalculate(api_ctx *c, const char *why, int *changed)
+{
+    calendar *cal = NULL;
+    int rc = store_calendar_build(c->app->st, c->app->utc_offset_min, &cal);
+    *changed = 0;
+    uint32_t open = (1u << CASE_REGISTERED) | (1u << CASE_DISPATCHED) | (1u << CASE_SIGNED) |
+                    (1u << CASE_RETURN_PENDING) | (1u << CASE_REPLIED);
+    store_case_query q = {.states = open, .urgency = -1, .sort = CASE_SORT_OLDEST, .limit = 200};
+    for (int64_t total = 1; !rc && q.offset < total; q.offset += q.limit) {
+        arena *page = arena_new(), *saved = c->r->a;
+        store_case *items;
+        size_t n;
+        if (!page) {
+            rc = HL_ENOMEM;
+            break;
+        }
+        c->r->a = page; /* one arena per page keeps memory flat over many requests */
+        rc = store_cases_search(c->app->st, page, &q, &items, &n, &total);
+        for (size_t i = 0; !rc && i < n; i++) {
+            stage st;
+            int64_t due;
+            rc = recalc_one(c, cal, &items[i], &st, &due);
+            if (rc || !due) continue;
+            store_case_event ev = {.ev = {.action = ACT_RECALCULATE, .at = api_now(),
+                                          .actor_role = ACTOR_SYSTEM},
+                                   .actor_id = c->user.id, .reason = why};
+            ev.ev.due[st] = due;
+            rc = store_case_act(c->app->st, items[i].id, &ev, NULL, NULL);
+            if (rc == HL_ESTATE) rc = 0; /* closed meanwhile: nothing to move */
+            else if (!rc) (*changed)++;
+        }
+        c->r->a = saved;
+        arena_free(page);
+    }
+    calendar_free(cal);
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* case_deadlines.h — the due times an action sets, from the time-limit policies and the
+ * working calendar (PRODUCT.md "Deadlines"): registering starts the dispatch clock; dispatch,
+ * re-dispatch and reopen start sign-for and the return window; signing starts the reply
+ * clock; replying starts the visit clock; an approved return restarts the dispatch clock. */
+#ifndef HOTLINE_API_CASE_DEADLINES_H
+#define HOTLINE_API_CASE_DEADLINES_H
+#include "api/api.h"
+
+/* Fills due[] (zeroed first) for action a taken at `at` on case k. A stage without a policy
+ * gets no due time. 0 or an HL_E* code. */
+int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t at,
+                       int64_t due[STAGE_COUNT]);
+/* Due time of one stage started at `at` under the current calendar; 0 in *due when no policy. */
+int case_deadlines_stage(store *st, const calendar *cal, const store_case *k, stage s,
+                         int64_t at, int64_t *due);
+
+/* After a calendar amendment: recomputes the running stage's due time of every open request
+ * whose clock was set by a policy (not by an approved extension) and, where it moved, appends
+ * a recalculate event saying why. *changed gets how many requests moved. */
+int case_deadlines_recalculate(api_ctx *c, const char *why, int *changed);
+
+#endif

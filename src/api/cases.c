@@ -1,0 +1,404 @@
+/* cases.c — registering requests (call-takers, integrators, the resident portal), reading one
+ * with its history, searching, and each role's work lists. Actions are in case_actions.c. */
+#include "api/case_deadlines.h"
+#include "api/case_view.h"
+#include "api/cases.h"
+#include "api/json_out.h"
+#include "core/civil.h"
+#include "util/err.h"
+#include <stdlib.h>
+#include <string.h>
+
+void api_publish_case(api_ctx *c, const store_case *k, case_action a)
+{
+    api_publish(c, "case",
+                json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:o}", "id",
+                          (json_int_t)k->id, "number", k->number, "action", case_action_name(a),
+                          "state", case_state_name(k->snap.state), "unit_id",
+                          k->snap.unit_id ? json_integer(k->snap.unit_id) : json_null(),
+                          "district_id", k->district_id ? json_integer(k->district_id) : json_null(),
+                          "category_id", (json_int_t)k->category_id, "urgency",
+                          urgency_name(k->urgency), "channel", k->channel, "at",
+                          json_out_time(k->snap.updated_at, c->app->utc_offset_min)));
+}
+
+/* ---- registration ---------------------------------------------------------------------- */
+
+static const json_field register_fields[] = {
+    {"caller_name", JF_STRING, false, false, 0, 50},
+    {"caller_phone", JF_STRING, false, false, 0, 24},
+    {"channel", JF_STRING, false, false, 1, 20},
+    {"request_type", JF_STRING, false, false, 1, 20},
+    {"category_id", JF_INT, true, false, 1, INT32_MAX},
+    {"urgency", JF_STRING, false, false, 1, 10},
+    {"confidential", JF_BOOL, false, false, 0, 0},
+    {"district_id", JF_INT, false, true, 1, INT32_MAX},
+    {"street_id", JF_INT, false, true, 1, INT32_MAX},
+    {"address", JF_STRING, false, false, 0, 200},
+    {"lat", JF_NUMBER, false, true, -90, 90},
+    {"lng", JF_NUMBER, false, true, -180, 180},
+    {"title", JF_STRING, false, false, 0, 100},
+    {"text", JF_STRING, true, false, 1, 4000},
+};
+
+/* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
+ * anything else is in it or it has more than 20 digits. */
+static bool phone_digits(arena *a, const char *in, const char **out)
+{
+    char *d = arena_alloc(a, strlen(in) + 1);
+    size_t n = 0;
+    if (!d) return false;
+    for (const char *p = in; *p; p++) {
+        if (*p >= '0' && *p <= '9') d[n++] = *p;
+        else if (!strchr("+- ()", *p)) return false;
+    }
+    d[n] = 0;
+    *out = d;
+    return n <= 20;
+}
+
+/* Checks the location fields; derives the district from the street. Answers 422 if bad. */
+static bool check_location(api_ctx *c, store_case *k)
+{
+    store_unit u;
+    if (k->street_id) {
+        if (store_unit_get(c->app->st, c->r->a, k->street_id, &u) || u.kind != UNIT_STREET) {
+            api_invalid(c, "street_id", "no such street or township");
+            return false;
+        }
+        if (k->district_id && k->district_id != u.parent_id) {
+            api_invalid(c, "street_id", "the street is not in that district");
+            return false;
+        }
+        k->district_id = u.parent_id;
+    }
+    if (k->district_id &&
+        (store_unit_get(c->app->st, c->r->a, k->district_id, &u) || u.kind != UNIT_DISTRICT)) {
+        api_invalid(c, "district_id", "no such district");
+        return false;
+    }
+    return true;
+}
+
+/* Shared by staff, integrators and the portal. actor_role is a role or ACTOR_RESIDENT. */
+static void register_case(api_ctx *c, int actor_role, const char *forced_channel)
+{
+    json_t *b = api_body(c, register_fields, sizeof register_fields / sizeof register_fields[0]);
+    if (!b) return;
+    store_case k = {
+        .caller_name = api_str(b, "caller_name"),
+        .category_id = json_integer_value(json_object_get(b, "category_id")),
+        .confidential = json_is_true(json_object_get(b, "confidential")),
+        .district_id = json_integer_value(json_object_get(b, "district_id")),
+        .street_id = json_integer_value(json_object_get(b, "street_id")),
+        .address = api_str(b, "address"),
+        .title = api_str(b, "title"),
+        .text = api_str(b, "text"),
+        .created_by = actor_role == ACTOR_RESIDENT ? 0 : c->user.id,
+    };
+    json_t *lat = json_object_get(b, "lat"), *lng = json_object_get(b, "lng");
+    const char *phone = api_str(b, "caller_phone"), *channel = api_str(b, "channel");
+    const char *type = api_str(b, "request_type"), *urg = api_str(b, "urgency");
+    store_category cat;
+    int rc = store_category_get(c->app->st, c->r->a, k.category_id, &cat);
+    if (rc && rc != HL_ENOTFOUND) {
+        http_send_rc(c->r, rc);
+        goto out;
+    }
+    if (rc || !cat.leaf_fields || !cat.active) {
+        api_invalid(c, "category_id", "choose an active category of the third level");
+        goto out;
+    }
+    k.type = cat.type;
+    k.urgency = cat.urgency;
+    k.channel = forced_channel ? forced_channel
+                : channel      ? channel
+                : actor_role == ROLE_INTEGRATOR ? "open311"
+                                                : "phone";
+    if (!channel_valid(k.channel)) {
+        api_invalid(c, "channel", "unknown channel");
+        goto out;
+    }
+    if (type && request_type_parse(type, &k.type)) {
+        api_invalid(c, "request_type", "unknown request type");
+        goto out;
+    }
+    if (urg && urgency_parse(urg, &k.urgency)) {
+        api_invalid(c, "urgency", "urgency must be normal or urgent");
+        goto out;
+    }
+    if (!phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
+        api_invalid(c, "caller_phone", "a phone number of at most 20 digits");
+        goto out;
+    }
+    if ((json_is_number(lat) && json_is_number(lng))) {
+        k.has_location = true;
+        k.lat = json_number_value(lat);
+        k.lng = json_number_value(lng);
+    } else if (json_is_number(lat) || json_is_number(lng)) {
+        api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
+        goto out;
+    }
+    if (!check_location(c, &k)) goto out;
+
+    int64_t now = api_now(), id = 0;
+    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = now, .actor_role = actor_role,
+                                  .actor_unit = actor_role == ACTOR_RESIDENT ? 0 : c->user.unit_id},
+                           .actor_id = actor_role == ACTOR_RESIDENT ? 0 : c->user.id,
+                           .is_public = true};
+    char number[16];
+    rc = case_deadlines_for(c, &k, ACT_REGISTER, now, ev.ev.due);
+    if (!rc) rc = store_case_register(c->app->st, &k, &ev, c->app->utc_offset_min, &id, number);
+    if (!rc) rc = store_case_get(c->app->st, c->r->a, id, &k);
+    if (rc) {
+        http_send_rc(c->r, rc);
+        goto out;
+    }
+    api_publish_case(c, &k, ACT_REGISTER);
+    if (actor_role == ACTOR_RESIDENT)
+        http_send_json(c->r, 201,
+                       json_pack("{s:s, s:s, s:o}", "number", k.number, "state", "registered",
+                                 "registered_at", json_out_time(k.snap.registered_at,
+                                                                c->app->utc_offset_min)));
+    else
+        http_send_json(c->r, 201, case_view(c, &k, false));
+out:
+    json_decref(b);
+}
+
+static void case_create(api_ctx *c) { register_case(c, (int)c->user.role, NULL); }
+
+static void public_case_create(api_ctx *c) { register_case(c, ACTOR_RESIDENT, "web"); }
+
+/* ---- one case ----------------------------------------------------------------------------- */
+
+/* Loads the case named by the :id parameter (an id or a request number) and checks that the
+ * caller may read it; answers and returns false otherwise. */
+bool api_case_load(api_ctx *c, store_case *k)
+{
+    const char *ref = http_param(c->r, "id");
+    int64_t id = http_param_id(c->r, "id");
+    int rc = id ? store_case_get(c->app->st, c->r->a, id, k)
+             : ref ? store_case_by_number(c->app->st, c->r->a, ref, k)
+                   : HL_ENOTFOUND;
+    if (rc == HL_ENOTFOUND) api_not_found(c, "request");
+    else if (rc) http_send_rc(c->r, rc);
+    return !rc && case_view_may_read(c, k);
+}
+
+static void case_get(api_ctx *c)
+{
+    store_case k;
+    if (api_case_load(c, &k)) http_send_json(c->r, 200, case_view(c, &k, true));
+}
+
+/* GET /api/public/cases/:number?phone= — a resident tracks a request with its number and the
+ * phone it was filed with; sees the public history only, no names. */
+static void public_case_get(api_ctx *c)
+{
+    const char *number = http_param(c->r, "number"), *phone = http_query(c->r, "phone");
+    const char *digits = NULL;
+    store_case k;
+    int rc = number ? store_case_by_number(c->app->st, c->r->a, number, &k) : HL_ENOTFOUND;
+    if (!rc && (!phone || !phone_digits(c->r->a, phone, &digits) || !*k.caller_phone ||
+                strcmp(digits, k.caller_phone) != 0))
+        rc = HL_ENOTFOUND; /* the same answer as a wrong number: numbers are guessable */
+    if (rc == HL_ENOTFOUND) {
+        http_send_error(c->r, 404, "not_found", "no request with that number and phone", NULL);
+        return;
+    }
+    store_case_event *evs;
+    size_t n;
+    if (rc || (rc = store_case_events(c->app->st, c->r->a, k.id, &evs, &n))) {
+        http_send_rc(c->r, rc);
+        return;
+    }
+    int off = c->app->utc_offset_min;
+    json_t *hist = json_array();
+    for (size_t i = 0; i < n; i++)
+        if (evs[i].is_public)
+            json_array_append_new(hist, json_pack("{s:s, s:o}", "action",
+                                                  case_action_name(evs[i].ev.action), "at",
+                                                  json_out_time(evs[i].ev.at, off)));
+    http_send_json(c->r, 200,
+                   json_pack("{s:s, s:s, s:o, s:o, s:o}", "number", k.number, "state",
+                             case_state_name(k.snap.state), "reply_text",
+                             *k.reply_text ? json_string(k.reply_text) : json_null(),
+                             "registered_at", json_out_time(k.snap.registered_at, off),
+                             "history", hist));
+}
+
+/* ---- search and work lists ------------------------------------------------------------ */
+
+static bool query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *v = http_query(c->r, name);
+    if (!v) return true;
+    char *end = NULL;
+    long long x = strtoll(v, &end, 10);
+    if (end == v || *end || x < lo || x > hi) {
+        http_send_error(c->r, 400, "invalid_field",
+                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
+                                     (long long)lo, (long long)hi),
+                        name);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+static bool query_time(api_ctx *c, const char *name, int64_t *out)
+{
+    const char *v = http_query(c->r, name);
+    if (!v) return true;
+    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out)) {
+        http_send_error(c->r, 400, "invalid_field", "an ISO 8601 date or time", name);
+        return false;
+    }
+    return true;
+}
+
+static bool query_states(api_ctx *c, uint32_t *mask)
+{
+    const char *v = http_query(c->r, "state");
+    if (!v) return true;
+    char *copy = arena_strdup(c->r->a, v);
+    for (char *p = copy, *next; p && *p; p = next) {
+        next = strchr(p, ',');
+        if (next) *next++ = 0;
+        case_state s;
+        if (case_state_parse(p, &s)) {
+            http_send_error(c->r, 400, "invalid_field", "unknown state", "state");
+            return false;
+        }
+        *mask |= 1u << s;
+    }
+    return true;
+}
+
+/* Reads the filters common to search and queues into q; answers 400 and returns false. */
+static bool read_filters(api_ctx *c, store_case_query *q)
+{
+    int64_t page = 1, size = 50, unit = 0, cat = 0, district = 0;
+    const char *urg = http_query(c->r, "urgency"), *sort = http_query(c->r, "sort");
+    q->urgency = -1;
+    if (!query_int(c, "page", 1, 100000, &page) || !query_int(c, "page_size", 1, 200, &size) ||
+        !query_int(c, "unit", 1, INT32_MAX, &unit) ||
+        !query_int(c, "category", 1, INT32_MAX, &cat) ||
+        !query_int(c, "district", 1, INT32_MAX, &district) || !query_time(c, "from", &q->from) ||
+        !query_time(c, "to", &q->to) || !query_states(c, &q->states))
+        return false;
+    q->unit_id = unit;
+    q->category_id = cat;
+    q->district_id = district;
+    q->offset = (int)((page - 1) * size);
+    q->limit = (int)size;
+    q->number = http_query(c->r, "number");
+    q->channel = http_query(c->r, "channel");
+    q->text = http_query(c->r, "q");
+    if (q->text && !*q->text) q->text = NULL;
+    if (urg) {
+        urgency u;
+        if (urgency_parse(urg, &u)) {
+            http_send_error(c->r, 400, "invalid_field", "urgency is normal or urgent", "urgency");
+            return false;
+        }
+        q->urgency = (int)u;
+    }
+    if (sort) {
+        if (strcmp(sort, "newest") == 0) q->sort = CASE_SORT_NEWEST;
+        else if (strcmp(sort, "oldest") == 0) q->sort = CASE_SORT_OLDEST;
+        else if (strcmp(sort, "due") == 0) q->sort = CASE_SORT_DUE;
+        else {
+            http_send_error(c->r, 400, "invalid_field", "sort is newest, oldest or due", "sort");
+            return false;
+        }
+    }
+    const char *phone = http_query(c->r, "phone");
+    if (phone) {
+        /* looking a caller up by phone is the centre's work; units never see phones */
+        if (role_is_unit_scoped(c->user.role)) {
+            http_send_error(c->r, 403, "forbidden", "your role may not search by phone", "phone");
+            return false;
+        }
+        if (!phone_digits(c->r->a, phone, &q->phone) || !*q->phone) {
+            http_send_error(c->r, 400, "invalid_field", "a phone number", "phone");
+            return false;
+        }
+    }
+    if (role_is_unit_scoped(c->user.role)) q->scope_unit = c->user.unit_id;
+    return true;
+}
+
+static void send_page(api_ctx *c, const store_case_query *q)
+{
+    store_case *items;
+    size_t n;
+    int64_t total = 0;
+    int rc = store_cases_search(c->app->st, c->r->a, q, &items, &n, &total);
+    if (rc == HL_EINVAL) {
+        http_send_error(c->r, 400, "invalid_field", "nothing to search for in q", "q");
+        return;
+    }
+    if (rc) {
+        http_send_rc(c->r, rc);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, case_view(c, &items[i], false));
+    http_send_json(c->r, 200,
+                   json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total, "page",
+                             q->offset / q->limit + 1, "page_size", q->limit, "items", arr));
+}
+
+static void cases_search(api_ctx *c)
+{
+    store_case_query q = {0};
+    if (read_filters(c, &q)) send_page(c, &q);
+}
+
+/* GET /api/queues/:name — each role's work lists (PRODUCT.md), scoped to the caller's unit
+ * for unit roles; the other filters of search apply on top. */
+static void queue(api_ctx *c)
+{
+    const char *name = http_param(c->r, "name");
+    store_case_query q = {0};
+    if (!read_filters(c, &q)) return;
+    int64_t now = api_now();
+    uint32_t open = ~((1u << CASE_CLOSED) | (1u << CASE_MERGED)) & ((1u << CASE_STATE_COUNT) - 1);
+    q.sort = CASE_SORT_DUE;
+    if (!name) name = "";
+    if (strcmp(name, "to_dispatch") == 0) q.states = 1u << CASE_REGISTERED;
+    else if (strcmp(name, "to_sign") == 0) q.states = 1u << CASE_DISPATCHED;
+    else if (strcmp(name, "in_hand") == 0) q.states = 1u << CASE_SIGNED;
+    else if (strcmp(name, "due_soon") == 0) {
+        q.states = open;
+        q.due_after = now;
+        q.due_before = now + 24 * 3600;
+    } else if (strcmp(name, "overdue") == 0) {
+        q.states = open;
+        q.overdue_at = now;
+    } else if (strcmp(name, "returns") == 0) q.states = 1u << CASE_RETURN_PENDING;
+    else if (strcmp(name, "extensions") == 0) q.extension_pending = true;
+    else if (strcmp(name, "to_visit") == 0) q.visit_pending = true;
+    else {
+        http_send_error(c->r, 404, "not_found",
+                        "queues: to_dispatch, to_sign, in_hand, due_soon, overdue, returns, "
+                        "extensions, to_visit",
+                        NULL);
+        return;
+    }
+    send_page(c, &q);
+}
+
+#define REGISTRARS (ROLE_BIT(ROLE_CALLTAKER) | ROLE_BIT(ROLE_INTEGRATOR))
+
+const api_route api_cases_routes[] = {
+    {"POST", "/api/cases", case_create, REGISTRARS},
+    {"GET", "/api/cases", cases_search, ROLES_STAFF},
+    {"GET", "/api/cases/:id", case_get, ROLES_ALL},
+    {"GET", "/api/queues/:name", queue, ROLES_STAFF},
+    {"POST", "/api/public/cases", public_case_create, API_PUBLIC},
+    {"GET", "/api/public/cases/:number", public_case_get, API_PUBLIC},
+    {NULL, NULL, NULL, 0},
+};
