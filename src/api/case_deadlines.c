@@ -59,8 +59,9 @@ static int recalc_one(api_ctx *c, const calendar *cal, const store_case *k, stag
     int rc = store_case_events(c->app->st, c->r->a, k->id, &evs, &n);
     if (rc) return rc;
     const store_case_event *setter = NULL;
+    /* the event that started this clock; earlier recalculations only moved it */
     for (size_t i = 0; i < n; i++)
-        if (evs[i].ev.due[*st]) setter = &evs[i];
+        if (evs[i].ev.due[*st] && evs[i].ev.action != ACT_RECALCULATE) setter = &evs[i];
     if (!setter || !policy_setter(setter->ev.action)) return 0;
     int64_t fresh = 0;
     rc = case_deadlines_stage(c->app->st, cal, k, *st, setter->ev.at, &fresh);

@@ -443,3 +443,34 @@ def test_the_case_row_is_the_fold_of_its_log(client, server):
                          text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert " 0 differ" in out.stdout, out.stdout
+
+
+def test_calendar_amendment_moves_open_due_times_with_a_logged_event(client):
+    c = register(client)
+    c = act(client, "dispatcher-zhang", c, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    c = act(client, "handler-donghu", c, "sign")
+    due = parse(c["deadlines"]["reply"])
+    # a workday strictly inside the reply window becomes a holiday
+    admin = client.admin()
+    year_days = client.get(f"/api/calendar?year={due.year}", session=admin).body["days"]
+    listed = {d["date"] for d in year_days}
+    day = parse(c["signed_at"]).date() + timedelta(days=2)
+    while day.weekday() >= 5 or day.isoformat() in listed:
+        day += timedelta(days=1)
+    assert datetime(day.year, day.month, day.day, tzinfo=CST) < due
+    r = client.put(f"/api/admin/calendar/{day.isoformat()}", {"kind": "off", "name": "测试假日"},
+                   session=admin)
+    assert r.status == 200 and r.body["recalculated_requests"] >= 1, r
+    try:
+        v = get(client, "dispatcher-zhang", c)
+        moved = parse(v["deadlines"]["reply"])
+        assert moved > due and moved.strftime("%H:%M:%S") == "00:00:00"
+        last = v["history"][-1]
+        assert last["action"] == "recalculate" and last["actor_role"] == "system"
+        assert day.isoformat() in last["reason"] and "reply" in last["dues"]
+    finally:
+        r = client.delete(f"/api/admin/calendar/{day.isoformat()}", session=admin)
+        assert r.status == 200, r
+    v = get(client, "dispatcher-zhang", c)
+    assert parse(v["deadlines"]["reply"]) == due
+    assert [e["action"] for e in v["history"]][-2:] == ["recalculate", "recalculate"]

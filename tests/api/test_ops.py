@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (BIN, DATA, ROUTES, SANITIZER_ENV, Server, init_db,
+from conftest import (BIN, DATA, SANITIZER_ENV, SOURCE_ROUTES, Server, init_db,
                       sanitizer_problems, uniq)
 
-ROUTE_PATTERNS = {p for (_, p, _) in ROUTES} | {"-", "/*"}
+ROUTE_PATTERNS = {p for (_, p, _) in SOURCE_ROUTES} | {"-", "/*"}
 
 
 def test_healthz(client):
