@@ -87,6 +87,8 @@ int http_status_for(int rc)
     case HL_ENOTFOUND: return 404;
     case HL_ECONFLICT: return 409;
     case HL_EREF: return 422;
+    case HL_EFORBIDDEN: return 403;
+    case HL_ESTATE: return 409;
     case HL_ERANGE: return 413;
     case HL_EFULL:
     case HL_EREADONLY:
@@ -104,6 +106,8 @@ void http_send_rc(http_req *r, int rc)
     case HL_ECONFLICT: msg = "conflicts with an existing object"; break;
     case HL_EREF: msg = "refers to an object that does not exist or is inactive"; break;
     case HL_ERANGE: msg = "too large"; break;
+    case HL_EFORBIDDEN: msg = "your role or unit may not do this"; break;
+    case HL_ESTATE: msg = "the object's state does not allow this"; break;
     case HL_EFULL: msg = "the store is full; nothing was written, try again later"; break;
     case HL_EREADONLY: msg = "the store is read-only; nothing was written"; break;
     case HL_EBUSY: msg = "the server is busy or shutting down; nothing was written"; break;

@@ -36,7 +36,8 @@ static void test_zeroed_and_aligned(void **state)
         unsigned char *p = arena_alloc(a, sizes[i]);
         assert_non_null(p);
         assert_int_equal((uintptr_t)p % ALIGN, 0);
-        for (size_t j = 0; j < sizes[i]; j++) assert_int_equal(p[j], 0);
+        for (size_t j = 0; j < sizes[i]; j++)
+            assert_int_equal(p[j], 0);
         memset(p, 0xAB, sizes[i]); /* dirty it: later allocations must still come back zeroed */
     }
     arena_free(a);
@@ -57,7 +58,8 @@ static void test_many_small(void **state)
     }
     for (size_t i = 0; i < N; i++) {
         size_t n = 1 + i % 97;
-        for (size_t j = 0; j < n; j++) assert_int_equal(ptrs[i][j], i & 0xff);
+        for (size_t j = 0; j < n; j++)
+            assert_int_equal(ptrs[i][j], i & 0xff);
     }
     arena_free(a);
 }
@@ -85,7 +87,8 @@ static void test_big_allocation_keeps_current_block(void **state)
     char *big2 = arena_alloc(a, 6000);
     assert_non_null(big2);
     assert_ptr_equal(arena_alloc(a, 1), p3 + ALIGN);
-    for (size_t i = 0; i < MiB; i++) assert_int_equal(big[i], 1);
+    for (size_t i = 0; i < MiB; i++)
+        assert_int_equal(big[i], 1);
     arena_free(a);
 }
 

@@ -60,7 +60,8 @@ static void test_growth(void **state)
     }
     assert_int_equal(b.len, 100000);
     assert_int_equal(strlen(b.data), 100000);
-    for (int i = 0; i < 100000; i++) assert_int_equal(b.data[i], 'a' + i % 26);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(b.data[i], 'a' + i % 26);
     /* growth doubles: far fewer than one allocation per append, never more than 2x needed */
     assert_true(b.alloc <= 2 * (b.len + 1));
     buf_free(&b);
@@ -89,7 +90,8 @@ static void test_cap(void **state)
     buf_free(&b);
 
     buf_init(&b, 300); /* growth stops at the cap, not at the next power of two */
-    for (int i = 0; i < 300; i++) assert_int_equal(buf_append(&b, "y", 1), 0);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(buf_append(&b, "y", 1), 0);
     assert_int_equal(b.alloc, 301);
     assert_int_equal(buf_append(&b, "y", 1), HL_ERANGE);
     buf_free(&b);

@@ -75,8 +75,12 @@ static int teardown(void **state)
 
 static int unit_new(store *s, const char *code, unit_kind kind, int64_t parent, int64_t *id)
 {
-    store_unit u = {.parent_id = parent, .code = code, .name_zh = code, .name_en = code,
-                    .kind = kind, .active = true};
+    store_unit u = {.parent_id = parent,
+                    .code = code,
+                    .name_zh = code,
+                    .name_en = code,
+                    .kind = kind,
+                    .active = true};
     return store_unit_create(s, &u, id);
 }
 
@@ -119,9 +123,15 @@ static int move_unit(store *s, int64_t id, int64_t parent)
 
 static int cat_new(store *s, const char *code, int64_t parent, bool leaf, int64_t *id)
 {
-    store_category c = {.parent_id = parent, .code = code, .name_zh = code, .name_en = code,
-                        .leaf_fields = leaf, .type = REQ_COMPLAINT, .urgency = URGENCY_URGENT,
-                        .keywords = "路灯 不亮", .active = true};
+    store_category c = {.parent_id = parent,
+                        .code = code,
+                        .name_zh = code,
+                        .name_en = code,
+                        .leaf_fields = leaf,
+                        .type = REQ_COMPLAINT,
+                        .urgency = URGENCY_URGENT,
+                        .keywords = "路灯 不亮",
+                        .active = true};
     return store_category_create(s, &c, id);
 }
 
@@ -135,15 +145,22 @@ static int64_t cat_ok(store *s, const char *code, int64_t parent, bool leaf)
 
 static int64_t user_ok(store *s, const char *username, int64_t unit)
 {
-    store_user u = {.unit_id = unit, .username = username, .display_name = "测试 用户",
-                    .role = ROLE_HANDLER, .active = true, .password_hash = "$argon2id$fake"};
+    store_user u = {.unit_id = unit,
+                    .username = username,
+                    .display_name = "测试 用户",
+                    .role = ROLE_HANDLER,
+                    .active = true,
+                    .password_hash = "$argon2id$fake"};
     int64_t id = 0;
     assert_int_equal(store_user_create(s, &u, &id), 0);
     assert_true(id > 0);
     return id;
 }
 
-static int64_t D(int y, int m, int d) { return civil_days_from_ymd(y, m, d); }
+static int64_t D(int y, int m, int d)
+{
+    return civil_days_from_ymd(y, m, d);
+}
 
 /* A direct connection for checks the interface does not expose. */
 static int64_t sql_int(const char *path, const char *sql)
@@ -198,8 +215,9 @@ static void test_newer_schema_refused(void **state)
     f->s = NULL;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO schema_migrations(version,name)"
-                                      " VALUES(999,'from the future')",
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO schema_migrations(version,name)"
+                                  " VALUES(999,'from the future')",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
@@ -395,8 +413,8 @@ static void test_categories(void **state)
     assert_string_equal(items[2].keywords, "路灯 不亮");
 
     /* update: leaf fields change on a leaf, are refused on an inner node */
-    store_category upd = {.leaf_fields = true, .type = REQ_HELP, .urgency = URGENCY_NORMAL,
-                          .active = true};
+    store_category upd = {
+        .leaf_fields = true, .type = REQ_HELP, .urgency = URGENCY_NORMAL, .active = true};
     assert_int_equal(store_category_update(f->s, l3, &upd), 0);
     store_category c;
     assert_int_equal(store_category_get(f->s, a, l3, &c), 0);
@@ -509,11 +527,15 @@ static void test_routing_resolve(void **state)
 
 /* ---- time limits ------------------------------------------------------------------------- */
 
-static int64_t limit_put(store *s, stage st, urgency u, bool has_type, request_type t,
-                         int64_t cat, int amount, limit_unit unit)
+static int64_t limit_put(store *s, stage st, urgency u, bool has_type, request_type t, int64_t cat,
+                         int amount, limit_unit unit)
 {
-    store_time_limit tl = {.stage = st, .urgency = u, .has_type = has_type, .type = t,
-                           .category_id = cat, .limit = {amount, unit}};
+    store_time_limit tl = {.stage = st,
+                           .urgency = u,
+                           .has_type = has_type,
+                           .type = t,
+                           .category_id = cat,
+                           .limit = {amount, unit}};
     int64_t id = 0;
     assert_int_equal(store_time_limit_put(s, &tl, &id), 0);
     assert_true(id > 0);
@@ -598,8 +620,8 @@ static void test_time_limits(void **state)
 static void test_calendar(void **state)
 {
     fx *f = *state;
-    int64_t national = D(2026, 10, 1);  /* a Thursday */
-    int64_t makeup = D(2026, 9, 20);    /* a Sunday */
+    int64_t national = D(2026, 10, 1); /* a Thursday */
+    int64_t makeup = D(2026, 9, 20);   /* a Sunday */
     int64_t monday = D(2026, 11, 23);
     store_calendar_day h = {.day = national, .workday = false, .name = "国庆节"};
     store_calendar_day w = {.day = makeup, .workday = true, .name = "国庆节调休"};
@@ -675,8 +697,12 @@ static void test_users(void **state)
     assert_string_equal(u.password_hash, "$argon2id$fake");
     assert_int_equal(store_user_by_username(f->s, a, "nobody", &u), HL_ENOTFOUND);
 
-    store_user dup = {.unit_id = d1, .username = "handler-a", .display_name = "x",
-                      .role = ROLE_ADMIN, .active = true, .password_hash = "h"};
+    store_user dup = {.unit_id = d1,
+                      .username = "handler-a",
+                      .display_name = "x",
+                      .role = ROLE_ADMIN,
+                      .active = true,
+                      .password_hash = "h"};
     int64_t id = 0;
     assert_int_equal(store_user_create(f->s, &dup, &id), HL_ECONFLICT);
     dup.username = "orphan";
@@ -836,7 +862,8 @@ static void *gc_thread(void *p)
 static uint64_t hist_sum(const store_stats *st)
 {
     uint64_t sum = 0;
-    for (int i = 0; i < 8; i++) sum += st->batch_hist[i];
+    for (int i = 0; i < 8; i++)
+        sum += st->batch_hist[i];
     return sum;
 }
 
@@ -858,9 +885,11 @@ static void test_group_commit(void **state)
         args[t] = (struct gc_arg){f->s, t, uid, &go, 0};
         assert_int_equal(pthread_create(&th[t], NULL, gc_thread, &args[t]), 0);
     }
-    for (int t = 0; t < GC_THREADS; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < GC_THREADS; t++)
+        pthread_join(th[t], NULL);
     pthread_barrier_destroy(&go);
-    for (int t = 0; t < GC_THREADS; t++) assert_int_equal(args[t].failures, 0);
+    for (int t = 0; t < GC_THREADS; t++)
+        assert_int_equal(args[t].failures, 0);
 
     assert_int_equal(store_get_stats(f->s, &after), 0);
     uint64_t writes = after.writes - before.writes, commits = after.commits - before.commits;
@@ -892,7 +921,8 @@ static int gate_fn(sqlite3 *db, void *arg)
     pthread_mutex_lock(&g->mu);
     g->entered = true;
     pthread_cond_broadcast(&g->cv);
-    while (!g->open) pthread_cond_wait(&g->cv, &g->mu);
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
     pthread_mutex_unlock(&g->mu);
     return 0;
 }
@@ -939,8 +969,8 @@ static void *dup_thread(void *p)
 static int partial_fn(sqlite3 *db, void *arg)
 {
     (void)arg;
-    int rc = db_exec(db, NULL, "INSERT INTO calendar_days(date, kind, name) VALUES(?,?,?)",
-                     "ttt", "2030-06-01", "off", "rolled back");
+    int rc = db_exec(db, NULL, "INSERT INTO calendar_days(date, kind, name) VALUES(?,?,?)", "ttt",
+                     "2030-06-01", "off", "rolled back");
     return rc ? rc : HL_ECONFLICT;
 }
 
@@ -955,7 +985,8 @@ static int queued(store *s)
 {
     pthread_mutex_lock(&s->mu);
     int n = 0;
-    for (struct store_job *j = s->head; j; j = j->next) n++;
+    for (struct store_job *j = s->head; j; j = j->next)
+        n++;
     pthread_mutex_unlock(&s->mu);
     return n;
 }
@@ -976,7 +1007,8 @@ static void test_failing_job_in_batch(void **state)
     pthread_t gate_th;
     assert_int_equal(pthread_create(&gate_th, NULL, gate_thread, &ga), 0);
     pthread_mutex_lock(&g.mu);
-    while (!g.entered) pthread_cond_wait(&g.cv, &g.mu);
+    while (!g.entered)
+        pthread_cond_wait(&g.cv, &g.mu);
     pthread_mutex_unlock(&g.mu);
 
     /* the writer is inside the gate job: queue 15 valid writes, one duplicate code and one
@@ -985,7 +1017,7 @@ static void test_failing_job_in_batch(void **state)
     struct batch_arg args[BATCH_VALID + 2];
     for (int i = 0; i <= BATCH_VALID + 1; i++) {
         args[i] = (struct batch_arg){f->s, i, centre, 1};
-        void *(*fn)(void *) = i == BATCH_VALID / 2 ? dup_thread
+        void *(*fn)(void *) = i == BATCH_VALID / 2   ? dup_thread
                               : i == BATCH_VALID + 1 ? partial_thread
                                                      : valid_thread;
         assert_int_equal(pthread_create(&th[i], NULL, fn, &args[i]), 0);
@@ -999,7 +1031,8 @@ static void test_failing_job_in_batch(void **state)
     pthread_cond_broadcast(&g.cv);
     pthread_mutex_unlock(&g.mu);
     pthread_join(gate_th, NULL);
-    for (int i = 0; i <= BATCH_VALID + 1; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i <= BATCH_VALID + 1; i++)
+        pthread_join(th[i], NULL);
 
     assert_int_equal(ga.rc, 0);
     for (int i = 0; i <= BATCH_VALID + 1; i++)
@@ -1019,7 +1052,8 @@ static void test_failing_job_in_batch(void **state)
     size_t n = 0;
     assert_int_equal(store_calendar_list(f->s, a, D(2030, 1, 1), D(2030, 12, 31), &days, &n), 0);
     assert_int_equal(n, BATCH_VALID); /* days 0..15 but the duplicate's slot; not 06-01 */
-    for (size_t i = 0; i < n; i++) assert_string_equal(days[i].name, "batch");
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(days[i].name, "batch");
     arena_free(a);
     assert_int_equal(units_count(f->s), units_before);
     pthread_cond_destroy(&g.cv);

@@ -1,0 +1,145 @@
+/* test_sse_filter.c — unit tests for the live stream's unit scope (api/events.c): a unit
+ * handler receives announcements and events whose "unit_id" is in its subtree, nothing else,
+ * against a real store with a small unit tree. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "api/events.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    char dir[64], path[128];
+    store *s;
+    api_app app;
+    arena *a;
+    int64_t centre, donghu, xinhua, xishan;
+} fx;
+
+static int64_t unit(store *s, const char *code, unit_kind kind, int64_t parent)
+{
+    store_unit u = {.parent_id = parent,
+                    .code = code,
+                    .name_zh = code,
+                    .name_en = code,
+                    .kind = kind,
+                    .active = true};
+    int64_t id = 0;
+    assert_int_equal(store_unit_create(s, &u, &id), 0);
+    return id;
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-sse-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    assert_int_equal(store_open(f->path, &f->s), 0);
+    f->app.st = f->s;
+    f->a = arena_new();
+    assert_non_null(f->a);
+    f->centre = unit(f->s, "centre", UNIT_CENTRE, 0);
+    f->donghu = unit(f->s, "d-donghu", UNIT_DISTRICT, f->centre);
+    f->xinhua = unit(f->s, "s-donghu-xinhua", UNIT_STREET, f->donghu);
+    f->xishan = unit(f->s, "d-xishan", UNIT_DISTRICT, f->centre);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    arena_free(f->a);
+    store_close(f->s);
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    char p[160];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* A case event as the cases API publishes it, for a case now at unit_id. */
+static bool pass(api_event_scope *sc, int64_t unit_id)
+{
+    char data[256];
+    snprintf(data, sizeof data,
+             "{\"id\":7,\"number\":\"20260101-0001\",\"action\":\"assign\","
+             "\"state\":\"assigned\",\"unit_id\":%lld,\"category_id\":3}",
+             (long long)unit_id);
+    return api_event_scope_filter(sc, "case", data);
+}
+
+static void test_district_handler(void **state)
+{
+    fx *f = *state;
+    api_event_scope *sc = api_event_scope_new(f->a, &f->app, f->donghu);
+    assert_non_null(sc);
+    assert_true(pass(sc, f->donghu));  /* its own unit */
+    assert_true(pass(sc, f->xinhua));  /* a street under it */
+    assert_false(pass(sc, f->xishan)); /* another district: 西山区 */
+    assert_false(pass(sc, f->centre)); /* the centre is above it */
+    assert_false(pass(sc, 999999));    /* no such unit */
+    /* fail closed: no unit_id, a null one, not an integer, not JSON */
+    assert_false(api_event_scope_filter(sc, "case", "{\"id\":7,\"unit_id\":null}"));
+    assert_false(api_event_scope_filter(sc, "case", "{\"id\":7}"));
+    assert_false(api_event_scope_filter(sc, "case", "{\"unit_id\":\"2\"}"));
+    assert_false(api_event_scope_filter(sc, "unit", "{\"unit_id\":"));
+    assert_false(api_event_scope_filter(sc, "case", "{\"x\":{\"unit_id\":2}}"));
+    /* city-wide notices go to everyone */
+    assert_true(api_event_scope_filter(sc, "announcement", "{\"message\":\"hi\",\"by\":\"x\"}"));
+}
+
+static void test_street_handler(void **state)
+{
+    fx *f = *state;
+    api_event_scope *sc = api_event_scope_new(f->a, &f->app, f->xinhua);
+    assert_non_null(sc);
+    assert_true(pass(sc, f->xinhua));
+    assert_false(pass(sc, f->donghu)); /* its parent is outside its subtree */
+    assert_false(pass(sc, f->xishan));
+}
+
+static void test_answers_are_remembered(void **state)
+{
+    fx *f = *state;
+    api_event_scope *sc = api_event_scope_new(f->a, &f->app, f->donghu);
+    assert_non_null(sc);
+    int64_t street = unit(f->s, "s-donghu-two", UNIT_STREET, f->donghu);
+    assert_true(pass(sc, street));
+    /* move the street to 西山区: a fresh scope sees it, the stream's scope keeps its answer
+     * (one store query per unit per stream; a reconnecting client sees the move) */
+    store_unit u = {.parent_id = f->xishan, .active = true};
+    assert_int_equal(store_unit_update(f->s, street, &u), 0);
+    assert_true(pass(sc, street));
+    api_event_scope *fresh = api_event_scope_new(f->a, &f->app, f->donghu);
+    assert_false(pass(fresh, street));
+    /* more units than the cache holds: answers stay right */
+    for (int i = 0; i < 200; i++) {
+        assert_true(pass(sc, f->xinhua));
+        assert_false(pass(sc, 100000 + i));
+    }
+}
+
+int main(void)
+{
+    log_set_level(LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_district_handler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_street_handler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_answers_are_remembered, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
