@@ -18,7 +18,8 @@
  *
  * Why a heartbeat thread: a suspended connection is invisible to MHD (no timeout, no
  * disconnect detection) and MHD has no timer callbacks, so without a wake-up an idle stream
- * would never send its keep-alive comment, and a client that went away would never be noticed.
+ * would never send its keep-alive comment, and a client that went away would never be noticed
+ * (it is, at its next heartbeat: the reader peeks at the socket first).
  * One thread per server that wakes once a second and resumes only the streams whose heartbeat
  * is due costs nothing measurable and keeps idle streams suspended (zero CPU) in between; the
  * MHD connection timeout stays in force for streams that are sending, so a client that stops
@@ -30,12 +31,14 @@
 #include "http/sse.h"
 #include "util/err.h"
 #include "util/log.h"
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define TYPE_CAP 64    /* the hub's types are at most 63 bytes */
@@ -156,6 +159,19 @@ static bool next_frame(stream *st)
     }
 }
 
+/* True when the client closed its end. MHD does not watch a suspended connection, and the
+ * first write after the client left still succeeds (the peer answers it with a reset), so
+ * without this a gone client would hold its stream for two heartbeats instead of one. */
+static bool peer_gone(stream *st)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(st->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return false;
+    char c;
+    ssize_t n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
 {
     (void)pos;
@@ -176,6 +192,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
         if (next_frame(st)) continue;
         if (n > 0) break;
         if (now_ns() - atomic_load(&st->last_write) >= SSE_HEARTBEAT_S * NS) {
+            if (peer_gone(st)) return MHD_CONTENT_READER_END_WITH_ERROR;
             set_frame(st, ":\n\n", 3);
             continue;
         }

@@ -110,7 +110,8 @@ CASES = [
      lambda c, a: post_raw(c, a, json.dumps(unit_body(), ensure_ascii=False).encode().replace(
          "错误测试".encode(), b"\xff\xfe\xc3\x28")),
      400, "bad_json", None, True),
-    ("nul_in_string", lambda c, a: post_raw(c, a, json.dumps(unit_body(name_en="a\u0000b")).encode()),
+    ("nul_in_string",
+     lambda c, a: post_raw(c, a, json.dumps(unit_body(name_en="a\u0000b")).encode()),
      400, "bad_json", None, True),
     ("wrong_content_type",
      lambda c, a: post_raw(c, a, json.dumps(unit_body()).encode(), ctype="text/plain"),

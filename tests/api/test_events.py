@@ -30,6 +30,7 @@ class SSE:
         self.raw = b""
         self.body = b""  # de-chunked, not yet parsed into events
         self.eof = False
+        self.ended = False  # the terminating chunk arrived
         deadline = time.monotonic() + timeout
         while b"\r\n\r\n" not in self.raw:
             if not self._recv(deadline):
@@ -68,6 +69,8 @@ class SSE:
         return True
 
     def _dechunk(self):
+        if self.ended:
+            return
         if not self.chunked:
             self.body += self.raw
             self.raw = b""
@@ -76,8 +79,8 @@ class SSE:
             size_line, rest = self.raw.split(b"\r\n", 1)
             size = int(size_line.split(b";")[0], 16)
             if size == 0:
-                self.eof = True  # the stream ended cleanly (terminating chunk)
-                self.raw = rest
+                self.eof = self.ended = True
+                self.raw = b""
                 return
             if len(rest) < size + 2:
                 return
@@ -330,6 +333,6 @@ def test_streams_end_cleanly_when_the_server_stops():
             rc, err = srv.stop()
         for s in streams:
             assert s.next(5.0) is None
-            assert s.eof
+            assert s.ended
             s.close()
         assert not sanitizer_problems(rc, err), err[-5000:]

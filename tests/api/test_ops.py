@@ -112,7 +112,7 @@ CSP = re.compile(r"frame-ancestors 'none'")
     ("GET", "/api/units", True, 200),
     ("GET", "/api/units", False, 401),
     ("GET", "/api/nothing", False, 404),
-    ("GET", "/index.html", False, 404),
+    ("GET", "/no-such-page.html", False, 404),
     ("DELETE", "/api/units", True, 405),
     ("POST", "/api/auth/login", False, 400),
 ])
