@@ -93,13 +93,13 @@ fuzz-replay: $(FUZZ_BIN)
 
 # --- the two commands -------------------------------------------------------------------------
 run: deps
-	@$(MAKE) --no-print-directory build/release/hotline
+	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline
 	@mkdir -p $(dir $(DB))
 	@[ -f $(DB) ] || build/release/hotline init --demo --db $(DB)
 	build/release/hotline serve --db $(DB) --port $(PORT) --web web
 
 test: deps
-	@$(MAKE) --no-print-directory build/release/hotline asan
+	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan
 	@$(MAKE) --no-print-directory check-banned unit fuzz-replay api
 
 unit: $(UNIT_BIN)
