@@ -14,6 +14,7 @@ static const char usage[] =
     "  init     create a database; --demo loads the demo city from data/\n"
     "  backup   copy a live database to a file (SQLite online backup)\n"
     "  check    verify a database: integrity, and every request row against its event log\n"
+    "  generate fill a demo database with a realistic history of requests\n"
     "  help     this text; 'hotline <command> --help' for a command's options\n";
 
 int main(int argc, char **argv)
@@ -27,6 +28,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "init") == 0) return cli_init(argc - 2, argv + 2);
     if (strcmp(argv[1], "backup") == 0) return cli_backup(argc - 2, argv + 2);
     if (strcmp(argv[1], "check") == 0) return cli_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "generate") == 0) return cli_generate(argc - 2, argv + 2);
     fprintf(stderr, "hotline: unknown command '%s'\n\n%s", argv[1], usage);
     return 2;
 }

@@ -49,6 +49,7 @@ struct http_req {
     bool started, too_large, responded;
     void *server;
     void *sse;           /* the server's event streams (http/sse.c) */
+    int64_t stream_ns;   /* a stream's setup time: what the latency metric records for it */
 };
 
 /* A request header's value (case-insensitive name), or NULL. */

@@ -75,6 +75,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
     if (stream) {
         resp = r->stream; /* an event stream (http/sse.c); its free callback ends it */
         r->stream = NULL;
+        r->stream_ns = now_ns() - r->start_ns;
     } else if (r->resp_fd >= 0) {
         resp = MHD_create_response_from_fd64((uint64_t)r->resp_fd_size, r->resp_fd);
         r->resp_fd = -1; /* MHD closes it */
@@ -147,7 +148,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     int64_t dur = now_ns() - r->start_ns;
     if (r->method) {
         int status = r->status ? r->status : 499;
-        metrics_observe(r->method, r->route, status, dur);
+        /* a stream lasts as long as its client stays: its lifetime is no latency */
+        metrics_observe(r->method, r->route, status, r->stream_ns ? r->stream_ns : dur);
         /* the path only: query strings may carry a caller's phone number */
         log_info("access %s %s %d %lld.%03lldms user=%lld%s", r->method, r->path, status,
                  (long long)(dur / 1000000), (long long)(dur / 1000 % 1000),

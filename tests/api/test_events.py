@@ -1,6 +1,7 @@
 """The live event stream (GET /api/events/stream, server-sent events) and announcements
 (POST /api/events/announce): framing, delivery within 2 s, resuming by Last-Event-ID, unit
 scope for unit handlers, heartbeats, and a clean end when the server stops."""
+import http.client
 import json
 import socket
 import tempfile
@@ -218,6 +219,32 @@ def test_id_from_before_a_restart_resyncs(client):
         assert s.next(2.0) == {"event": "resync", "data": "{}"}
         seq = announce(client, sup, "after resync")
         assert s.next_event()["id"] == str(seq)
+
+
+def test_client_too_far_behind_resyncs(client):
+    """The hub keeps the last 1024 events: a client further behind is told to resynchronise
+    (reload its state) and continues with the oldest event kept."""
+    sup = client.login("supervisor-chen")
+    first = announce(client, sup, "old")
+    conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
+    hdrs = {"Content-Type": "application/json", "X-CSRF-Token": sup.csrf,
+            "Cookie": f"hotline_session={sup.cookie}"}
+    for i in range(1030):  # one keep-alive connection: quick enough under ASan
+        conn.request("POST", ANNOUNCE, body=json.dumps({"message": f"n{i}"}), headers=hdrs)
+        r = conn.getresponse()
+        assert r.status == 201, r.read()
+        last = json.loads(r.read())["id"]
+    conn.close()
+    with open_stream(client, sup, headers={"Last-Event-ID": str(first)}) as s:
+        assert s.next(2.0) == {"event": "resync", "data": "{}"}
+        ev = s.next_event(2.0)
+        assert int(ev["id"]) == last - 1024 + 1
+        n = 1
+        while ev["id"] != str(last):
+            ev = s.next_event(2.0)
+            assert ev is not None
+            n += 1
+        assert n == 1024
 
 
 def test_bad_after(client):
