@@ -19,20 +19,8 @@ int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t a
 {
     memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
     stage stages[2];
-    int n = 0;
-    switch (a) {
-    case ACT_REGISTER:
-    case ACT_APPROVE_RETURN: stages[n++] = STAGE_DISPATCH; break;
-    case ACT_DISPATCH:
-    case ACT_REDISPATCH:
-    case ACT_REOPEN:
-        stages[n++] = STAGE_SIGN;
-        stages[n++] = STAGE_RETURN;
-        break;
-    case ACT_SIGN: stages[n++] = STAGE_REPLY; break;
-    case ACT_REPLY: stages[n++] = STAGE_VISIT; break;
-    default: return 0;
-    }
+    int n = lifecycle_started_stages(a, stages);
+    if (n == 0) return 0;
     calendar *cal = NULL;
     int rc = store_calendar_build(c->app->st, c->app->utc_offset_min, &cal);
     for (int i = 0; !rc && i < n; i++)
@@ -41,11 +29,12 @@ int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t a
     return rc;
 }
 
-/* Actions whose due times come from a policy (and so follow the calendar). */
+/* Actions whose due times come from a policy (and so follow the calendar); an approved
+ * extension's due time was asked for and stays. */
 static bool policy_setter(case_action a)
 {
-    return a == ACT_REGISTER || a == ACT_APPROVE_RETURN || a == ACT_DISPATCH ||
-           a == ACT_REDISPATCH || a == ACT_REOPEN || a == ACT_SIGN || a == ACT_REPLY;
+    stage started[2];
+    return lifecycle_started_stages(a, started) > 0;
 }
 
 /* New due time for the running stage of k, or 0 when it does not move. */

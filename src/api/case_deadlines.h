@@ -1,7 +1,6 @@
-/* case_deadlines.h — the due times an action sets, from the time-limit policies and the
- * working calendar (PRODUCT.md "Deadlines"): registering starts the dispatch clock; dispatch,
- * re-dispatch and reopen start sign-for and the return window; signing starts the reply
- * clock; replying starts the visit clock; an approved return restarts the dispatch clock. */
+/* case_deadlines.h — the due times an action sets: which stages it starts is core's rule
+ * (lifecycle_started_stages); how long each lasts comes from the time-limit policies and the
+ * working calendar (PRODUCT.md "Deadlines"). */
 #ifndef HOTLINE_API_CASE_DEADLINES_H
 #define HOTLINE_API_CASE_DEADLINES_H
 #include "api/api.h"

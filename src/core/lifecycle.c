@@ -3,6 +3,7 @@
 #include "util/err.h"
 
 #include <stddef.h>
+#include "core/names.h"
 #include <string.h>
 
 #define S(st) ((uint32_t)1u << (st))
@@ -103,30 +104,14 @@ static const char *const satisfaction_names[] = {
 };
 #define SATISFACTION_COUNT (sizeof satisfaction_names / sizeof satisfaction_names[0])
 
-/* Index of s in names, or -1. */
-static int find_name(const char *const *names, size_t count, const char *s)
-{
-    if (!s) return -1;
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(s, names[i]) == 0) return (int)i;
-    return -1;
-}
-
-/* Never NULL: a corrupt value read from storage must not crash a log line or a JSON writer. */
-static const char *name_at(const char *const *names, size_t count, int v)
-{
-    if (v < 0 || (size_t)v >= count) return "unknown";
-    return names[v];
-}
-
 const char *case_state_name(case_state s)
 {
-    return name_at(state_names, CASE_STATE_COUNT, (int)s);
+    return names_at(state_names, CASE_STATE_COUNT, (int)s);
 }
 
 int case_state_parse(const char *s, case_state *out)
 {
-    int i = find_name(state_names, CASE_STATE_COUNT, s);
+    int i = names_find(state_names, CASE_STATE_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (case_state)i;
     return 0;
@@ -134,12 +119,12 @@ int case_state_parse(const char *s, case_state *out)
 
 const char *case_action_name(case_action a)
 {
-    return name_at(action_names, ACT_COUNT, (int)a);
+    return names_at(action_names, ACT_COUNT, (int)a);
 }
 
 int case_action_parse(const char *s, case_action *out)
 {
-    int i = find_name(action_names, ACT_COUNT, s);
+    int i = names_find(action_names, ACT_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (case_action)i;
     return 0;
@@ -147,19 +132,19 @@ int case_action_parse(const char *s, case_action *out)
 
 const char *close_kind_name(close_kind k)
 {
-    return name_at(close_kind_names, CLOSE_KIND_COUNT, (int)k);
+    return names_at(close_kind_names, CLOSE_KIND_COUNT, (int)k);
 }
 
 const char *satisfaction_name(satisfaction s)
 {
-    return name_at(satisfaction_names, SATISFACTION_COUNT, (int)s);
+    return names_at(satisfaction_names, SATISFACTION_COUNT, (int)s);
 }
 
 /* "" parses to SATISFACTION_NONE so that every name round-trips; a reachable visit with no
  * satisfaction is still refused by lifecycle_check. */
 int satisfaction_parse(const char *s, satisfaction *out)
 {
-    int i = find_name(satisfaction_names, SATISFACTION_COUNT, s);
+    int i = names_find(satisfaction_names, SATISFACTION_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (satisfaction)i;
     return 0;
@@ -410,4 +395,21 @@ bool lifecycle_overdue(const case_snapshot *c, int64_t now)
     if (!lifecycle_running_stage(c, &s)) return false;
     /* Due at the second itself is still in time; a stage with no due time never expires. */
     return c->due[s] != 0 && now > c->due[s];
+}
+
+int lifecycle_started_stages(case_action a, stage out[2])
+{
+    switch (a) {
+    case ACT_REGISTER:
+    case ACT_APPROVE_RETURN: out[0] = STAGE_DISPATCH; return 1;
+    case ACT_DISPATCH:
+    case ACT_REDISPATCH:
+    case ACT_REOPEN:
+        out[0] = STAGE_SIGN;
+        out[1] = STAGE_RETURN;
+        return 2;
+    case ACT_SIGN: out[0] = STAGE_REPLY; return 1;
+    case ACT_REPLY: out[0] = STAGE_VISIT; return 1;
+    default: return 0;
+    }
 }

@@ -159,6 +159,12 @@ int lifecycle_apply(case_snapshot *c, const case_event *e);
  * ACT_REGISTER and ACT_RECALCULATE never appear. */
 uint32_t lifecycle_allowed(const case_snapshot *c);
 
+/* The stages whose clocks an action starts (PRODUCT.md "Deadlines"): register and an
+ * approved return start dispatch; dispatch, re-dispatch and reopen start sign-for and the
+ * return window; sign starts the reply; reply starts the visit. Writes them to out and
+ * returns how many (0..2). */
+int lifecycle_started_stages(case_action a, stage out[2]);
+
 /* Which stage's clock is running in this state, if any: registered → dispatch, dispatched →
  * sign, signed and return_pending (from signed) → reply, return_pending from dispatched →
  * sign, replied → visit. false when closed, merged or visited. */

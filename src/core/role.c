@@ -1,8 +1,7 @@
 /* role.c — names of the roles and which of them are confined to their unit's subtree. */
 #include "core/role.h"
+#include "core/names.h"
 #include "util/err.h"
-
-#include <string.h>
 
 static const char *const role_names[ROLE_COUNT] = {
     [ROLE_CALLTAKER] = "calltaker",   [ROLE_DISPATCHER] = "dispatcher", [ROLE_HANDLER] = "handler",
@@ -10,23 +9,14 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_INTEGRATOR] = "integrator",
 };
 
-const char *role_name(role r)
-{
-    /* Never NULL: a corrupt value from storage must not crash a log line or a JSON writer. */
-    if ((unsigned)r >= ROLE_COUNT) return "unknown";
-    return role_names[r];
-}
+const char *role_name(role r) { return names_at(role_names, ROLE_COUNT, (int)r); }
 
 int role_parse(const char *s, role *out)
 {
-    if (!s || !out) return HL_EINVAL;
-    for (int i = 0; i < ROLE_COUNT; i++) {
-        if (strcmp(s, role_names[i]) == 0) {
-            *out = (role)i;
-            return 0;
-        }
-    }
-    return HL_EINVAL;
+    int i = names_find(role_names, ROLE_COUNT, s);
+    if (i < 0 || !out) return HL_EINVAL;
+    *out = (role)i;
+    return 0;
 }
 
 bool role_is_unit_scoped(role r)

@@ -3,6 +3,7 @@
 #include "util/err.h"
 
 #include <stddef.h>
+#include "core/names.h"
 #include <string.h>
 
 static const char *const unit_kind_names[UNIT_KIND_COUNT] = {
@@ -30,30 +31,14 @@ static const char *const channel_names[] = {
     "phone", "web", "open311", "app", "wechat", "email", "grid", "province", "letter", "video",
 };
 
-/* Shared lookup for every vocabulary: index of s in names, or -1. */
-static int find_name(const char *const *names, size_t count, const char *s)
-{
-    if (!s) return -1;
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(s, names[i]) == 0) return (int)i;
-    return -1;
-}
-
-/* Names are never NULL: a corrupt enum value from storage yields "unknown", not a crash. */
-static const char *name_at(const char *const *names, size_t count, int v)
-{
-    if (v < 0 || (size_t)v >= count) return "unknown";
-    return names[v];
-}
-
 const char *unit_kind_name(unit_kind k)
 {
-    return name_at(unit_kind_names, UNIT_KIND_COUNT, (int)k);
+    return names_at(unit_kind_names, UNIT_KIND_COUNT, (int)k);
 }
 
 int unit_kind_parse(const char *s, unit_kind *out)
 {
-    int i = find_name(unit_kind_names, UNIT_KIND_COUNT, s);
+    int i = names_find(unit_kind_names, UNIT_KIND_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (unit_kind)i;
     return 0;
@@ -61,12 +46,12 @@ int unit_kind_parse(const char *s, unit_kind *out)
 
 const char *request_type_name(request_type t)
 {
-    return name_at(request_type_names, REQ_TYPE_COUNT, (int)t);
+    return names_at(request_type_names, REQ_TYPE_COUNT, (int)t);
 }
 
 int request_type_parse(const char *s, request_type *out)
 {
-    int i = find_name(request_type_names, REQ_TYPE_COUNT, s);
+    int i = names_find(request_type_names, REQ_TYPE_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (request_type)i;
     return 0;
@@ -74,12 +59,12 @@ int request_type_parse(const char *s, request_type *out)
 
 const char *urgency_name(urgency u)
 {
-    return name_at(urgency_names, URGENCY_COUNT, (int)u);
+    return names_at(urgency_names, URGENCY_COUNT, (int)u);
 }
 
 int urgency_parse(const char *s, urgency *out)
 {
-    int i = find_name(urgency_names, URGENCY_COUNT, s);
+    int i = names_find(urgency_names, URGENCY_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (urgency)i;
     return 0;
@@ -87,12 +72,12 @@ int urgency_parse(const char *s, urgency *out)
 
 const char *stage_name(stage s)
 {
-    return name_at(stage_names, STAGE_COUNT, (int)s);
+    return names_at(stage_names, STAGE_COUNT, (int)s);
 }
 
 int stage_parse(const char *s, stage *out)
 {
-    int i = find_name(stage_names, STAGE_COUNT, s);
+    int i = names_find(stage_names, STAGE_COUNT, s);
     if (i < 0 || !out) return HL_EINVAL;
     *out = (stage)i;
     return 0;
@@ -119,5 +104,5 @@ bool unit_parent_allowed(unit_kind child, unit_kind parent)
 
 bool channel_valid(const char *s)
 {
-    return find_name(channel_names, sizeof channel_names / sizeof channel_names[0], s) >= 0;
+    return names_find(channel_names, sizeof channel_names / sizeof channel_names[0], s) >= 0;
 }

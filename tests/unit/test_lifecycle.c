@@ -1155,6 +1155,39 @@ static void test_running_stage_and_overdue(void **state)
     assert_true(lifecycle_overdue(&c, REQUESTED_DUE + 1));
 }
 
+static void test_started_stages(void **state)
+{
+    (void)state;
+    /* PRODUCT.md "Deadlines": which clocks each action starts, written out by hand */
+    stage st[2];
+    for (int a = 0; a < ACT_COUNT; a++) {
+        int n = lifecycle_started_stages((case_action)a, st);
+        switch (a) {
+        case ACT_REGISTER:
+        case ACT_APPROVE_RETURN:
+            assert_int_equal(n, 1);
+            assert_int_equal(st[0], STAGE_DISPATCH);
+            break;
+        case ACT_DISPATCH:
+        case ACT_REDISPATCH:
+        case ACT_REOPEN:
+            assert_int_equal(n, 2);
+            assert_int_equal(st[0], STAGE_SIGN);
+            assert_int_equal(st[1], STAGE_RETURN);
+            break;
+        case ACT_SIGN:
+            assert_int_equal(n, 1);
+            assert_int_equal(st[0], STAGE_REPLY);
+            break;
+        case ACT_REPLY:
+            assert_int_equal(n, 1);
+            assert_int_equal(st[0], STAGE_VISIT);
+            break;
+        default: assert_int_equal(n, 0); break;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1215,7 @@ int main(void)
         cmocka_unit_test(test_parse_rejects_unknown),
         cmocka_unit_test(test_state_open),
         cmocka_unit_test(test_running_stage_and_overdue),
+        cmocka_unit_test(test_started_stages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
