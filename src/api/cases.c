@@ -43,7 +43,7 @@ static const json_field register_fields[] = {
 
 /* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
  * anything else is in it or it has more than 20 digits. */
-static bool phone_digits(arena *a, const char *in, const char **out)
+bool api_phone_digits(arena *a, const char *in, const char **out)
 {
     char *d = arena_alloc(a, strlen(in) + 1);
     size_t n = 0;
@@ -80,7 +80,47 @@ static bool check_location(api_ctx *c, store_case *k)
     return true;
 }
 
-/* Shared by staff, integrators and the portal. actor_role is a role or ACTOR_RESIDENT. */
+bool api_case_category(api_ctx *c, store_case *k)
+{
+    store_category cat;
+    int rc = store_category_get(c->app->st, c->r->a, k->category_id, &cat);
+    if (rc && rc != HL_ENOTFOUND) {
+        http_send_rc(c->r, rc);
+        return false;
+    }
+    if (rc || !cat.leaf_fields || !cat.active) {
+        api_invalid(c, "category_id", "choose an active category of the third level");
+        return false;
+    }
+    k->type = cat.type;
+    k->urgency = cat.urgency;
+    return true;
+}
+
+bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
+{
+    if (!check_location(c, k)) return false;
+    bool resident = actor_role == ACTOR_RESIDENT;
+    int64_t now = api_now(), id = 0;
+    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = now, .actor_role = actor_role,
+                                  .actor_unit = resident ? 0 : c->user.unit_id},
+                           .actor_id = resident ? 0 : c->user.id,
+                           .is_public = true};
+    char number[16];
+    k->created_by = resident ? 0 : c->user.id;
+    int rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);
+    if (!rc) rc = store_case_register(c->app->st, k, &ev, c->app->utc_offset_min, &id, number);
+    if (!rc) rc = store_case_get(c->app->st, c->r->a, id, k);
+    if (rc) {
+        http_send_rc(c->r, rc);
+        return false;
+    }
+    api_publish_case(c, k, ACT_REGISTER);
+    return true;
+}
+
+/* JSON registration, shared by staff, integrators and the portal. actor_role is a role or
+ * ACTOR_RESIDENT; the portal's channel is always "web". */
 static void register_case(api_ctx *c, int actor_role, const char *forced_channel)
 {
     json_t *b = api_body(c, register_fields, sizeof register_fields / sizeof register_fields[0]);
@@ -94,23 +134,11 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         .address = api_str(b, "address"),
         .title = api_str(b, "title"),
         .text = api_str(b, "text"),
-        .created_by = actor_role == ACTOR_RESIDENT ? 0 : c->user.id,
     };
     json_t *lat = json_object_get(b, "lat"), *lng = json_object_get(b, "lng");
     const char *phone = api_str(b, "caller_phone"), *channel = api_str(b, "channel");
     const char *type = api_str(b, "request_type"), *urg = api_str(b, "urgency");
-    store_category cat;
-    int rc = store_category_get(c->app->st, c->r->a, k.category_id, &cat);
-    if (rc && rc != HL_ENOTFOUND) {
-        http_send_rc(c->r, rc);
-        goto out;
-    }
-    if (rc || !cat.leaf_fields || !cat.active) {
-        api_invalid(c, "category_id", "choose an active category of the third level");
-        goto out;
-    }
-    k.type = cat.type;
-    k.urgency = cat.urgency;
+    if (!api_case_category(c, &k)) goto out;
     k.channel = forced_channel ? forced_channel
                 : channel      ? channel
                 : actor_role == ROLE_INTEGRATOR ? "open311"
@@ -127,7 +155,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         api_invalid(c, "urgency", "urgency must be normal or urgent");
         goto out;
     }
-    if (!phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
+    if (!api_phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
         api_invalid(c, "caller_phone", "a phone number of at most 20 digits");
         goto out;
     }
@@ -139,22 +167,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
         goto out;
     }
-    if (!check_location(c, &k)) goto out;
-
-    int64_t now = api_now(), id = 0;
-    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = now, .actor_role = actor_role,
-                                  .actor_unit = actor_role == ACTOR_RESIDENT ? 0 : c->user.unit_id},
-                           .actor_id = actor_role == ACTOR_RESIDENT ? 0 : c->user.id,
-                           .is_public = true};
-    char number[16];
-    rc = case_deadlines_for(c, &k, ACT_REGISTER, now, ev.ev.due);
-    if (!rc) rc = store_case_register(c->app->st, &k, &ev, c->app->utc_offset_min, &id, number);
-    if (!rc) rc = store_case_get(c->app->st, c->r->a, id, &k);
-    if (rc) {
-        http_send_rc(c->r, rc);
-        goto out;
-    }
-    api_publish_case(c, &k, ACT_REGISTER);
+    if (!api_case_commit(c, &k, actor_role)) goto out;
     if (actor_role == ACTOR_RESIDENT)
         http_send_json(c->r, 201,
                        json_pack("{s:s, s:s, s:o}", "number", k.number, "state", "registered",
@@ -200,7 +213,7 @@ static void public_case_get(api_ctx *c)
     const char *digits = NULL;
     store_case k;
     int rc = number ? store_case_by_number(c->app->st, c->r->a, number, &k) : HL_ENOTFOUND;
-    if (!rc && (!phone || !phone_digits(c->r->a, phone, &digits) || !*k.caller_phone ||
+    if (!rc && (!phone || !api_phone_digits(c->r->a, phone, &digits) || !*k.caller_phone ||
                 strcmp(digits, k.caller_phone) != 0))
         rc = HL_ENOTFOUND; /* the same answer as a wrong number: numbers are guessable */
     if (rc == HL_ENOTFOUND) {
@@ -321,7 +334,7 @@ static bool read_filters(api_ctx *c, store_case_query *q)
             http_send_error(c->r, 403, "forbidden", "your role may not search by phone", "phone");
             return false;
         }
-        if (!phone_digits(c->r->a, phone, &q->phone) || !*q->phone) {
+        if (!api_phone_digits(c->r->a, phone, &q->phone) || !*q->phone) {
             http_send_error(c->r, 400, "invalid_field", "a phone number", "phone");
             return false;
         }

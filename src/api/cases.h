@@ -11,4 +11,17 @@ bool api_case_load(api_ctx *c, store_case *k);
  * "at"} — no personal data. */
 void api_publish_case(api_ctx *c, const store_case *k, case_action a);
 
+/* Registration in steps, for every way a request comes in (JSON, the portal, Open311):
+ * api_case_category loads k->category_id, checks it is an active third-level category and
+ * fills k's request type and urgency from it; the caller then sets or overrides the rest;
+ * api_case_commit checks the location (a street gives its district), computes the dispatch
+ * due time, registers the request with actor_role (a role or ACTOR_RESIDENT), publishes it,
+ * and fills *k with the stored request. Both answer the error themselves (422 with the field,
+ * or 5xx) and return false. */
+bool api_case_category(api_ctx *c, store_case *k);
+bool api_case_commit(api_ctx *c, store_case *k, int actor_role);
+/* The digits of a phone number ('+', '-', spaces and brackets dropped) in the arena; false
+ * when anything else is in it or it has more than 20 digits. */
+bool api_phone_digits(arena *a, const char *in, const char **out);
+
 #endif
