@@ -192,6 +192,10 @@ static void act(api_ctx *c)
     }
     if (json_object_size(extra)) ev.extra = json_dumps(extra, JSON_COMPACT);
     rc = case_deadlines_for(c, &k, a, now, ev.ev.due);
+    if (a == ACT_APPROVE_EXTENSION)
+        /* recorded in the event, so a later calendar amendment knows this due was granted,
+         * not computed from a policy, and leaves it alone */
+        ev.ev.due[STAGE_REPLY] = k.snap.extension_requested_due;
     case_snapshot after;
     if (!rc) rc = store_case_act(c->app->st, k.id, &ev, &guard, &after);
     free((void *)ev.extra);

@@ -41,6 +41,22 @@ static const json_field register_fields[] = {
     {"text", JF_STRING, true, false, 1, 4000},
 };
 
+/* What a resident may say through the portal: no channel, type or urgency (the category
+ * decides those), and a phone to track the request with. */
+static const json_field portal_fields[] = {
+    {"caller_name", JF_STRING, false, false, 0, 50},
+    {"caller_phone", JF_STRING, true, false, 7, 24},
+    {"category_id", JF_INT, true, false, 1, INT32_MAX},
+    {"confidential", JF_BOOL, false, false, 0, 0},
+    {"district_id", JF_INT, false, true, 1, INT32_MAX},
+    {"street_id", JF_INT, false, true, 1, INT32_MAX},
+    {"address", JF_STRING, false, false, 0, 200},
+    {"lat", JF_NUMBER, false, true, -90, 90},
+    {"lng", JF_NUMBER, false, true, -180, 180},
+    {"title", JF_STRING, false, false, 0, 100},
+    {"text", JF_STRING, true, false, 1, 4000},
+};
+
 /* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
  * anything else is in it or it has more than 20 digits. */
 bool api_phone_digits(arena *a, const char *in, const char **out)
@@ -106,7 +122,7 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
                                   .actor_unit = resident ? 0 : c->user.unit_id},
                            .actor_id = resident ? 0 : c->user.id,
                            .is_public = true};
-    char number[16];
+    char number[STORE_CASE_NUMBER_MAX];
     k->created_by = resident ? 0 : c->user.id;
     int rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);
     if (!rc) rc = store_case_register(c->app->st, k, &ev, c->app->utc_offset_min, &id, number);
@@ -123,7 +139,10 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
  * ACTOR_RESIDENT; the portal's channel is always "web". */
 static void register_case(api_ctx *c, int actor_role, const char *forced_channel)
 {
-    json_t *b = api_body(c, register_fields, sizeof register_fields / sizeof register_fields[0]);
+    bool resident = actor_role == ACTOR_RESIDENT;
+    json_t *b = resident ? api_body(c, portal_fields, sizeof portal_fields / sizeof portal_fields[0])
+                         : api_body(c, register_fields,
+                                    sizeof register_fields / sizeof register_fields[0]);
     if (!b) return;
     store_case k = {
         .caller_name = api_str(b, "caller_name"),
@@ -168,7 +187,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         goto out;
     }
     if (!api_case_commit(c, &k, actor_role)) goto out;
-    if (actor_role == ACTOR_RESIDENT)
+    if (resident)
         http_send_json(c->r, 201,
                        json_pack("{s:s, s:s, s:o}", "number", k.number, "state", "registered",
                                  "registered_at", json_out_time(k.snap.registered_at,
@@ -228,6 +247,13 @@ static void public_case_get(api_ctx *c)
     }
     int off = c->app->utc_offset_min;
     json_t *hist = json_array();
+    store_case master;
+    if (k.snap.merged_into &&
+        store_case_get(c->app->st, c->r->a, k.snap.merged_into, &master) == 0) {
+        /* a merged caller follows the master: its state and its answer are theirs */
+        k.snap.state = master.snap.state;
+        k.reply_text = master.reply_text;
+    }
     for (size_t i = 0; i < n; i++)
         if (evs[i].is_public)
             json_array_append_new(hist, json_pack("{s:s, s:o}", "action",
@@ -409,7 +435,7 @@ static void queue(api_ctx *c)
 const api_route api_cases_routes[] = {
     {"POST", "/api/cases", case_create, REGISTRARS},
     {"GET", "/api/cases", cases_search, ROLES_STAFF},
-    {"GET", "/api/cases/:id", case_get, ROLES_ALL},
+    {"GET", "/api/cases/:id", case_get, ROLES_STAFF},
     {"GET", "/api/queues/:name", queue, ROLES_STAFF},
     {"POST", "/api/public/cases", public_case_create, API_PUBLIC},
     {"GET", "/api/public/cases/:number", public_case_get, API_PUBLIC},

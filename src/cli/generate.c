@@ -228,30 +228,16 @@ static int64_t centre_time(const gen *g, gen_rng *r, int64_t t, bool urgent)
 
 /* ---- due times ---------------------------------------------------------------------------- */
 
-/* Which stages an action starts — copied from case_deadlines_for in src/api/case_deadlines.c
- * (keep the two in step): register and an approved return start the dispatch clock;
- * dispatch, re-dispatch and reopen start sign-for and the return window; signing starts the
- * reply clock; replying starts the visit clock. The limits are store_time_limit_resolve's,
- * resolved once per category at start-up (policies do not change during a run). */
+/* The due times an action sets, as case_deadlines_for in src/api/case_deadlines.c sets them:
+ * the stages it starts are core's rule (lifecycle_started_stages), each lasting the limit
+ * store_time_limit_resolve gives — resolved once per category at start-up, since policies do
+ * not change during a run — from `at` on the working calendar (deadline_compute). */
 static void dues_for(const gen *g, const gcat *c, urgency u, case_action a, int64_t at,
                      int64_t due[STAGE_COUNT])
 {
     memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
     stage stages[2];
-    int n = 0;
-    switch (a) {
-    case ACT_REGISTER:
-    case ACT_APPROVE_RETURN: stages[n++] = STAGE_DISPATCH; break;
-    case ACT_DISPATCH:
-    case ACT_REDISPATCH:
-    case ACT_REOPEN:
-        stages[n++] = STAGE_SIGN;
-        stages[n++] = STAGE_RETURN;
-        break;
-    case ACT_SIGN: stages[n++] = STAGE_REPLY; break;
-    case ACT_REPLY: stages[n++] = STAGE_VISIT; break;
-    default: return;
-    }
+    int n = lifecycle_started_stages(a, stages);
     for (int i = 0; i < n; i++)
         if (c->has_limit[u][stages[i]] &&
             deadline_compute(g->cal, at, c->limit[u][stages[i]], &due[stages[i]]) != 0)

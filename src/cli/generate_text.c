@@ -241,6 +241,78 @@ static const char *const t110201[] = {
 static const char *const t110202[] = {
     "{C}{B}栋楼道里有人私拉飞线给电动车充电，存在火灾隐患，物业不管，要求处理。",
     "{C}{B}栋有住户把电动车推进电梯带回家充电，存在安全隐患，要求处理。"};
+static const char *const t020202[] = {
+    "{R}{#}号附近的公共厕所脏乱不堪，异味很大，长期没人打扫，要求加强保洁。"};
+static const char *const t020203[] = {
+    "{C}{B}栋楼道和单元门上贴满小广告，刚清理又贴上，要求整治。"};
+static const char *const t020204[] = {
+    "{R}路边空地上有人夜里偷倒建筑垃圾，已经堆成小山，要求查处并清运。"};
+static const char *const t020401[] = {
+    "{R}{#}号门口一棵大树被风刮倒，压住了半边马路，要求尽快清理。"};
+static const char *const t020402[] = {
+    "{C}{B}栋楼前的树木太高，树枝伸到窗户边，挡光还招虫，要求修剪。"};
+static const char *const t030102[] = {
+    "{R}附近一家工厂晚上偷排废气，气味刺鼻，附近{C}居民头晕，要求查处。"};
+static const char *const t030103[] = {
+    "{R}附近空地上有人焚烧垃圾，浓烟很大，附近居民不敢开窗，要求制止。"};
+static const char *const t030104[] = {
+    "{C}附近最近经常有刺鼻异味，晚上尤其明显，不知道从哪里来的，要求排查。"};
+static const char *const t040101[] = {
+    "来电人住在{C}，附近没有公交站，建议增加公交线路或在{R}增设站点。",
+    "来电人建议早晚高峰加密{R}方向的公交班次，现在等车要半个多小时。"};
+static const char *const t040102[] = {
+    "来电人乘坐公交车时司机在{R}站甩站不停靠，态度恶劣，要求处理。",
+    "来电人反映公交司机开车打电话、急刹急停，乘客摔倒，要求处理。"};
+static const char *const t040103[] = {
+    "{R}公交站的候车亭顶棚破损，站牌也看不清，下雨天无处躲雨，要求维修。"};
+static const char *const t040104[] = {
+    "来电人咨询老年人免费乘车卡怎么办理，需要带哪些材料。",
+    "来电人咨询手机乘车码能否在全市公交和地铁通用。"};
+static const char *const t040201[] = {
+    "来电人在{R}打出租车，司机拒载，还说不打表要议价，要求处理。",
+    "来电人反映出租车司机故意绕路，多收了车费，有行程记录，要求退还。"};
+static const char *const t040202[] = {
+    "来电人通过打车软件叫网约车，司机中途要求加价，不同意就赶人下车，要求处理。"};
+static const char *const t040203[] = {
+    "来电人{I}乘坐出租车把手机落在车上，记得是在{R}下的车，请求帮助查找。"};
+static const char *const t060101[] = {
+    "来电人反映孩子学校要求统一购买教辅资料，每学期收费几百元，要求核查是否合规。"};
+static const char *const t060102[] = {
+    "来电人咨询孩子今年上小学的入学报名时间、学区划分和需要准备的材料。",
+    "来电人随迁子女在本市上学，咨询转学和入学需要办理哪些手续。"};
+static const char *const t060103[] = {
+    "来电人在{R}一家校外培训机构交了{Y}元培训费，机构停课后拒绝退费，要求处理。"};
+static const char *const t070101[] = {
+    "来电人在医院看病排队{O}个小时，医生态度冷淡，要求改进服务。",
+    "来电人反映医院检查项目收费不明，怀疑重复收费，要求核查。"};
+static const char *const t070102[] = {
+    "来电人咨询如何预约专家号，网上一直约不上，有没有其他挂号渠道。"};
+static const char *const t070302[] = {
+    "来电人咨询城乡居民医保今年的缴费标准和缴费截止时间。"};
+static const char *const t070303[] = {
+    "来电人在外地长期居住，咨询异地就医备案如何办理，要求帮助。"};
+static const char *const t080101[] = {
+    "来电人在{R}一家超市买到过期食品，商家不给处理，要求查处。"};
+static const char *const t080102[] = {
+    "来电人在{R}一家餐馆吃饭，发现菜里有苍蝇，后厨卫生很差，要求检查。"};
+static const char *const t080203[] = {
+    "{R}一家商店商品不明码标价，结账时乱要价，要求查处。"};
+static const char *const t100101[] = {
+    "来电人家庭生活困难，咨询低保申请条件和需要提交的材料。"};
+static const char *const t110101[] = {
+    "{C}最近经常有可疑人员出入，有住户电动车被盗，要求加强巡逻。"};
+static const char *const t110102[] = {
+    "来电人接到自称客服的电话要求转账退款，怀疑是诈骗，咨询如何处理。"};
+static const char *const t110103[] = {
+    "来电人咨询孩子上户口需要哪些材料，在哪里办理。",
+    "来电人咨询身份证丢失后补办流程和办理时间。"};
+static const char *const t120101[] = {
+    "来电人咨询{T}相关政策，想了解自己是否符合条件。"};
+static const char *const t120102[] = {
+    "来电人咨询办理营业执照变更需要准备哪些材料，能否网上办理。",
+    "来电人咨询公积金提取的办理流程和所需材料。"};
+static const char *const t120201[] = {
+    "来电人在{D}政务服务中心办事，窗口工作人员推诿，让来回跑了{M}趟，要求处理。"};
 static const char *const t1401[] = {
     "来电人表扬{T}相关工作人员工作认真负责，很快就帮助解决了问题，特此致谢。",
     "来电人表扬{S}工作人员上门帮助解决了{K}问题，服务热情周到。"};
@@ -264,58 +336,131 @@ static const template_set sets[] = {
     SET("090203", t090203), SET("090301", t090301), SET("090302", t090302),
     SET("090401", t090401), SET("090402", t090402), SET("090403", t090403),
     SET("090404", t090404), SET("110201", t110201), SET("110202", t110202),
-    SET("1401", t1401),     SET("1402", t1402),
+    SET("020202", t020202), SET("020203", t020203), SET("020204", t020204),
+    SET("020401", t020401), SET("020402", t020402), SET("030102", t030102),
+    SET("030103", t030103), SET("030104", t030104), SET("040101", t040101),
+    SET("040102", t040102), SET("040103", t040103), SET("040104", t040104),
+    SET("040201", t040201), SET("040202", t040202), SET("040203", t040203),
+    SET("060101", t060101), SET("060102", t060102), SET("060103", t060103),
+    SET("070101", t070101), SET("070102", t070102), SET("070302", t070302),
+    SET("070303", t070303), SET("080101", t080101), SET("080102", t080102),
+    SET("080203", t080203), SET("100101", t100101), SET("110101", t110101),
+    SET("110102", t110102), SET("110103", t110103), SET("120101", t120101),
+    SET("120102", t120102), SET("120201", t120201), SET("1401", t1401),
+    SET("1402", t1402),
 };
 
-/* By request type, for categories without their own words: built around a keyword. */
-static const char *const by_type[REQ_TYPE_COUNT][3] = {
-    [REQ_CONSULTATION] = {"来电人咨询{K}相关事宜，希望了解具体的办理条件和流程。",
-                          "来电人想了解{T}方面的政策规定，请相关部门予以解答。",
-                          "来电人咨询{K}的办理地点、所需材料和办理时限。"},
-    [REQ_HELP] = {"来电人反映{P}附近存在{K}问题，影响日常生活，请求帮助解决。",
-                  "来电人住在{P}，最近遇到{K}的困难，自己无法解决，希望有关部门帮忙。",
-                  "来电人反映{P}{K}问题已经{N}天了，请求尽快协调处理。"},
-    [REQ_COMPLAINT] = {"来电人投诉{P}{K}问题，已经持续{N}天，多次反映未得到解决，要求相关部门处理。",
-                       "来电人对{P}{K}的情况很不满意，认为严重影响周边居民，要求整改。",
-                       "来电人反映{P}长期存在{K}问题，投诉无门，要求有关部门督促解决。"},
-    [REQ_REPORT] = {"来电人举报{P}存在{K}的情况，要求相关部门调查处理。",
-                    "来电人反映{P}附近有{K}现象，已经持续{W}周，要求查处。",
-                    "来电人举报{R}{#}号存在{K}问题，请相关部门核查。"},
-    [REQ_SUGGESTION] = {"来电人建议加强{T}工作，{K}方面问题比较突出，希望相关部门研究采纳。",
-                        "来电人就{K}提出建议，希望{D}在{P}一带统筹考虑，方便群众。",
-                        "来电人建议相关部门优化{T}，多听取群众意见。"},
-    [REQ_PRAISE] = {"来电人表扬{T}，工作人员认真负责，问题解决及时，特此表示感谢。",
-                    "来电人对{S}工作人员热心帮助表示感谢，希望给予表扬。",
-                    "来电人表扬相关工作人员，{K}问题处理得又快又好。"},
+/* Matters that happen at a place (a road, a compound) rather than to a person's affairs:
+ * only these texts, titles and replies name the place. */
+static bool place_matter(const char *code)
+{
+    static const char *const prefixes[] = {"01", "02", "03", "09", "11", "13", "0403",
+                                           "0603", "0702"};
+    for (size_t i = 0; code && i < N_OF(prefixes); i++)
+        if (strncmp(code, prefixes[i], strlen(prefixes[i])) == 0) return true;
+    return false;
+}
+
+/* By request type, for categories without their own words: built around a keyword; [1] for
+ * matters of a place, [0] for a person's affairs. */
+static const char *const by_type[2][REQ_TYPE_COUNT][3] = {
+    [0] = {
+        [REQ_CONSULTATION] = {"来电人咨询{K}相关事宜，希望了解具体的办理条件和流程。",
+                              "来电人想了解{T}方面的政策规定，请相关部门予以解答。",
+                              "来电人咨询{K}的办理地点、所需材料和办理时限。"},
+        [REQ_HELP] = {"来电人遇到{K}方面的困难，自己无法解决，希望相关部门帮助协调。",
+                      "来电人反映{T}的事情已经拖了{N}天，请求有关部门尽快帮助解决。",
+                      "来电人因{K}问题多方求助未果，请求相关部门协调处理。"},
+        [REQ_COMPLAINT] = {"来电人投诉{T}，涉及{K}，多次沟通没有结果，要求相关部门处理。",
+                           "来电人对{K}的处理很不满意，认为侵害了自身权益，要求有关部门督促整改。",
+                           "来电人反映{T}方面的问题，已经持续{W}周，要求相关部门调查处理。"},
+        [REQ_REPORT] = {"来电人举报有关{K}的违规行为，要求相关部门调查处理。",
+                        "来电人举报{R}一带存在{T}的情况，请相关部门核查。",
+                        "来电人实名举报{K}问题，已持续{W}周，要求依法查处。"},
+        [REQ_SUGGESTION] = {"来电人就{T}提出建议，希望相关部门研究采纳。",
+                            "来电人建议相关部门在{K}方面多听取群众意见，改进工作。",
+                            "来电人建议优化{T}的办理流程，方便群众。"},
+        [REQ_PRAISE] = {"来电人表扬{T}，工作人员认真负责，问题解决及时，特此表示感谢。",
+                        "来电人对相关工作人员热心帮助表示感谢，希望给予表扬。",
+                        "来电人表扬相关工作人员，事情办得又快又好。"},
+    },
+    [1] = {
+        [REQ_CONSULTATION] = {"来电人咨询{K}相关事宜，希望了解具体的办理条件和流程。",
+                              "来电人想了解{T}方面的政策规定，请相关部门予以解答。",
+                              "来电人住在{P}，咨询{K}相关问题该找哪个部门。"},
+        [REQ_HELP] = {"来电人反映{P}附近存在{K}问题，影响日常生活，请求帮助解决。",
+                      "来电人住在{P}，最近遇到{K}的困难，自己无法解决，希望有关部门帮忙。",
+                      "来电人反映{P}{K}问题已经{N}天了，请求尽快协调处理。"},
+        [REQ_COMPLAINT] = {"来电人投诉{P}{K}问题，已经持续{N}天，多次反映未得到解决，要求相关部门处理。",
+                           "来电人反映{P}{K}的情况很严重，影响周边居民，要求整改。",
+                           "来电人反映{P}长期存在{K}问题，投诉无门，要求有关部门督促解决。"},
+        [REQ_REPORT] = {"来电人举报{P}存在{K}的情况，要求相关部门调查处理。",
+                        "来电人反映{P}附近有{K}现象，已经持续{W}周，要求查处。",
+                        "来电人举报{R}{#}号存在{K}问题，请相关部门核查。"},
+        [REQ_SUGGESTION] = {"来电人建议加强{T}工作，{K}方面问题比较突出，希望相关部门研究采纳。",
+                            "来电人就{K}提出建议，希望{D}在{P}一带统筹考虑，方便群众。",
+                            "来电人建议相关部门优化{T}，多听取群众意见。"},
+        [REQ_PRAISE] = {"来电人表扬{T}，工作人员认真负责，问题解决及时，特此表示感谢。",
+                        "来电人对{S}工作人员热心帮助表示感谢，希望给予表扬。",
+                        "来电人表扬相关工作人员，{K}问题处理得又快又好。"},
+    },
 };
 
-static const char *const replies[REQ_TYPE_COUNT][3] = {
-    [REQ_CONSULTATION] = {"经核实，已电话联系来电人，就其咨询的{K}问题进行了详细解答，来电人表示清楚。",
-                          "已向来电人说明{T}相关政策和办理流程，并告知了办理地点和所需材料。",
-                          "已联系来电人答复：相关事项可在政务服务网上办理，也可到{D}政务服务中心窗口办理。"},
-    [REQ_HELP] = {"收到工单后，我单位立即安排人员到{P}现场查看，{K}问题已处理完毕，并已电话告知来电人。",
-                  "经现场核查，来电人反映情况属实，已协调相关责任方于{I}处理完毕。",
-                  "已联系来电人了解具体情况，{K}问题已安排维修，现已恢复正常。"},
-    [REQ_COMPLAINT] = {"经调查，来电人反映的{K}问题属实，已责令相关责任方整改到位，整改结果已向来电人反馈。",
-                       "我单位已约谈相关负责人，督促其规范经营和服务，后续将加强日常巡查。",
-                       "经核实，来电人反映情况部分属实，已督促整改，并向来电人做好解释工作。"},
-    [REQ_REPORT] = {"接到举报后，执法人员到{P}现场核查，情况属实，已依法责令整改并立案调查。",
-                    "经现场检查，未发现来电人反映的{K}问题，已向来电人说明情况，后续将加强巡查。",
-                    "已联合相关部门对{P}开展检查，发现的问题已督促整改完毕。"},
-    [REQ_SUGGESTION] = {"感谢来电人的建议，我单位已认真研究，将在下一步工作中统筹考虑。",
-                        "来电人关于{K}的建议已转相关科室研究，已电话向来电人反馈。",
-                        "已与来电人沟通，相关建议将纳入年度工作计划研究。"},
-    [REQ_PRAISE] = {"感谢来电人的肯定，已将表扬转达相关工作人员。",
-                    "已将来电人的表扬通报单位全体人员，我们将继续做好服务。",
-                    "感谢来电人的支持与鼓励。"},
+/* A unit's reply, [1] for matters of a place, [0] for a person's affairs. */
+static const char *const replies[2][REQ_TYPE_COUNT][3] = {
+    [0] = {
+        [REQ_CONSULTATION] = {"经核实，已电话联系来电人，就其咨询的{T}问题进行了详细解答，来电人表示清楚。",
+                              "已向来电人说明{T}相关政策和办理流程，并告知了办理地点和所需材料。",
+                              "已联系来电人答复：相关事项可在政务服务网上办理，也可到{D}政务服务中心窗口办理。"},
+        [REQ_HELP] = {"已联系来电人了解具体情况，协调相关单位予以解决，并告知来电人后续办理渠道。",
+                      "经核实，来电人反映情况属实，已协调相关方于{I}办理完毕，来电人表示认可。",
+                      "已与来电人沟通，按规定为其办理了相关手续。"},
+        [REQ_COMPLAINT] = {"经调查，来电人反映的问题属实，已责令相关单位整改，处理结果已向来电人反馈。",
+                           "我单位已约谈相关负责人，督促其规范经营和服务，后续将加强监管。",
+                           "经核实，来电人反映情况部分属实，已督促整改，并向来电人做好解释工作。"},
+        [REQ_REPORT] = {"接到举报后，执法人员依法开展调查，情况属实，已立案处理，结果已反馈来电人。",
+                        "经调查，未发现来电人举报的违规行为，已向来电人说明情况，后续将加强监管。",
+                        "已对被举报对象开展检查，发现的问题已责令整改完毕。"},
+        [REQ_SUGGESTION] = {"感谢来电人的建议，我单位已认真研究，将在下一步工作中统筹考虑。",
+                            "来电人关于{T}的建议已转相关科室研究，已电话向来电人反馈。",
+                            "已与来电人沟通，相关建议将纳入年度工作计划研究。"},
+        [REQ_PRAISE] = {"感谢来电人的肯定，已将表扬转达相关工作人员。",
+                        "已将来电人的表扬通报单位全体人员，我们将继续做好服务。",
+                        "感谢来电人的支持与鼓励。"},
+    },
+    [1] = {
+        [REQ_CONSULTATION] = {"经核实，已电话联系来电人，就其咨询的{K}问题进行了详细解答，来电人表示清楚。",
+                              "已向来电人说明{T}相关政策和办理流程，并告知了办理地点和所需材料。",
+                              "已联系来电人答复：相关事项可在政务服务网上办理，也可到{D}政务服务中心窗口办理。"},
+        [REQ_HELP] = {"收到工单后，我单位立即安排人员到{P}现场查看，问题已处理完毕，并已电话告知来电人。",
+                      "经现场核查，来电人反映情况属实，已协调相关责任方于{I}处理完毕。",
+                      "已联系来电人了解具体情况，已安排人员维修，现已恢复正常。"},
+        [REQ_COMPLAINT] = {"经现场调查，来电人反映的问题属实，已责令相关责任方整改到位，整改结果已向来电人反馈。",
+                           "我单位已约谈相关负责人，督促其立即整改，后续将加强日常巡查。",
+                           "经核实，来电人反映情况部分属实，已督促整改，并向来电人做好解释工作。"},
+        [REQ_REPORT] = {"接到举报后，执法人员到{P}现场核查，情况属实，已依法责令整改并立案调查。",
+                        "经现场检查，未发现来电人反映的问题，已向来电人说明情况，后续将加强巡查。",
+                        "已联合相关部门对{P}开展检查，发现的问题已督促整改完毕。"},
+        [REQ_SUGGESTION] = {"感谢来电人的建议，我单位已认真研究，将在下一步工作中统筹考虑。",
+                            "来电人关于{K}的建议已转相关科室研究，已电话向来电人反馈。",
+                            "已到{P}实地调研，相关建议将纳入年度工作计划研究。"},
+        [REQ_PRAISE] = {"感谢来电人的肯定，已将表扬转达相关工作人员。",
+                        "已将来电人的表扬通报单位全体人员，我们将继续做好服务。",
+                        "感谢来电人的支持与鼓励。"},
+    },
 };
 
-static const char *const answers[] = {
-    "接线员根据知识库答复：{K}相关事项可通过政务服务网办理，也可到{D}政务服务中心窗口咨询，来电人表示清楚。",
+/* The call-taker's direct answer: from the knowledge base for questions, an explanation the
+ * caller accepts for the rest. */
+static const char *const answers_question[] = {
+    "根据知识库答复：{T}相关事项可通过政务服务网办理，也可到{D}政务服务中心窗口咨询，来电人表示清楚。",
     "已向来电人解释{T}相关政策，来电人表示理解，无需转办。",
-    "已告知来电人办理{K}所需材料和办理时限，来电人表示满意。",
+    "已告知来电人办理{T}相关事项所需材料和办理时限，来电人表示满意。"};
+static const char *const answers_other[] = {
     "经耐心解释，来电人表示理解，不再需要转办。",
-    "已告知来电人相关办理渠道和咨询电话，来电人表示认可。"};
+    "已告知来电人相关办理渠道和咨询电话，来电人表示认可。",
+    "已记录来电人意见，并向其说明了相关规定，来电人表示理解。"};
+
 
 static const template_set *find_set(const char *code)
 {
@@ -350,20 +495,36 @@ typedef struct {
     size_t n;
 } out_buf;
 
-static void put(out_buf *o, const char *s)
+static void put_n(out_buf *o, const char *s, size_t m)
 {
-    size_t m = strlen(s);
     if (m > sizeof o->s - 1 - o->n) m = sizeof o->s - 1 - o->n;
     memcpy(o->s + o->n, s, m);
     o->n += m;
     o->s[o->n] = 0;
 }
 
+static void put(out_buf *o, const char *s) { put_n(o, s, strlen(s)); }
+
 static void put_int(out_buf *o, long v)
 {
     char tmp[24];
     snprintf(tmp, sizeof tmp, "%ld", v);
     put(o, tmp);
+}
+
+/* A category's name as a topic: "旅游投诉" reads "旅游" in "来电人投诉{T}". */
+static void put_topic(out_buf *o, const char *name)
+{
+    static const char *const kinds[] = {"投诉", "咨询", "建议", "举报"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < N_OF(kinds); i++) {
+        size_t k = strlen(kinds[i]);
+        if (n > k && strcmp(name + n - k, kinds[i]) == 0) {
+            put_n(o, name, n - k);
+            return;
+        }
+    }
+    put(o, name);
 }
 
 static const char *expand(arena *a, gen_rng *r, const gen_topic *t, const char *tpl)
@@ -380,11 +541,7 @@ static const char *expand(arena *a, gen_rng *r, const gen_topic *t, const char *
             /* copy up to the next placeholder */
             const char *next = strchr(p + 1, '{');
             size_t m = next ? (size_t)(next - p) : strlen(p);
-            char chunk[512];
-            if (m >= sizeof chunk) m = sizeof chunk - 1;
-            memcpy(chunk, p, m);
-            chunk[m] = 0;
-            put(&o, chunk);
+            put_n(&o, p, m);
             p += m;
             continue;
         }
@@ -394,7 +551,7 @@ static const char *expand(arena *a, gen_rng *r, const gen_topic *t, const char *
         case 'P': put(&o, place); break;
         case 'S': put(&o, street); break;
         case 'D': put(&o, t->district_name); break;
-        case 'T': put(&o, t->category_name); break;
+        case 'T': put_topic(&o, t->category_name); break;
         case 'K': put(&o, pick_keyword(a, r, t->keywords, t->category_name)); break;
         case 'B': put_int(&o, t->building > 0 ? t->building : (long)gen_range(r, 1, 30)); break;
         case 'U': put_int(&o, (long)gen_range(r, 1, 6)); break;
@@ -420,28 +577,44 @@ const char *gen_request_text(arena *a, gen_rng *r, const gen_topic *t, bool grid
 {
     const template_set *set = find_set(t->category_code);
     /* a category's own words most of the time, the generic ones now and then for variety */
-    const char *tpl = set && gen_chance(r, 0.85) ? set->texts[gen_next(r) % set->n]
-                                                 : PICK(r, by_type[t->type]);
+    const char *tpl = set && gen_chance(r, 0.85)
+                          ? set->texts[gen_next(r) % set->n]
+                          : PICK(r, by_type[place_matter(t->category_code)][t->type]);
     const char *text = expand(a, r, t, tpl);
-    if (grid_patrol) return arena_printf(a, "网格员巡查发现：%s", text);
-    return text;
+    if (!grid_patrol) return text;
+    /* the grid worker saw it on patrol: nobody called */
+    out_buf o = {.n = 0};
+    o.s[0] = 0;
+    put(&o, "网格员巡查发现：");
+    for (const char *p = text, *hit; *p; p = hit + strlen("来电人")) {
+        hit = strstr(p, "来电人");
+        if (!hit) {
+            put(&o, p);
+            break;
+        }
+        put_n(&o, p, (size_t)(hit - p));
+        put(&o, "居民");
+    }
+    return arena_strndup(a, o.s, o.n);
 }
 
 const char *gen_title(arena *a, gen_rng *r, const gen_topic *t)
 {
     (void)r;
+    if (!place_matter(t->category_code)) return t->category_name;
     const char *place = t->compound && *t->compound ? t->compound : t->road;
     return arena_printf(a, "%s%s", place, t->category_name);
 }
 
 const char *gen_answer_text(arena *a, gen_rng *r, const gen_topic *t)
 {
-    return expand(a, r, t, PICK(r, answers));
+    return expand(a, r, t, t->type == REQ_CONSULTATION ? PICK(r, answers_question)
+                                                       : PICK(r, answers_other));
 }
 
 const char *gen_reply_text(arena *a, gen_rng *r, const gen_topic *t)
 {
-    return expand(a, r, t, PICK(r, replies[t->type]));
+    return expand(a, r, t, PICK(r, replies[place_matter(t->category_code)][t->type]));
 }
 
 /* ---- stock phrases ----------------------------------------------------------------------- */

@@ -341,6 +341,8 @@ int lifecycle_apply(case_snapshot *c, const case_event *e)
         c->signed_at = 0;
         c->replied_at = 0;
         c->visited_at = 0;
+        c->due[STAGE_REPLY] = 0;
+        c->due[STAGE_VISIT] = 0;
         break;
     case ACT_CLOSE:
         c->state = CASE_CLOSED;
@@ -376,6 +378,10 @@ static bool stage_of(const case_snapshot *c, stage *out)
     case CASE_REPLIED:
         *out = STAGE_VISIT;
         return true;
+    case CASE_VISITED:
+        /* after an unreachable resident the visit is still owed, on the same clock */
+        *out = STAGE_VISIT;
+        return !c->visit_valid;
     default:
         return false;
     }

@@ -167,7 +167,8 @@ int lifecycle_started_stages(case_action a, stage out[2]);
 
 /* Which stage's clock is running in this state, if any: registered → dispatch, dispatched →
  * sign, signed and return_pending (from signed) → reply, return_pending from dispatched →
- * sign, replied → visit. false when closed, merged or visited. */
+ * sign, replied and visited without a valid visit (unreachable) → visit. false when closed,
+ * merged or validly visited. */
 bool lifecycle_running_stage(const case_snapshot *c, stage *out);
 /* Overdue is computed, never stored: the running stage's due time has passed. */
 bool lifecycle_overdue(const case_snapshot *c, int64_t now);

@@ -59,7 +59,7 @@ static void set_body(http_req *r, int status, const char *ctype, char *data, siz
 
 void http_send_json(http_req *r, int status, json_t *doc)
 {
-    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(doc);
     if (!s) {
         set_body(r, 500, "application/json", strdup("{\"error\":{\"code\":\"internal\","

@@ -33,8 +33,8 @@ static int register_fn(sqlite3 *db, void *arg)
                      " ON CONFLICT(day) DO UPDATE SET last=last+1 RETURNING last",
                      "t", daykey);
     if (rc) return rc;
-    if (seq > 99999) return HL_ERANGE; /* the number format has five digits per day */
-    snprintf(r->number, 16, "%.8s-%05d", daykey, (int)(seq % 100000));
+    /* five digits a day as residents know them; a day past 99,999 simply gets more */
+    snprintf(r->number, STORE_CASE_NUMBER_MAX, "%.8s-%05lld", daykey, (long long)seq);
 
     case_snapshot snap = {0};
     rc = lifecycle_apply(&snap, &r->ev->ev);
@@ -158,6 +158,18 @@ static int check_targets(sqlite3 *db, int64_t case_id, const case_snapshot *c,
     }
 }
 
+/* What the resident is told after an event: a reply or a direct answer says it; a reopened
+ * request has no answer yet; anything else leaves the current one (NULL). */
+static const char *reply_text_after(const store_case_event *ev)
+{
+    switch (ev->ev.action) {
+    case ACT_REPLY:
+    case ACT_ANSWER: return ev->body ? ev->body : "";
+    case ACT_REOPEN: return "";
+    default: return NULL;
+    }
+}
+
 static int act_fn(sqlite3 *db, void *arg)
 {
     struct act_args *a = arg;
@@ -189,8 +201,7 @@ static int act_fn(sqlite3 *db, void *arg)
         if (!rc) rc = case_row_append_event(db, a->case_id, snap.events, &close);
     }
     if (!rc)
-        rc = case_row_write(db, a->case_id, &snap,
-                            e->action == ACT_REPLY ? (a->ev->body ? a->ev->body : "") : NULL);
+        rc = case_row_write(db, a->case_id, &snap, reply_text_after(a->ev));
     if (!rc && a->after) *a->after = snap;
     return rc;
 }

@@ -223,9 +223,11 @@ typedef struct {
     bool is_public;
 } store_case_event;
 
+#define STORE_CASE_NUMBER_MAX 32 /* bytes for a request number with its NUL */
+
 /* Registers a case: in's fields, and ev the register event (at, actor, dispatch due).
  * Issues the number from the day's sequence (local date of ev->ev.at with utc_offset_min).
- * *id and number (>= 16 bytes) receive the new case's id and number. */
+ * *id and number (STORE_CASE_NUMBER_MAX bytes) receive the new case's id and number. */
 int store_case_register(store *s, const store_case *in, const store_case_event *ev,
                         int utc_offset_min, int64_t *id, char *number);
 

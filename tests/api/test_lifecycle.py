@@ -474,3 +474,89 @@ def test_calendar_amendment_moves_open_due_times_with_a_logged_event(client):
     v = get(client, "dispatcher-zhang", c)
     assert parse(v["deadlines"]["reply"]) == due
     assert [e["action"] for e in v["history"]][-2:] == ["recalculate", "recalculate"]
+
+
+def test_portal_takes_no_urgency_and_needs_a_phone(client):
+    base = {"caller_phone": "13511113333", "category_id": client.category_id(PROPERTY),
+            "text": "物业乱收费"}
+    for extra in ({"urgency": "urgent"}, {"channel": "phone"}, {"request_type": "report"}):
+        r = client.post("/api/public/cases", dict(base, **extra))
+        assert r.status == 400 and r.error["code"] == "unknown_field", (extra, r)
+    r = client.post("/api/public/cases", {k: v for k, v in base.items() if k != "caller_phone"})
+    assert r.status == 400 and r.error["field"] == "caller_phone"
+    r = client.post("/api/public/cases", base)
+    assert r.status == 201
+    v = client.get(f"/api/cases?number={r.body['number']}", session=client.login("calltaker-wang"))
+    assert v.body["items"][0]["channel"] == "web" and v.body["items"][0]["urgency"] == "normal"
+
+
+def test_merged_caller_tracks_the_master_on_the_portal(client):
+    master = register(client)
+    r = client.post("/api/public/cases", {"caller_phone": "13522224444",
+                                          "category_id": client.category_id(PROPERTY),
+                                          "district_id": client.unit_id("d-donghu"),
+                                          "text": "楼道垃圾没人清"})
+    number = r.body["number"]
+    dup = client.get(f"/api/cases/{number}", session=client.login("dispatcher-zhang")).body
+    act(client, "dispatcher-zhang", dup, "merge", {"into": master["id"]})
+    master = act(client, "dispatcher-zhang", master, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    master = act(client, "handler-donghu", master, "sign")
+    act(client, "handler-donghu", master, "reply", {"reply": "楼道已清理"})
+    r = client.get(f"/api/public/cases/{number}?phone=13522224444")
+    assert r.status == 200 and r.body["state"] == "replied" and r.body["reply_text"] == "楼道已清理"
+
+
+def test_direct_answer_is_the_residents_reply_and_reopen_clears_the_old_one(client):
+    c = register(client, category="010105", caller_phone="13533335555", text="业主委员会怎么成立？")
+    c = act(client, "calltaker-wang", c, "answer", {"answer": "请向街道办事处申请"})
+    assert c["reply_text"] == "请向街道办事处申请"
+    r = client.get(f"/api/public/cases/{c['number']}?phone=13533335555")
+    assert r.body["reply_text"] == "请向街道办事处申请"
+    d = register(client)
+    d = act(client, "dispatcher-zhang", d, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    d = act(client, "handler-donghu", d, "sign")
+    d = act(client, "handler-donghu", d, "reply", {"reply": "已处理"})
+    d = act(client, "visitor-liu", d, "visit", {"reachable": True, "solved": False,
+                                               "satisfaction": "unsatisfied"})
+    d = act(client, "visitor-liu", d, "reopen", {"reason": "未解决"})
+    assert d["reply_text"] is None
+    assert d["deadlines"]["reply"] is None and d["deadlines"]["visit"] is None
+    assert d["current_due"] == d["deadlines"]["sign"]
+
+
+def test_unreachable_visit_keeps_the_visit_clock_running(client):
+    c = register(client)
+    c = act(client, "dispatcher-zhang", c, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    c = act(client, "handler-donghu", c, "sign")
+    c = act(client, "handler-donghu", c, "reply", {"reply": "已处理"})
+    c = act(client, "visitor-liu", c, "visit", {"reachable": False})
+    assert c["state"] == "visited" and c["current_due"] == c["deadlines"]["visit"]
+    r = client.get("/api/queues/to_visit?page_size=200", session=client.login("visitor-liu"))
+    assert c["id"] in [x["id"] for x in r.body["items"]]
+
+
+def test_approved_extension_survives_a_calendar_amendment(client):
+    c = register(client)
+    c = act(client, "dispatcher-zhang", c, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    c = act(client, "handler-donghu", c, "sign")
+    later = (parse(c["deadlines"]["reply"]) + timedelta(days=10)).isoformat()
+    act(client, "handler-donghu", c, "request_extension", {"until": later, "reason": "施工"})
+    c = act(client, "dispatcher-zhang", c, "approve_extension")
+    admin = client.admin()
+    day = parse(c["signed_at"]).date() + timedelta(days=3)
+    listed = {d["date"] for d in client.get(f"/api/calendar?year={day.year}", session=admin).body["days"]}
+    while day.weekday() >= 5 or day.isoformat() in listed:
+        day += timedelta(days=1)
+    assert client.put(f"/api/admin/calendar/{day.isoformat()}", {"kind": "off"}, session=admin).status == 200
+    try:
+        assert parse(get(client, "dispatcher-zhang", c)["deadlines"]["reply"]) == parse(later)
+    finally:
+        assert client.delete(f"/api/admin/calendar/{day.isoformat()}", session=admin).status == 200
+
+
+def test_integrators_do_not_read_staff_views(client, admin):
+    c = register(client)
+    r = client.post("/api/admin/tokens", {"username": "integrator", "name": "read-test"}, session=admin)
+    token = r.body["token"]
+    assert client.get(f"/api/cases/{c['id']}", token=token).status == 403
+    assert client.get("/api/cases", token=token).status == 403

@@ -859,6 +859,8 @@ static void test_reopen(void **state)
     w.signed_at = 0;
     w.replied_at = 0;
     w.visited_at = 0;
+    w.due[STAGE_REPLY] = 0; /* the old reply and visit clocks no longer run */
+    w.due[STAGE_VISIT] = 0;
     w.due[STAGE_SIGN] = T_NOW + DAY;
     w.updated_at = T_NOW;
     w.events++;
@@ -1111,7 +1113,7 @@ static void test_running_stage_and_overdue(void **state)
         {V_RETURN_FROM_SIGNED, true, STAGE_REPLY, DUE_REPLY},
         {V_REPLIED, true, STAGE_VISIT, DUE_VISIT},
         {V_VISITED_VALID, false, STAGE_COUNT, 0},
-        {V_VISITED_UNREACHABLE, false, STAGE_COUNT, 0},
+        {V_VISITED_UNREACHABLE, true, STAGE_VISIT, DUE_VISIT}, /* the visit is still owed */
         {V_CLOSED_ANSWERED, false, STAGE_COUNT, 0},
         {V_CLOSED_INVALID, false, STAGE_COUNT, 0},
         {V_CLOSED_DONE, false, STAGE_COUNT, 0},
