@@ -512,10 +512,13 @@ static void put_int(out_buf *o, long v)
     put(o, tmp);
 }
 
-/* A category's name as a topic: "旅游投诉" reads "旅游" in "来电人投诉{T}". */
+/* A category's name as a topic: "旅游投诉" reads "旅游" in "来电人投诉{T}", and "表扬街道社区"
+ * "街道社区" in "来电人表扬{T}". */
 static void put_topic(out_buf *o, const char *name)
 {
     static const char *const kinds[] = {"投诉", "咨询", "建议", "举报"};
+    if (strncmp(name, "表扬", strlen("表扬")) == 0 && name[strlen("表扬")])
+        name += strlen("表扬");
     size_t n = strlen(name);
     for (size_t i = 0; i < N_OF(kinds); i++) {
         size_t k = strlen(kinds[i]);
