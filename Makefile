@@ -20,17 +20,21 @@ DB      ?= var/hotline.db
 PORT    ?= 8080
 
 .SECONDARY:
-.PHONY: all deps run test unit api check-banned bench clean asan help fmt fuzz fuzz-replay
+.PHONY: all deps deps-test run test unit api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
 
 all: build/release/hotline
 
 help:
 	@echo "make run    install what is missing, build, create the demo city, serve on :$(PORT)"
 	@echo "make test   install what is missing, build (also with ASan/UBSan), run every test"
+	@echo "make e2e    the browser tests alone (chromium); screenshots in build/screenshots/"
 	@echo "make bench  run the benchmarks under bench/"
 
 deps:
 	@scripts/install-deps.sh
+
+deps-test:
+	@scripts/install-deps.sh --test
 
 build/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
 	@mkdir -p $(@D)
@@ -91,16 +95,40 @@ fuzz-replay: $(FUZZ_BIN)
 	    || { cat build/fuzz/$$n.log; exit 1; }; \
 	  echo "fuzz-replay: $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs ok"; done
 
+# --- web: files served from web/vendor/ (git-ignored), made from npm packages and data/ -------
+WEB_VENDOR := web/vendor/echarts.min.js web/vendor/districts.geojson web/vendor/public-catalog.json
+web-vendor: $(WEB_VENDOR)
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+web/vendor/echarts.min.js: node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
+web/vendor/districts.geojson: data/demo/districts.geojson
+	@mkdir -p $(@D)
+	cp $< $@
+web/vendor/public-catalog.json: data/demo/units.json data/demo/categories.json scripts/web-catalog.mjs
+	@mkdir -p $(@D)
+	node scripts/web-catalog.mjs data/demo $@
+
 # --- the two commands -------------------------------------------------------------------------
+# A new demo database gets DEMO_DAYS of generated history (about a minute on 2 cores) and the
+# suggestion models trained on it; delete $(DB) to start afresh.
+DEMO_DAYS    ?= 90
+DEMO_PER_DAY ?= 200
 run: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline
+	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline web-vendor
 	@mkdir -p $(dir $(DB))
-	@[ -f $(DB) ] || build/release/hotline init --demo --db $(DB)
+	@if [ ! -f $(DB) ]; then \
+	  build/release/hotline init --demo --db $(DB) && \
+	  echo "make run: generating $(DEMO_DAYS) days of demo history into $(DB) ..." && \
+	  build/release/hotline generate --db $(DB) --days $(DEMO_DAYS) --per-day $(DEMO_PER_DAY) --threads 64 && \
+	  build/release/hotline train --db $(DB) \
+	  || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
 	build/release/hotline serve --db $(DB) --port $(PORT) --web web
 
-test: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan
-	@$(MAKE) --no-print-directory check-banned unit fuzz-replay api
+test: deps-test
+	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan web-vendor
+	@$(MAKE) --no-print-directory check-banned unit fuzz-replay api e2e
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
@@ -108,8 +136,19 @@ unit: $(UNIT_BIN)
 api: build/asan/hotline
 	HOTLINE_BIN=$(CURDIR)/build/asan/hotline /usr/bin/python3 -m pytest -q tests/api
 
+# Browser tests: playwright-core driving Debian's chromium against servers of their own
+# (tests/e2e/*.test.mjs); screenshots in build/screenshots/.
+e2e: build/asan/hotline build/release/hotline web-vendor
+	node tests/e2e/run.mjs
+
 check-banned:
 	@scripts/check-banned.sh
+
+# Crash safety: SIGKILL the server 20 times under load; every acknowledged request must survive
+# (tests/reliability/crash_test.py; `make test` runs a 5-kill version in tests/api/test_crash.py).
+.PHONY: crash-test
+crash-test: build/release/hotline
+	/usr/bin/python3 tests/reliability/crash_test.py --bin build/release/hotline --kills 20
 
 bench: build/release/hotline
 	bench/run-all.sh

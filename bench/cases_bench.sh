@@ -19,8 +19,10 @@ if [ -n "${BENCH_DB:-}" ]; then
   "$HOTLINE_BIN" serve --db "$BENCH_DB" --address 127.0.0.1 --port "$BENCH_PORT" \
     --log-level warn --threads 8 >"$BENCH_TMP/server.log" 2>&1 &
   BENCH_PID=$!
-  for _ in $(seq 300); do
+  # a database made by an older binary is migrated first; that can take minutes at 1M
+  for _ in $(seq 6000); do
     curl -fsS -o /dev/null "$(bench_url /healthz)" 2>/dev/null && break
+    kill -0 "$BENCH_PID" 2>/dev/null || { cat "$BENCH_TMP/server.log" >&2; bench_die "server exited"; }
     sleep 0.1
   done
 else

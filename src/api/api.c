@@ -1,7 +1,9 @@
 /* api.c — the dispatcher: route lookup, authentication, role check, CSRF and content-type
  * checks, then the handler. Static pages are served for GET paths outside /api. */
 #include "api/api.h"
+#include "api/audit.h"
 #include "api/auth.h"
+#include "api/limits.h"
 #include "http/static_files.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -14,6 +16,9 @@ static router *routes;
 static const api_route *const tables[] = {
     api_auth_routes,    api_ops_routes,     api_units_routes,       api_categories_routes,
     api_routing_routes, api_calendar_routes, api_time_limits_routes, api_users_routes, api_events_routes, api_cases_routes, api_case_actions_routes,
+    api_open311_routes, api_audit_routes, api_reveal_routes,
+    api_kb_routes, api_suggest_routes, api_duplicates_routes, api_alerts_routes,
+    api_appraisal_routes, api_analytics_routes, api_export_routes,
 };
 
 int api_init(api_app *app)
@@ -78,6 +83,7 @@ void api_dispatch(http_req *r, void *ud)
     const api_route *rt = r->match.data;
     r->route = rt->pattern;
     api_ctx c = {.r = r, .app = app};
+    if (!api_limits_route_ok(&c)) return; /* 429 before any work for a flooding client */
 
     rc = auth_identify(&c);
     if (rc) return; /* auth_identify answered (e.g. 503 from the store) */
@@ -95,12 +101,15 @@ void api_dispatch(http_req *r, void *ud)
         http_send_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
         return;
     }
-    if (is_write(r->method) && r->body.len > 0 && !json_content_type(r)) {
+    /* Open311 posts forms (the spec's content type); its handler checks that itself */
+    if (is_write(r->method) && r->body.len > 0 && !json_content_type(r) &&
+        strncmp(r->path, "/open311/", 9) != 0) {
         http_send_error(r, 415, "unsupported_media_type", "send Content-Type: application/json",
                         NULL);
         return;
     }
     rt->fn(&c);
+    api_audit_route(&c); /* administrators' changes and exports (api/audit.h) */
 }
 
 json_t *api_body(api_ctx *c, const json_field *fields, size_t n)

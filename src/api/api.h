@@ -11,6 +11,8 @@
 #include "http/request.h"
 #include "store/store.h"
 
+typedef struct api_limits api_limits; /* per-client limits (api/limits.h) */
+
 typedef struct {
     store *st;
     const char *webroot;     /* resolved absolute path, or NULL to serve no pages */
@@ -18,6 +20,8 @@ typedef struct {
     int utc_offset_min;      /* local time zone of the city */
     bool cookie_secure;      /* add Secure to cookies (behind HTTPS) */
     hub *hub;                /* live events (api_publish), read by GET /api/events/stream */
+    api_limits *limits;      /* rate limits and login lockouts; NULL = none */
+    const char *jurisdiction; /* Open311 jurisdiction_id: the city's web domain */
 } api_app;
 
 typedef struct {
@@ -56,6 +60,14 @@ extern const api_route api_users_routes[];
 extern const api_route api_events_routes[];
 extern const api_route api_cases_routes[];
 extern const api_route api_case_actions_routes[];
+extern const api_route api_appraisal_routes[], api_analytics_routes[], api_export_routes[];
+extern const api_route api_kb_routes[];         /* issue 7: kb.c, suggest.c, duplicates.c, alerts.c */
+extern const api_route api_suggest_routes[];
+extern const api_route api_duplicates_routes[];
+extern const api_route api_alerts_routes[];
+extern const api_route api_open311_routes[];
+extern const api_route api_audit_routes[];
+extern const api_route api_reveal_routes[];
 
 /* ---- helpers every handler uses ---- */
 

@@ -1,6 +1,8 @@
 /* auth.c — login, logout, the current user, and API tokens (see auth.h). */
+#include "api/audit.h"
 #include "api/auth.h"
 #include "api/json_out.h"
+#include "api/limits.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <sodium.h>
@@ -13,6 +15,17 @@ static void hex_hash(const char *secret, char out[65])
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)secret, strlen(secret), NULL, 0);
     sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* The session's CSRF token: a keyed hash of the cookie value, so it is never stored (the
+ * store keeps only an unkeyed hash of the cookie, from which it cannot be derived). */
+static void csrf_for(const char *cookie, char out[33])
+{
+    unsigned char h[16];
+    static const char ctx[] = "hotline-csrf-v1";
+    crypto_generichash(h, sizeof h, (const unsigned char *)ctx, sizeof ctx - 1,
+                       (const unsigned char *)cookie, strlen(cookie));
+    sodium_bin2hex(out, 33, h, sizeof h);
 }
 
 static void random_hex(char *out, size_t bytes)
@@ -56,9 +69,11 @@ int auth_identify(api_ctx *c)
         store_session ss;
         rc = store_session_lookup(c->app->st, c->r->a, hash, api_now(), &ss);
         if (!rc) {
+            char csrf[33];
+            csrf_for(cookie, csrf);
             c->authed = c->via_cookie = true;
             c->user = ss.user;
-            c->user.password_hash = ss.csrf_token; /* kept for auth_csrf_ok; never sent */
+            c->user.password_hash = arena_strdup(c->r->a, csrf); /* for auth_csrf_ok and me */
         }
     }
     if (rc == HL_ENOTFOUND) return 0;
@@ -90,6 +105,10 @@ static void login(api_ctx *c)
     json_t *body = api_body(c, login_fields, 2);
     if (!body) return;
     const char *username = api_str(body, "username"), *password = api_str(body, "password");
+    if (!api_limits_login_ok(c, username)) { /* answered 429; not audited: no flood of rows */
+        json_decref(body);
+        return;
+    }
     store_user u;
     int rc = store_user_by_username(c->app->st, c->r->a, username, &u);
     if (rc && rc != HL_ENOTFOUND) {
@@ -102,18 +121,24 @@ static void login(api_ctx *c)
     if (!dummy[0]) auth_hash_password("not-a-password", dummy, sizeof dummy);
     const char *hash = rc ? dummy : u.password_hash;
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    json_decref(body);
     if (rc || !ok || !u.active) {
+        bool locked = api_limits_login_failed(c, username);
+        json_decref(body);
         log_info("auth: failed login");
+        api_audit_login(c, "auth.login_failed", rc ? NULL : &u);
+        if (locked) api_audit_login(c, "auth.locked", rc ? NULL : &u);
         http_send_error(c->r, 401, "bad_credentials", "wrong username or password", NULL);
         return;
     }
+    api_limits_login_succeeded(c, username);
+    json_decref(body);
     char token[TOKEN_BYTES * 2 + 1], token_hash[65], csrf[33];
     random_hex(token, TOKEN_BYTES);
-    random_hex(csrf, 16);
+    csrf_for(token, csrf);
     hex_hash(token, token_hash);
     int64_t expires = api_now() + c->app->session_seconds;
-    rc = store_session_create(c->app->st, token_hash, u.id, csrf, expires);
+    rc = store_session_create(c->app->st, token_hash, u.id, "", expires); /* csrf: derived */
+    if (!rc) rc = api_audit_login(c, "auth.login", &u);
     if (rc) {
         http_send_rc(c->r, rc);
         return;

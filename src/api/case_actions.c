@@ -2,6 +2,7 @@
  * right role on the right unit's case, with its required fields. The state rules are
  * core/lifecycle.c's; an action the state does not allow answers 409 with the state and the
  * actions that are allowed, and changes nothing. */
+#include "api/assist.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
 #include "api/cases.h"
@@ -141,8 +142,7 @@ static void act(api_ctx *c)
     int rc = 0;
     switch (a) {
     case ACT_ANSWER:
-        if (json_is_integer(json_object_get(b, "article_id")))
-            json_object_set(extra, "article_id", json_object_get(b, "article_id"));
+        if (!api_kb_answer_article(c, b, extra)) goto out; /* the article must exist */
         break;
     case ACT_MERGE: ev.ev.merged_into = json_integer_value(json_object_get(b, "into")); break;
     case ACT_DISPATCH: {
@@ -215,6 +215,7 @@ static void act(api_ctx *c)
         goto out;
     }
     api_publish_case(c, &k, a);
+    if (a == ACT_MERGE) api_dup_after_merge(c, ev.ev.merged_into); /* a hot cluster? */
     http_send_json(c->r, 200, case_view(c, &k, false));
 out:
     json_decref(extra);

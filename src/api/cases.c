@@ -1,5 +1,7 @@
 /* cases.c — registering requests (call-takers, integrators, the resident portal), reading one
  * with its history, searching, and each role's work lists. Actions are in case_actions.c. */
+#include "api/audit.h"
+#include "api/assist.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
 #include "api/cases.h"
@@ -116,6 +118,8 @@ bool api_case_category(api_ctx *c, store_case *k)
 bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
 {
     if (!check_location(c, k)) return false;
+    api_register_assist assist; /* sensitive words mark it urgent before the clocks start */
+    api_assist_register_before(c, k, &assist);
     bool resident = actor_role == ACTOR_RESIDENT;
     int64_t now = api_now(), id = 0;
     store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = now, .actor_role = actor_role,
@@ -132,6 +136,7 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
         return false;
     }
     api_publish_case(c, k, ACT_REGISTER);
+    api_assist_register_after(c, k, &assist); /* urgent alert, hot cluster */
     return true;
 }
 
@@ -193,7 +198,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
                                  "registered_at", json_out_time(k.snap.registered_at,
                                                                 c->app->utc_offset_min)));
     else
-        http_send_json(c->r, 201, case_view(c, &k, false));
+        http_send_json(c->r, 201, api_dup_hints(c, &k, case_view(c, &k, false)));
 out:
     json_decref(b);
 }
@@ -221,7 +226,9 @@ bool api_case_load(api_ctx *c, store_case *k)
 static void case_get(api_ctx *c)
 {
     store_case k;
-    if (api_case_load(c, &k)) http_send_json(c->r, 200, case_view(c, &k, true));
+    if (!api_case_load(c, &k)) return;
+    api_audit_case_read(c, k.id);
+    http_send_json(c->r, 200, case_view(c, &k, true));
 }
 
 /* GET /api/public/cases/:number?phone= — a resident tracks a request with its number and the
@@ -316,7 +323,7 @@ static bool query_states(api_ctx *c, uint32_t *mask)
 }
 
 /* Reads the filters common to search and queues into q; answers 400 and returns false. */
-static bool read_filters(api_ctx *c, store_case_query *q)
+bool api_case_filters(api_ctx *c, store_case_query *q)
 {
     int64_t page = 1, size = 50, unit = 0, cat = 0, district = 0;
     const char *urg = http_query(c->r, "urgency"), *sort = http_query(c->r, "sort");
@@ -393,7 +400,7 @@ static void send_page(api_ctx *c, const store_case_query *q)
 static void cases_search(api_ctx *c)
 {
     store_case_query q = {0};
-    if (read_filters(c, &q)) send_page(c, &q);
+    if (api_case_filters(c, &q)) send_page(c, &q);
 }
 
 /* GET /api/queues/:name — each role's work lists (PRODUCT.md), scoped to the caller's unit
@@ -402,7 +409,7 @@ static void queue(api_ctx *c)
 {
     const char *name = http_param(c->r, "name");
     store_case_query q = {0};
-    if (!read_filters(c, &q)) return;
+    if (!api_case_filters(c, &q)) return;
     int64_t now = api_now();
     uint32_t open = ~((1u << CASE_CLOSED) | (1u << CASE_MERGED)) & ((1u << CASE_STATE_COUNT) - 1);
     q.sort = CASE_SORT_DUE;

@@ -20,6 +20,10 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a);
  * or 5xx) and return false. */
 bool api_case_category(api_ctx *c, store_case *k);
 bool api_case_commit(api_ctx *c, store_case *k, int actor_role);
+/* Reads the filters of GET /api/cases (number, state, unit, category, district, channel,
+ * urgency, from, to, phone, q, sort, page, page_size) into q, scoped to the caller's unit for
+ * unit roles; answers 400/403 and returns false. Shared with the exports. */
+bool api_case_filters(api_ctx *c, store_case_query *q);
 /* The digits of a phone number ('+', '-', spaces and brackets dropped) in the arena; false
  * when anything else is in it or it has more than 20 digits. */
 bool api_phone_digits(arena *a, const char *in, const char **out);

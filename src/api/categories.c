@@ -3,19 +3,70 @@
 #include "api/api.h"
 #include "api/json_out.h"
 #include "util/err.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The whole tree as JSON, cached by the catalogue's version: call-taker screens read it all
+ * the time and it changes only when an administrator edits it. Serialising 200+ categories
+ * with jansson costs ~1.4 ms; the cached copy costs a memcpy. */
+static struct {
+    pthread_mutex_t mu;
+    int64_t version;
+    char *json;
+    size_t len;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void categories_list(api_ctx *c)
 {
+    int64_t version = 0;
+    int rc = store_categories_version(c->app->st, &version);
+    if (rc) {
+        http_send_rc(c->r, rc);
+        return;
+    }
+    const char *etag = arena_printf(c->r->a, "\"c%lld\"", (long long)version);
+    const char *match = http_header(c->r, "If-None-Match");
+    http_add_header(c->r, "ETag", etag);
+    if (match && etag && strcmp(match, etag) == 0) {
+        http_send_empty(c->r, 304);
+        return;
+    }
+    pthread_mutex_lock(&cache.mu);
+    if (cache.json && cache.version == version) {
+        http_send_bytes(c->r, 200, "application/json; charset=utf-8", cache.json, cache.len);
+        pthread_mutex_unlock(&cache.mu);
+        return;
+    }
+    pthread_mutex_unlock(&cache.mu);
+
     store_category *items;
     size_t n;
-    int rc = store_categories_list(c->app->st, c->r->a, &items, &n);
+    rc = store_categories_list(c->app->st, c->r->a, &items, &n);
     if (rc) {
         http_send_rc(c->r, rc);
         return;
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_out_category(&items[i]));
-    http_send_json(c->r, 200, json_pack("{s:o}", "categories", arr));
+    json_t *doc = json_pack("{s:o}", "categories", arr);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) {
+        http_send_rc(c->r, HL_ENOMEM);
+        return;
+    }
+    http_send_bytes(c->r, 200, "application/json; charset=utf-8", text, strlen(text));
+    pthread_mutex_lock(&cache.mu);
+    if (version >= cache.version) { /* the list read may be newer, never older */
+        free(cache.json);
+        cache.json = text;
+        cache.len = strlen(text);
+        cache.version = version;
+        text = NULL;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    free(text);
 }
 
 static bool load(api_ctx *c, store_category *out)

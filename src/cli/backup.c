@@ -2,6 +2,7 @@
  * by a running server (SQLite's backup API copies a consistent snapshot). */
 #include "cli/cli.h"
 #include "store/store.h"
+#include "util/err.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +13,8 @@ static const char backup_help[] =
     "  --db PATH   the live database (HOTLINE_DB, default var/hotline.db)\n"
     "  FILE        where to write the copy (replaced if it exists)\n"
     "\n"
-    "Safe while 'hotline serve' runs. Restore by stopping the server and copying FILE back.\n";
+    "Safe while 'hotline serve' runs: the copy is one consistent snapshot, written to FILE.tmp,\n"
+    "checked and renamed to FILE. Restore it with 'hotline restore' (server stopped).\n";
 
 int cli_backup(int argc, char **argv)
 {
@@ -34,12 +36,11 @@ int cli_backup(int argc, char **argv)
         fprintf(stderr, "%s", !dest ? backup_help : "hotline backup: no database there\n");
         return 2;
     }
-    store *st = NULL;
-    int rc = store_open(db, &st);
-    if (!rc) rc = store_backup(st, dest);
-    store_close(st);
+    /* by path, not through store_open: no writer thread, no migration and no checkpoint on a
+     * database that a server is using */
+    int rc = store_backup_path(db, dest);
     if (rc) {
-        fprintf(stderr, "hotline backup: failed\n");
+        fprintf(stderr, "hotline backup: failed (%s)\n", hl_strerror(rc));
         return 1;
     }
     printf("backup of %s written to %s\n", db, dest);

@@ -36,14 +36,18 @@ int cli_check(int argc, char **argv)
     store *st = NULL;
     bool ok = false;
     int64_t cases = 0, differ = 0;
+    bool rollups = false;
     int rc = store_open(db, &st);
     if (!rc) rc = store_check(st, &ok, &cases, &differ);
+    if (!rc) rc = store_rollup_verify(st, &rollups);
     store_close(st);
     if (rc) {
         fprintf(stderr, "hotline check: %s\n", hl_strerror(rc));
         return 1;
     }
-    printf("integrity: %s\nrequests: %lld checked, %lld differ from their event log\n",
-           ok ? "ok" : "FAILED", (long long)cases, (long long)differ);
-    return ok && differ == 0 ? 0 : 1;
+    printf("integrity: %s\nrequests: %lld checked, %lld differ from their event log\n"
+           "rollups: %s\n",
+           ok ? "ok" : "FAILED", (long long)cases, (long long)differ,
+           rollups ? "agree with the requests" : "DIFFER from the requests");
+    return ok && differ == 0 && rollups ? 0 : 1;
 }

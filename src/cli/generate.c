@@ -830,7 +830,7 @@ static int write_plan(gen *g, plan *p)
         p->ops[j + 1] = tmp;
     }
     int64_t ids[MAX_CASES] = {0};
-    char numbers[MAX_CASES][16] = {{0}};
+    char numbers[MAX_CASES][STORE_CASE_NUMBER_MAX] = {{0}};
     uint64_t events = 0, requests = 0;
     for (int i = 0; i < p->nops; i++) {
         gop *op = &p->ops[i];

@@ -3,6 +3,7 @@
 #include "api/auth.h"
 #include "cli/cli.h"
 #include "cli/seed.h"
+#include "cli/seed_appraisal.h"
 #include "util/err.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ int cli_init(int argc, char **argv)
         int64_t id;
         rc = seed_calendars(st, data);
         if (!rc) rc = store_unit_create(st, &centre, &admin.unit_id);
+        if (!rc) rc = seed_appraisal(st, data);
         if (!rc) rc = auth_hash_password(admin_pw, hash, sizeof hash);
         if (!rc) rc = store_user_create(st, &admin, &id);
     }

@@ -1,6 +1,9 @@
 /* seed.c — see seed.h. Every record goes through the same store functions as the admin API,
  * so the data files are held to the same rules (tree shapes, references, policies). */
 #include "cli/seed.h"
+#include "cli/seed_kb.h"
+#include "cli/seed_open311.h"
+#include "cli/seed_appraisal.h"
 #include "api/auth.h"
 #include "core/civil.h"
 #include "util/err.h"
@@ -211,6 +214,9 @@ int seed_demo(store *st, const char *data_dir)
     if (!rc) rc = seed_time_limits(st, a, docs[3]);
     if (!rc) rc = seed_users(st, a, docs[4]);
     if (!rc) rc = seed_calendars(st, data_dir);
+    if (!rc) rc = seed_knowledge(st, data_dir); /* kb_articles.json, sensitive_words.json */
+    if (!rc) rc = seed_open311(st, data_dir);
+    if (!rc) rc = seed_appraisal(st, data_dir);
     arena_free(a);
     for (int i = 0; i < 5; i++) json_decref(docs[i]);
     return rc;

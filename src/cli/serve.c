@@ -2,6 +2,7 @@
  * stops accepting, lets in-flight requests finish, drains the writer and closes the store, so
  * every acknowledged write is on disk. */
 #include "api/api.h"
+#include "api/limits.h"
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "http/server.h"
@@ -25,6 +26,12 @@ static const char serve_help[] =
     "  --max-body BYTES   largest request body        (HOTLINE_MAX_BODY, default 1048576)\n"
     "  --session-hours N  login session lifetime      (HOTLINE_SESSION_HOURS, default 10)\n"
     "  --secure-cookies   mark cookies Secure (when served behind HTTPS)\n"
+    "  --rate-public N    portal and Open311 POST requests a minute per client address\n"
+    "                     (HOTLINE_RATE_PUBLIC, default 120; 0 = no limit)\n"
+    "  --login-failures N failed logins per username in 15 minutes before a 15-minute\n"
+    "                     lockout; 4N per address (HOTLINE_LOGIN_FAILURES, default 5; 0 = off)\n"
+    "  --trust-proxy      client addresses from X-Forwarded-For (behind one reverse proxy)\n"
+    "  --jurisdiction ID  Open311 jurisdiction_id     (HOTLINE_JURISDICTION, default jiangcheng.gov.cn)\n"
     "\n"
     "The database must exist (hotline init). Stops cleanly on SIGINT or SIGTERM.\n";
 
@@ -48,6 +55,10 @@ int cli_serve(int argc, char **argv)
     const char *body_s = cli_env("HOTLINE_MAX_BODY", "1048576");
     const char *hours_s = cli_env("HOTLINE_SESSION_HOURS", "10");
     bool secure = getenv("HOTLINE_SECURE_COOKIES") != NULL;
+    const char *rate_s = cli_env("HOTLINE_RATE_PUBLIC", "120");
+    const char *fails_s = cli_env("HOTLINE_LOGIN_FAILURES", "5");
+    bool trust_proxy = getenv("HOTLINE_TRUST_PROXY") != NULL;
+    const char *jurisdiction = cli_env("HOTLINE_JURISDICTION", "jiangcheng.gov.cn");
     for (int i = 0; i < argc; i++) {
         const char *v;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -62,14 +73,19 @@ int cli_serve(int argc, char **argv)
         else if ((v = cli_opt(argc, argv, &i, "--max-body"))) body_s = v;
         else if ((v = cli_opt(argc, argv, &i, "--session-hours"))) hours_s = v;
         else if (strcmp(argv[i], "--secure-cookies") == 0) secure = true;
+        else if ((v = cli_opt(argc, argv, &i, "--rate-public"))) rate_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--login-failures"))) fails_s = v;
+        else if (strcmp(argv[i], "--trust-proxy") == 0) trust_proxy = true;
+        else if ((v = cli_opt(argc, argv, &i, "--jurisdiction"))) jurisdiction = v;
         else {
             fprintf(stderr, "hotline serve: unknown option '%s'\n\n%s", argv[i], serve_help);
             return 2;
         }
     }
-    long port, threads, max_body, hours;
+    long port, threads, max_body, hours, rate, fails;
     log_level level;
-    if (!parse_int(port_s, 0, 65535, &port) || !parse_int(threads_s, 1, 256, &threads) ||
+    if (!parse_int(rate_s, 0, 1000000, &rate) || !parse_int(fails_s, 0, 1000, &fails) ||
+        !parse_int(port_s, 0, 65535, &port) || !parse_int(threads_s, 1, 256, &threads) ||
         !parse_int(body_s, 1024, 64L << 20, &max_body) || !parse_int(hours_s, 1, 24 * 30, &hours) ||
         log_parse_level(level_s, &level)) {
         fprintf(stderr, "hotline serve: bad option value\n\n%s", serve_help);
@@ -107,13 +123,19 @@ int cli_serve(int argc, char **argv)
     }
     api_app app = {.st = st, .webroot = have_web ? webroot : NULL,
                    .session_seconds = hours * 3600, .utc_offset_min = CIVIL_TZ_SHANGHAI,
-                   .cookie_secure = secure, .hub = events};
+                   .cookie_secure = secure, .hub = events, .jurisdiction = jurisdiction};
     http_server *srv = NULL;
     http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
-                       .max_body = (size_t)max_body, .handler = api_dispatch, .ud = &app};
-    rc = api_init(&app);
+                       .max_body = (size_t)max_body, .trust_proxy = trust_proxy,
+                       .handler = api_dispatch, .ud = &app};
+    api_limits_config lim = {.public_per_minute = (int)rate, .login_failures = (int)fails,
+                             .login_window_s = API_LIMITS_WINDOW_S,
+                             .login_lock_s = API_LIMITS_LOCK_S};
+    rc = api_limits_new(&lim, &app.limits);
+    if (!rc) rc = api_init(&app);
     if (!rc) rc = http_server_start(&cfg, &srv);
     if (rc) {
+        api_limits_free(app.limits);
         api_shutdown();
         hub_free(events);
         store_close(st);
@@ -126,6 +148,7 @@ int cli_serve(int argc, char **argv)
     http_server_stop(srv); /* waits for in-flight requests, whose writes are then committed */
     hub_free(events);      /* after the server: its streams listen to the hub */
     api_shutdown();
+    api_limits_free(app.limits);
     store_close(st);
     log_info("serve: stopped");
     return 0;

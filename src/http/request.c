@@ -1,6 +1,7 @@
 /* request.c — request accessors and response builders (see request.h). */
 #include "http/request.h"
 #include "util/err.h"
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,40 @@ int64_t http_param_id(http_req *r, const char *name)
         v = v * 10 + (p->val[i] - '0');
     }
     return v;
+}
+
+/* The last comma-separated element of an X-Forwarded-For value, if it is an IP address. */
+static const char *forwarded_for(http_req *r, const char *xff)
+{
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t') last++;
+    size_t n = strcspn(last, " \t");
+    char *ip = arena_strndup(r->a, last, n);
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (!ip || n == 0 || n >= INET6_ADDRSTRLEN ||
+        (inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1))
+        return NULL;
+    return ip;
+}
+
+const char *http_client_addr(http_req *r)
+{
+    const char *xff = r->trust_proxy ? http_header(r, "X-Forwarded-For") : NULL;
+    const char *ip = xff ? forwarded_for(r, xff) : NULL;
+    if (ip) return ip;
+    const union MHD_ConnectionInfo *ci =
+        r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+    char text[INET6_ADDRSTRLEN] = "";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                  sizeof text);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+                  sizeof text);
+    ip = arena_strdup(r->a, text);
+    return ip ? ip : "";
 }
 
 void http_add_header(http_req *r, const char *name, const char *value)

@@ -47,6 +47,7 @@ struct http_req {
 
     /* server bookkeeping */
     bool started, too_large, responded;
+    bool trust_proxy;    /* take the client address from X-Forwarded-For (http_client_addr) */
     void *server;
     void *sse;           /* the server's event streams (http/sse.c) */
     int64_t stream_ns;   /* a stream's setup time: what the latency metric records for it */
@@ -62,6 +63,10 @@ const char *http_query(http_req *r, const char *name);
 const char *http_param(http_req *r, const char *name);
 /* The path parameter as a positive integer id; 0 when absent or not a positive integer. */
 int64_t http_param_id(http_req *r, const char *name);
+/* The client's address as text ("203.0.113.7", "2001:db8::5"): the socket's peer; with the
+ * server's trust_proxy, the last address of X-Forwarded-For instead (the one our proxy
+ * added: those before it are whatever the client sent). "" when unknown. Arena string. */
+const char *http_client_addr(http_req *r);
 
 /* Adds a response header; name and value must live until the request completes (literals or
  * arena strings). Extra headers beyond HTTP_MAX_RESP_HEADERS are dropped (a programmer error). */

@@ -42,6 +42,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     r->start_ns = now_ns();
     struct http_server *srv = cls;
     r->sse = srv->sse;
+    r->trust_proxy = srv->cfg.trust_proxy;
     buf_init(&r->body, srv->cfg.max_body);
     const char *q = strchr(uri, '?');
     size_t plen = q ? (size_t)(q - uri) : strlen(uri);

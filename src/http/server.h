@@ -18,6 +18,7 @@ typedef struct {
     int port;
     int threads;
     size_t max_body; /* bytes; larger bodies get 413 */
+    bool trust_proxy; /* client addresses from X-Forwarded-For (behind one reverse proxy) */
     http_handler_fn handler;
     void *ud;
 } http_config;

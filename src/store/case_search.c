@@ -188,3 +188,47 @@ int store_cases_search(store *s, arena *a, const store_case_query *q, store_case
     struct search_args sa = {a, q, items, n, total};
     return store_read(s, search_fn, &sa);
 }
+
+/* ---- exports: every match, one row at a time ------------------------------------------- */
+
+struct each_args {
+    const store_case_query *q;
+    int64_t max;
+    store_case_fn fn;
+    void *ud;
+};
+
+static int each_fn(sqlite3 *db, void *arg)
+{
+    struct each_args *e = arg;
+    arena *qa = arena_new(); /* the full-text query's words */
+    qbuild b = {.rc = qa ? 0 : HL_ENOMEM};
+    buf_init(&b.sql, 16384);
+    add(&b, "SELECT " CASE_ROW_COLS " FROM cases c");
+    if (qa) where(&b, qa, e->q);
+    add(&b, e->q->sort == CASE_SORT_DUE      ? " ORDER BY c.current_due IS NULL, c.current_due, c.id"
+            : e->q->sort == CASE_SORT_OLDEST ? " ORDER BY c.registered_at, c.id"
+                                             : " ORDER BY c.registered_at DESC, c.id DESC");
+    add(&b, " LIMIT ?");
+    arg_i(&b, e->max);
+    int rc = b.rc ? (b.rc < 0 ? b.rc : HL_ENOMEM) : 0, stop = 0;
+    db_q q = {0};
+    if (!rc) rc = db_open_qa(db, &q, b.sql.data, b.args, b.n);
+    while (!rc && !stop && (rc = db_step(&q)) == 1) {
+        arena *a = arena_new(); /* one row's strings at a time: exports may be long */
+        store_case k;
+        rc = a ? case_row_read(&q, a, &k) : HL_ENOMEM;
+        if (!rc) stop = e->fn(&k, e->ud);
+        arena_free(a);
+    }
+    db_close_q(&q);
+    buf_free(&b.sql);
+    arena_free(qa);
+    return rc < 0 ? rc : stop;
+}
+
+int store_cases_each(store *s, const store_case_query *q, int64_t max, store_case_fn fn, void *ud)
+{
+    struct each_args e = {q, max, fn, ud};
+    return store_read(s, each_fn, &e);
+}

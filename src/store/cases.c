@@ -3,6 +3,7 @@
  * rewrite the row as the fold says. The row is never edited any other way. */
 #include "core/civil.h"
 #include "store/case_row.h"
+#include "store/rollup.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include <stdio.h>
@@ -64,6 +65,7 @@ static int register_fn(sqlite3 *db, void *arg)
         if (rc < 0) return rc;
     }
     rc = case_row_append_event(db, id, 1, r->ev);
+    if (!rc) rc = rollup_apply(db, id, &snap, &r->ev->ev);
     if (!rc) rc = case_row_write(db, id, &snap, NULL);
     if (!rc) rc = case_row_index_text(db, id, in);
     if (!rc) *r->id = id;
@@ -200,6 +202,7 @@ static int act_fn(sqlite3 *db, void *arg)
         rc = lifecycle_apply(&snap, &close.ev);
         if (!rc) rc = case_row_append_event(db, a->case_id, snap.events, &close);
     }
+    if (!rc) rc = rollup_apply(db, a->case_id, &snap, e);
     if (!rc)
         rc = case_row_write(db, a->case_id, &snap, reply_text_after(a->ev));
     if (!rc && a->after) *a->after = snap;

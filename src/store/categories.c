@@ -145,3 +145,13 @@ int store_category_update(store *s, int64_t id, const store_category *in)
     struct write_args w = {in, id, NULL};
     return store_write(s, update_fn, &w);
 }
+
+static int version_fn(sqlite3 *db, void *arg)
+{
+    return db_int1(db, arg, "SELECT version FROM catalog_versions WHERE name='categories'", NULL);
+}
+
+int store_categories_version(store *s, int64_t *version)
+{
+    return store_read(s, version_fn, version);
+}

@@ -1,11 +1,12 @@
 /* store.c — opening and closing the SQLite store: pragmas, migrations, the reader pool,
- * statistics and online backup. */
+ * statistics (backup and restore: backup.c). */
 #include "store/migrations.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int store_connect(const char *path, bool writer, sqlite3 **out)
 {
@@ -85,9 +86,16 @@ int store_open(const char *path, store **out)
     pthread_cond_init(&s->done_cv, NULL);
     int rc = s->path ? 0 : HL_ENOMEM;
     if (!rc) rc = store_connect(path, true, &s->wdb);
+    if (rc == HL_EREADONLY && access(path, F_OK) == 0) {
+        /* serve reads; every write answers 503 storage_read_only (store/readonly.c) */
+        log_warn("store: %s cannot be written: serving reads only", path);
+        s->read_only = true;
+        rc = store_connect_readonly(path, &s->wdb);
+    }
     if (!rc) rc = migrate(s->wdb);
     for (int i = 0; !rc && i < STORE_READERS; i++) {
-        rc = store_connect(path, false, &s->readers[i]);
+        rc = s->read_only ? store_connect_readonly(path, &s->readers[i])
+                          : store_connect(path, false, &s->readers[i]);
         s->free_readers[s->nfree++] = i;
     }
     if (!rc) rc = store_writer_start(s);
@@ -104,11 +112,9 @@ void store_close(store *s)
     if (!s) return;
     if (s->writer_started) store_writer_stop(s);
     for (int i = 0; i < STORE_READERS; i++) sqlite3_close(s->readers[i]);
-    if (s->wdb) {
-        /* leave no WAL behind on a clean shutdown */
+    if (s->wdb && !s->read_only) /* leave no WAL behind on a clean shutdown */
         db_script(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
-        sqlite3_close(s->wdb);
-    }
+    sqlite3_close(s->wdb);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->mu);
@@ -168,26 +174,5 @@ int store_get_stats(store *s, store_stats *out)
 
 int store_backup(store *s, const char *dest_path)
 {
-    sqlite3 *dest = NULL, *src = NULL;
-    int rc = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_open_v2(s->path, &src, SQLITE_OPEN_READONLY, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(src, 5000);
-        sqlite3_backup *b = sqlite3_backup_init(dest, "main", src, "main");
-        if (!b) {
-            rc = sqlite3_errcode(dest);
-        } else {
-            /* whole copy in steps, yielding so the writer is never blocked for long */
-            do {
-                rc = sqlite3_backup_step(b, 256);
-                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
-            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-            sqlite3_backup_finish(b);
-            if (rc == SQLITE_DONE) rc = SQLITE_OK;
-        }
-    }
-    if (rc != SQLITE_OK) log_error("store: backup to %s failed: %s", dest_path, sqlite3_errstr(rc));
-    sqlite3_close(src);
-    sqlite3_close(dest);
-    return db_err(rc);
+    return store_backup_path(s->path, dest_path); /* store/backup.c */
 }

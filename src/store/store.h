@@ -9,6 +9,7 @@
  * hold strings or lists are allocated from the caller's arena and live as long as it. */
 #ifndef HOTLINE_STORE_STORE_H
 #define HOTLINE_STORE_STORE_H
+#include "core/appraisal.h"
 #include "core/role.h"
 #include "core/taxonomy.h"
 #include "core/calendar.h"
@@ -32,6 +33,15 @@ void store_close(store *s);
 int store_schema_version(store *s, int *version);
 /* Copies the live database into dest_path with the online backup API. */
 int store_backup(store *s, const char *dest_path);
+/* The same by path, without opening a store (store/backup.c): a consistent snapshot of the
+ * database at live_path, even while a server writes to it, written to dest_path.tmp, checked
+ * and renamed to dest_path. */
+int store_backup_path(const char *live_path, const char *dest_path);
+/* Replaces the database at live_path with the backup at backup_path (store/backup.c).
+ * HL_EIO when the backup is damaged or not a database, HL_EINVAL when it is not hotline's or
+ * has a newer schema, HL_EBUSY while a process (a server) has live_path open. The previous
+ * database is kept as live_path.pre-restore. */
+int store_restore(const char *backup_path, const char *live_path);
 
 typedef struct {
     uint64_t commits;            /* transactions committed by the writer */
@@ -79,6 +89,8 @@ typedef struct {
 } store_category;
 
 int store_categories_list(store *s, arena *a, store_category **items, size_t *n);
+/* A number that changes whenever any category changes (for caches and ETags). */
+int store_categories_version(store *s, int64_t *version);
 int store_category_get(store *s, arena *a, int64_t id, store_category *out);
 int store_category_by_code(store *s, arena *a, const char *code, store_category *out);
 /* Level = parent's level + 1 (at most 3); level-3 categories need type and urgency, others
@@ -169,7 +181,8 @@ typedef struct {
     int64_t expires_at;
 } store_session;
 
-/* token_hash and csrf are hex strings made by the caller (api/auth.c). */
+/* token_hash is a hex string made by the caller (api/auth.c); csrf is "" since migration 0005
+ * (the CSRF token is derived from the cookie and never stored). */
 int store_session_create(store *s, const char *token_hash, int64_t user_id, const char *csrf,
                          int64_t expires_at);
 /* The active user of an unexpired session. HL_ENOTFOUND otherwise. */
@@ -289,5 +302,411 @@ typedef struct {
 /* Cases matching q, a page of them in items, and *total the number of all matches. */
 int store_cases_search(store *s, arena *a, const store_case_query *q, store_case **items,
                        size_t *n, int64_t *total);
+
+/* ---- Open311 GeoReport v2 (store/open311.c, store/open311_search.c) ----------------------- */
+
+/* A district's area: its polygons as JSON text [[[[lng,lat],...], hole...], ...] (the
+ * coordinates of a GeoJSON MultiPolygon; migration 0004). */
+typedef struct {
+    int64_t unit_id;
+    const char *rings;
+} store_district_area;
+
+/* Inserts or replaces a district's area; HL_EREF when unit_id is not a district unit. */
+int store_district_area_put(store *s, int64_t unit_id, const char *rings);
+int store_district_areas_list(store *s, arena *a, store_district_area **items, size_t *n);
+
+/* One question of a category's service definition. */
+typedef struct {
+    int64_t id, category_id;
+    const char *code;     /* unique within the category */
+    const char *datatype; /* string, number, datetime, text, singlevaluelist, multivaluelist */
+    bool required, variable;
+    const char *description, *datatype_description;
+    int order;            /* 1.., unique within the category */
+    const char *values;   /* JSON [{"key","name"}] for the list datatypes, "[]" otherwise */
+} store_service_attr;
+
+/* Inserts or replaces the attribute (category_id, code). HL_EREF when the category is not a
+ * leaf; HL_ECONFLICT when another attribute of the category has that order; HL_EINVAL for a
+ * datatype outside the six or an order below 1. */
+int store_service_attr_put(store *s, const store_service_attr *in, int64_t *id);
+/* A category's attributes in order; category_id 0 = every category's (by category, order). */
+int store_service_attrs_list(store *s, arena *a, int64_t category_id, store_service_attr **items,
+                             size_t *n);
+
+typedef struct {
+    const char *code, *value;
+} store_case_attr;
+
+/* What an Open311 request carries beyond its case. Strings may be NULL (stored as ""). */
+typedef struct {
+    int64_t case_id;
+    const char *email, *device_id, *account_id, *media_url, *address_id, *zipcode;
+    const store_case_attr *attrs; /* answers; a multivaluelist answer is one entry per key */
+    size_t nattrs;
+} store_open311_extra;
+
+/* Stores it (replacing an earlier one of the case) in one transaction. */
+int store_open311_extra_put(store *s, const store_open311_extra *in);
+/* A case's answers, by code. */
+int store_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items, size_t *n);
+/* When the service catalogue (categories, attributes) last changed: sortable UTC text. */
+int store_open311_changeset(store *s, arena *a, const char **out);
+/* The case a city import made from that city's request id (hotline import --open311).
+ * HL_ENOTFOUND when there is none. */
+int store_open311_imported(store *s, const char *city, const char *import_id, int64_t *case_id);
+
+/* A request as Open311 shows it. */
+typedef struct {
+    store_case k;
+    const char *service_code, *service_name; /* the category's code and Chinese name */
+    const char *agency;                      /* the lead unit's name, or the centre's */
+    const char *media_url, *address_id, *zipcode; /* "" when none */
+} store_open311_request;
+
+typedef struct {
+    const char *const *ids; /* request numbers or imported ids; when n_ids > 0, the only filter */
+    size_t n_ids;
+    const int64_t *category_ids; /* any of these (exactly), when n_categories > 0 */
+    size_t n_categories;
+    int64_t from, to;            /* registered_at within [from, to]; 0 = open */
+    uint32_t states;             /* bit (1u << case_state); 0 = any */
+    int offset, limit;           /* limit 1..1000 */
+} store_open311_query;
+
+/* The newest matching requests first; never a confidential request (Open311 is public).
+ * HL_ERANGE for more than 1000 ids or categories. */
+int store_open311_requests(store *s, arena *a, const store_open311_query *q,
+                           store_open311_request **items, size_t *n);
+
+/* A public event of some request (the servicerequestupdates feed). */
+typedef struct {
+    int64_t id; /* the event's id: increases with every event */
+    const char *number;
+    case_action action;
+    int64_t at;
+    const char *body;      /* reply or direct answer text, else "" */
+    const char *unit_name; /* dispatch, re-dispatch, reopen: the unit's name, else "" */
+    int64_t reply_due;     /* approve_extension: the granted reply due time, else 0 */
+    const char *media_url; /* the request's media link, "" when none */
+} store_open311_update;
+
+/* Public events with at within [from, to], oldest first; none of confidential requests. */
+int store_open311_updates(store *s, arena *a, int64_t from, int64_t to, int offset, int limit,
+                          store_open311_update **items, size_t *n);
+
+/* ---- audit log (store/audit.c, migration 0005) --------------------------------------------- */
+
+typedef struct {
+    int64_t id, at;
+    int64_t actor_id;              /* 0: nobody logged in */
+    const char *actor, *role;      /* username and role name at the time; "" when unknown */
+    int64_t unit_id;               /* the actor's unit, 0 for none */
+    const char *action;            /* "case.reveal", "auth.login_failed", "units.update", ... */
+    const char *object, *object_id; /* "case", "12"; "calendar", "2027-01-01"; "" for none */
+    int64_t case_id;               /* the request concerned, 0 for none */
+    const char *detail, *client;   /* a reason or a change (never a secret); client address */
+} store_audit;
+
+/* Appends an entry (in->id is ignored) through the writer: on disk when it returns 0. */
+int store_audit_add(store *s, const store_audit *in);
+
+typedef struct {
+    const char *actor;  /* username, NULL = any */
+    const char *action; /* exact, NULL = any */
+    int64_t case_id;    /* 0 = any */
+    int64_t from, to;   /* at within [from, to]; 0 = open */
+    int offset, limit;  /* limit 1..200 */
+} store_audit_query;
+
+/* Matching entries, newest first, and *total the number of all matches. */
+int store_audit_list(store *s, arena *a, const store_audit_query *q, store_audit **items,
+                     size_t *n, int64_t *total);
+
+/* ---- knowledge base, suggestion models, duplicates, sensitive words (issue 7: store/kb.c,
+ * store/kb_report.c, store/suggest_data.c, store/duplicates.c; migration 0007) ------------- */
+
+/* A knowledge-base article. Dates are "YYYY-MM-DD" (local) or "" for none. */
+typedef struct {
+    int64_t id;
+    const char *title, *body;
+    int64_t category_id; /* 0 = general */
+    int64_t unit_id;     /* the owning unit */
+    const char *valid_from, *valid_to, *next_review;
+    int64_t created_by, updated_by; /* user ids, 0 = none (seeded) */
+    int64_t created_at, updated_at;
+    /* filled by reads */
+    const char *category_name, *unit_name; /* "" when none */
+    double score; /* search relevance (bm25, higher is better); 0 in lists */
+} store_kb_article;
+
+/* Checks that the category (if any) and the unit exist (HL_EREF). created_at/updated_at and
+ * created_by/updated_by are taken from in. */
+int store_kb_article_create(store *s, const store_kb_article *in, int64_t *id);
+/* Changes the given fields: NULL strings keep their value, "" clears a date; category_id < 0
+ * keeps it (0 clears), unit_id 0 keeps it. Sets updated_by and updated_at from in.
+ * HL_ENOTFOUND, HL_EREF. */
+int store_kb_article_update(store *s, int64_t id, const store_kb_article *in);
+int store_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *out);
+
+typedef struct {
+    const char *text;    /* search words (Chinese bigrams / English words); NULL = list all */
+    const char *today;   /* "YYYY-MM-DD": with valid_only, only articles in force that day */
+    bool valid_only;
+    int64_t category_id; /* within this category's subtree; 0 = any */
+    int64_t unit_id;     /* owned within this unit's subtree; 0 = any */
+    int offset, limit;   /* limit 1..200 */
+} store_kb_query;
+
+/* With text: ranked by bm25 over title (weighted 3) and body; any of the words' terms may
+ * match, more and rarer matches rank higher. Without: newest updated first. *total counts all
+ * matches. HL_EINVAL when text has no searchable term. */
+int store_kb_search(store *s, arena *a, const store_kb_query *q, store_kb_article **items,
+                    size_t *n, int64_t *total);
+
+/* One direct answer citing an article that was followed by a new request from the same
+ * caller phone within the window. */
+typedef struct {
+    const char *answered, *followup; /* request numbers */
+    int64_t answered_at, followup_at;
+} store_kb_repeat;
+
+/* An article in the maintenance report. */
+typedef struct {
+    store_kb_article a;
+    int64_t answers;         /* direct answers citing it since the report's start */
+    int64_t repeated;        /* of those, answers followed by a new request (distinct) */
+    store_kb_repeat *repeats; /* every (answer, follow-up) pair, oldest answer first */
+    size_t nrepeats;
+} store_kb_report_item;
+
+/* Articles whose next_review is on or before today (oldest review first), and articles whose
+ * direct answers since `since` were followed by a new request from the same caller within
+ * window_s (most repeats first). unit_id > 0 limits both to articles owned within that unit. */
+int store_kb_report(store *s, arena *a, const char *today, int64_t since, int64_t window_s,
+                    int64_t unit_id, store_kb_report_item **review, size_t *nreview,
+                    store_kb_report_item **repeats, size_t *nrepeats);
+
+/* A trained suggestion model ("category" or "unit") and what training said of it. */
+typedef struct {
+    const char *name;
+    int64_t version, trained_at, samples, classes;
+    double cv_top1, cv_top3;
+    const unsigned char *data;
+    size_t len;
+} store_model;
+
+/* Stores the models in one transaction under a new version (max + 1), returned in *version. */
+int store_models_put(store *s, const store_model *models, size_t n, int64_t *version);
+/* The newest version stored (0 when none) — cheap, for polling. */
+int store_models_version(store *s, int64_t *version);
+/* The model called name: *data is a malloc'd copy (the caller frees it; models are megabytes,
+ * beyond a request arena's purpose), out->data points at it. HL_ENOTFOUND when none. */
+int store_model_get(store *s, const char *name, store_model *out, unsigned char **data);
+
+/* A closed request (not invalid) to learn from. */
+typedef struct {
+    int64_t id, category_id, category_parent, district_id;
+    int64_t unit_id; /* the unit of its last dispatch by the centre; 0 when never dispatched */
+    const char *title, *text; /* valid during the callback only */
+} store_training_row;
+
+typedef int (*store_training_fn)(void *ctx, const store_training_row *row);
+/* Calls fn for the newest `limit` closed requests, newest first, inside one read; a non-zero
+ * return from fn stops and is returned. */
+int store_training_rows(store *s, int64_t limit, store_training_fn fn, void *ctx);
+
+/* The sensitive-word list, sorted. */
+int store_sensitive_words(store *s, arena *a, const char ***words, size_t *n);
+/* Replaces the whole list (duplicates collapse) in one transaction. */
+int store_sensitive_words_put(store *s, const char *const *words, size_t n, int64_t now);
+
+/* What duplicate detection reads of a request: a few columns, not the whole row, because it
+ * reads many at every registration. */
+typedef struct {
+    int64_t id, category_id, district_id, unit_id, merged_into; /* 0 = none */
+    const char *number, *address, *title, *text;
+    case_state state;
+    bool has_location;
+    double lat, lng;
+    int64_t registered_at;
+} store_dup_case;
+
+/* Open requests that may be the same problem as a request: registered within [from, to],
+ * not closed or merged, other than exclude_id, and either of category_id (and of district_id
+ * or of no district, when district_id > 0) or at the same (non-empty) address. Newest first,
+ * at most limit (1..1000). */
+typedef struct {
+    int64_t exclude_id, from, to, category_id, district_id;
+    const char *address;
+    int limit;
+} store_dup_query;
+int store_dup_candidates(store *s, arena *a, const store_dup_query *q, store_dup_case **items,
+                         size_t *n);
+/* Open requests (neither closed nor merged) registered at or after since, newest first, at
+ * most limit (1..5000): the material of the dashboard's similar-request clusters. */
+int store_cases_open_since(store *s, arena *a, int64_t since, int limit, store_dup_case **items,
+                           size_t *n);
+/* Every request merged into a master that now has at least min_merged of them, with the
+ * master itself, for masters still open or registered at or after since; ordered by master
+ * (newest first), master first, then the merged ones by registration. */
+int store_merge_clusters(store *s, arena *a, int64_t since, int min_merged,
+                         store_dup_case **items, size_t *n);
+/* How many requests are merged into master_id. */
+int store_merged_count(store *s, int64_t master_id, int64_t *n);
+
+/* ---- appraisal and analytics (store/appraisal*.c, store/analytics.c, store/rollup.c) ------ */
+
+typedef struct {
+    int64_t id;
+    const char *name;
+    int64_t effective_from, effective_to; /* civil days; effective_to 0 = open-ended */
+    appraisal_scheme scheme;
+    int64_t created_at;
+} store_appraisal_scheme;
+
+/* Every scheme, by effective_from then id. */
+int store_appraisal_schemes_list(store *s, arena *a, store_appraisal_scheme **items, size_t *n);
+/* Adds a scheme; HL_EINVAL when appraisal_scheme_check fails, the name is empty or
+ * effective_to is before effective_from. */
+int store_appraisal_scheme_create(store *s, const store_appraisal_scheme *in, int64_t *id);
+/* The scheme in force on a day: of those with effective_from <= day <= effective_to (or
+ * open-ended), the latest effective_from, then the highest id. HL_ENOTFOUND when none. */
+int store_appraisal_scheme_at(store *s, arena *a, int64_t day, store_appraisal_scheme *out);
+
+typedef struct {
+    int64_t unit_id;
+    appraisal_counts c; /* the unit's own, without its sub-units */
+} store_unit_counts;
+
+/* Each unit's own counts over the requests registered from_day..to_day (civil days,
+ * inclusive), from the rollups; units with nothing are left out. */
+int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
+                           store_unit_counts **items, size_t *n);
+
+typedef enum {
+    DRILL_NUMERATOR = 0,
+    DRILL_DENOMINATOR,
+    DRILL_COST, /* what cost points: denominator minus numerator, or for return and reopen
+                   (lower is better) the numerator */
+} store_drill_part;
+
+typedef struct {
+    int64_t unit_id; /* the unit, its sub-units included */
+    int64_t from_day, to_day;
+    appraisal_indicator indicator;
+    store_drill_part part;
+    int offset, limit; /* limit 1..1000 */
+} store_drill_query;
+
+/* The requests behind one figure of store_appraisal_counts summed over the unit's subtree, in
+ * registration order; *total is the figure itself. For the return indicator each return
+ * request is one item (a request returned twice appears twice). */
+int store_appraisal_drill(store *s, arena *a, const store_drill_query *q, store_case **items,
+                          size_t *n, int64_t *total);
+
+/* A request that cost a unit points: the unit charged and which indicators (bit
+ * 1u << appraisal_indicator). */
+typedef struct {
+    store_case k;
+    int64_t unit_id;
+    uint32_t indicators;
+} store_cost;
+
+typedef int (*store_cost_fn)(const store_cost *c, void *ud);
+/* Calls fn for every request of the period that cost a unit within unit_id's subtree (0 = any
+ * unit) points, by unit then registration; a return request is its own item, charged to the
+ * unit that asked. fn's non-zero result stops the walk and is returned. */
+int store_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
+                               store_cost_fn fn, void *ud);
+
+/* Recomputes the rollups from the case rows and events; *same when they agree. */
+int store_rollup_verify(store *s, bool *same);
+
+typedef enum {
+    STORE_DIM_ALL = 0,
+    STORE_DIM_CATEGORY, /* leaf category id */
+    STORE_DIM_DISTRICT, /* district unit id, 0 = unknown */
+    STORE_DIM_STREET,   /* street unit id, 0 = unknown */
+    STORE_DIM_CHANNEL,  /* label: the channel */
+    STORE_DIM_TYPE,     /* label: the request type */
+} store_dim;
+
+typedef struct {
+    int64_t key;       /* id dimensions: the id */
+    const char *label; /* channel and type: the name ("" otherwise) */
+    int64_t n;
+} store_volume_item;
+
+/* Registrations from_day..to_day along one dimension (not STORE_DIM_ALL), largest first. */
+int store_volume_by(store *s, arena *a, store_dim dim, int64_t from_day, int64_t to_day,
+                    store_volume_item **items, size_t *n);
+
+typedef struct {
+    store_dim dim;        /* STORE_DIM_ALL: every request */
+    const int64_t *keys;  /* id dimensions: any of these */
+    size_t nkeys;
+    const char *label;    /* channel and type: this one */
+} store_volume_filter;
+
+typedef struct {
+    int64_t day, n;
+} store_day_count;
+
+/* Registrations per day (days with none left out), in day order. */
+int store_volume_days(store *s, arena *a, const store_volume_filter *f, int64_t from_day,
+                      int64_t to_day, store_day_count **items, size_t *n);
+
+/* The times of a request, for durations. */
+typedef struct {
+    int64_t unit_id, category_id; /* unit 0: never dispatched */
+    int64_t registered_at, signed_at, replied_at, closed_at; /* 0 = not yet */
+    bool done; /* closed after reply and visit (not answered, invalid or merged) */
+} store_case_times;
+
+typedef int (*store_times_fn)(const store_case_times *t, void *ud);
+/* Calls fn for every request registered from_day..to_day (read from an index alone); fn's
+ * non-zero result stops the walk and is returned. */
+int store_case_times_each(store *s, int64_t from_day, int64_t to_day, store_times_fn fn,
+                          void *ud);
+
+typedef struct {
+    int64_t unit_id; /* 0: not dispatched (registered, waiting for dispatch) */
+    case_state state;
+    int64_t n;
+} store_overdue_count;
+
+/* Open requests whose running stage is past due at now, by unit and state. */
+int store_overdue_counts(store *s, arena *a, int64_t now, store_overdue_count **items,
+                         size_t *n);
+
+typedef int (*store_case_fn)(const store_case *k, void *ud);
+/* Calls fn for each request matching q (its filters and sort; offset and limit ignored), at
+ * most max of them; fn's non-zero result stops the walk and is returned. For exports. */
+int store_cases_each(store *s, const store_case_query *q, int64_t max, store_case_fn fn,
+                     void *ud);
+
+/* One request with its whole history, for store_bulk_import. */
+typedef struct {
+    store_case k;                   /* as for store_case_register (k.snap is ignored) */
+    const store_case_event *events; /* register first, then every action in order */
+    size_t nevents;
+} store_bulk_case;
+
+/* Writes n requests with their histories in one transaction, bypassing the per-request
+ * writer round trip: each history is folded by core/lifecycle exactly as store_case_act
+ * would (a history it refuses fails the call, *bad = its index), numbered by the local day of
+ * its first event, indexed for search, and added to the rollups. For history imports. */
+int store_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_offset_min,
+                      size_t *bad);
+/* The same as a session: statements are prepared once and kept across calls (much faster for
+ * many chunks). Caller owns *out; close it with store_bulk_close before store_close. */
+typedef struct store_bulk store_bulk;
+int store_bulk_open(store *s, store_bulk **out);
+int store_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int utc_offset_min,
+                     size_t *bad);
+/* Accepts NULL. */
+void store_bulk_close(store_bulk *b);
 
 #endif

@@ -37,6 +37,7 @@ struct store {
     bool stopping;
     pthread_t writer;
     bool writer_started;
+    bool read_only; /* the storage cannot be written: reads only (store/readonly.c) */
     store_stats stats;
 };
 
@@ -59,5 +60,8 @@ int store_fts_register(sqlite3 *db);
 
 /* Opens a connection with hotline's pragmas. */
 int store_connect(const char *path, bool writer, sqlite3 **out);
+/* Opens a read-only connection to a database on storage that cannot be written
+ * (store/readonly.c): every write on it fails with HL_EREADONLY. */
+int store_connect_readonly(const char *path, sqlite3 **out);
 
 #endif

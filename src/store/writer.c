@@ -5,6 +5,11 @@
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 static int hist_bucket(int n)
 {
@@ -16,9 +21,30 @@ static int hist_bucket(int n)
     return b;
 }
 
+/* SQLite reports some full disks and read-only files as I/O errors (a short WAL write, the
+ * shared-memory file failing to grow, EPERM on an immutable file), and does not always keep
+ * the OS error: tell them apart by the error, else by the files and the file system, so that
+ * clients get 503 storage_full / storage_read_only ("nothing was written, try again later")
+ * rather than 500. */
+static int classify(store *s, int rc)
+{
+    if (rc != HL_EIO) return rc;
+    int e = sqlite3_system_errno(s->wdb);
+    if (e == ENOSPC || e == EDQUOT) return HL_EFULL;
+    if (e == EROFS || e == EPERM || e == EACCES) return HL_EREADONLY;
+    char wal[PATH_MAX];
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    if (access(s->path, W_OK) != 0 || (access(wal, F_OK) == 0 && access(wal, W_OK) != 0))
+        return HL_EREADONLY;
+    struct statvfs v;
+    if (statvfs(s->path, &v) == 0 && (uint64_t)v.f_bavail * v.f_frsize < 64 * 1024)
+        return HL_EFULL;
+    return rc;
+}
+
 static void run_batch(store *s, struct store_job *batch, int n)
 {
-    int rc = db_script(s->wdb, "BEGIN IMMEDIATE");
+    int rc = classify(s, db_script(s->wdb, "BEGIN IMMEDIATE"));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
             j->rc = rc;
@@ -26,15 +52,26 @@ static void run_batch(store *s, struct store_job *batch, int n)
         }
         int src = db_script(s->wdb, "SAVEPOINT job");
         if (!src) {
-            j->rc = j->fn(s->wdb, j->arg);
+            j->rc = classify(s, j->fn(s->wdb, j->arg));
+            /* a full disk or an I/O error inside a job (a page-cache spill) can make SQLite
+             * roll back the whole transaction: then the jobs before this one are gone too,
+             * and a later SAVEPOINT would open a new transaction that commits only the jobs
+             * after it. The whole batch fails with this job's error. */
+            if (sqlite3_get_autocommit(s->wdb)) {
+                rc = j->rc = j->rc ? j->rc : HL_EIO;
+                continue;
+            }
             if (j->rc) src = db_script(s->wdb, "ROLLBACK TO job");
             if (!src) src = db_script(s->wdb, "RELEASE job");
         }
-        if (src) j->rc = src;
+        if (src && !j->rc) j->rc = src;
+        if (sqlite3_get_autocommit(s->wdb)) rc = j->rc ? j->rc : HL_EIO;
     }
-    if (!rc) rc = db_script(s->wdb, "COMMIT");
+    if (!rc) rc = classify(s, db_script(s->wdb, "COMMIT"));
     if (rc) {
-        db_script(s->wdb, "ROLLBACK");
+        /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
+         * undo the batch here. Either way the connection is ready for the next batch. */
+        if (!sqlite3_get_autocommit(s->wdb)) db_script(s->wdb, "ROLLBACK");
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
     /* a job that failed was rolled back to its savepoint: it is not a committed write */

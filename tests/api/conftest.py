@@ -111,6 +111,20 @@ ROUTES = [
     ("GET", "/api/admin/users/:id", ADMIN),
     ("POST", "/api/admin/users", ADMIN),
     ("PATCH", "/api/admin/users/:id", ADMIN),
+    # Open311 GeoReport v2: public; POST checks its api_key itself (the spec's 403)
+    ("GET", "/open311/v2/discovery.json", PUBLIC),
+    ("GET", "/open311/v2/discovery.xml", PUBLIC),
+    ("GET", "/open311/v2/services.json", PUBLIC),
+    ("GET", "/open311/v2/services.xml", PUBLIC),
+    ("GET", "/open311/v2/services/:file", PUBLIC),
+    ("GET", "/open311/v2/requests.json", PUBLIC),
+    ("GET", "/open311/v2/requests.xml", PUBLIC),
+    ("POST", "/open311/v2/requests.json", PUBLIC),
+    ("POST", "/open311/v2/requests.xml", PUBLIC),
+    ("GET", "/open311/v2/requests/:file", PUBLIC),
+    ("GET", "/open311/v2/tokens/:file", PUBLIC),
+    ("GET", "/open311/v2/servicerequestupdates.json", PUBLIC),
+    ("GET", "/open311/v2/servicerequestupdates.xml", PUBLIC),
 ]
 
 
@@ -346,17 +360,17 @@ class Client:
 class Server:
     """One `hotline serve` process with its stderr in a file."""
 
-    def __init__(self, db, port=None, extra_env=None):
+    def __init__(self, db, port=None, extra_env=None, extra_args=(), errpath=None):
         self.db = str(db)
         self.port = port or free_port()
-        self.errpath = f"{self.db}.{self.port}.stderr"
+        self.errpath = errpath or f"{self.db}.{self.port}.stderr"
         env = dict(os.environ)
         env.update(SANITIZER_ENV)
         env.update(extra_env or {})
         self.errf = open(self.errpath, "wb")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--port", str(self.port), "--web", str(WEB),
-             "--log-level", "warn"],
+             "--log-level", "warn", *extra_args],
             stdout=subprocess.DEVNULL, stderr=self.errf, env=env)
         self.client = Client("127.0.0.1", self.port)
         self._wait_healthy()

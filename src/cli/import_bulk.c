@@ -1,0 +1,208 @@
+/* import_bulk.c — see import_bulk.h. */
+#include "cli/import_bulk.h"
+#include "cli/cli.h"
+#include "util/err.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int import_bulk_dispatch(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--csv") == 0 || strncmp(argv[i], "--csv=", 6) == 0)
+            return cli_import_csv(argc, argv);
+        if (strcmp(argv[i], "--boston311") == 0 || strncmp(argv[i], "--boston311=", 12) == 0)
+            return cli_import_boston(argc, argv);
+    }
+    return -1;
+}
+
+int import_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return HL_ENOTFOUND;
+    int rc = 0;
+    char *buf = NULL;
+    long size = 0;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        rc = HL_EIO;
+    if (!rc && !(buf = malloc((size_t)size + 1))) rc = HL_ENOMEM;
+    if (!rc && size && fread(buf, 1, (size_t)size, f) != (size_t)size) rc = HL_EIO;
+    fclose(f);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[size] = 0;
+    *data = buf;
+    *len = (size_t)size;
+    return 0;
+}
+
+void import_code(const char *prefix, const char *name, char *out, size_t cap)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 16777619u;
+    snprintf(out, cap, "%s%08x", prefix, (unsigned)h);
+}
+
+int import_unit(store *st, const char *code, const char *name, unit_kind kind, int64_t parent,
+                int64_t *id)
+{
+    arena *a = arena_new();
+    store_unit u;
+    int rc = a ? store_unit_by_code(st, a, code, &u) : HL_ENOMEM;
+    if (!rc) {
+        *id = u.id;
+        if (!u.active) {
+            store_unit on = {.parent_id = -1, .active = true};
+            rc = store_unit_update(st, u.id, &on);
+        }
+    } else if (rc == HL_ENOTFOUND) {
+        store_unit in = {.parent_id = parent, .code = code, .name_zh = name, .name_en = name,
+                         .kind = kind, .active = true};
+        rc = store_unit_create(st, &in, id);
+    }
+    arena_free(a);
+    return rc;
+}
+
+int import_category(store *st, const char *code, const char *name, int level, int64_t parent,
+                    int64_t *id)
+{
+    arena *a = arena_new();
+    store_category c;
+    int rc = a ? store_category_by_code(st, a, code, &c) : HL_ENOMEM;
+    if (!rc) {
+        *id = c.id;
+        if (!c.active) {
+            store_category on = c;
+            on.name_zh = on.name_en = on.keywords = NULL;
+            on.active = true;
+            rc = store_category_update(st, c.id, &on);
+        }
+    } else if (rc == HL_ENOTFOUND) {
+        store_category in = {.parent_id = parent, .code = code, .name_zh = name, .name_en = name,
+                             .level = level, .leaf_fields = level == CATEGORY_MAX_LEVEL,
+                             .type = REQ_REPORT, .urgency = URGENCY_NORMAL, .keywords = "",
+                             .active = true};
+        rc = store_category_create(st, &in, id);
+    }
+    arena_free(a);
+    return rc;
+}
+
+int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->st = st;
+    ch->utc_offset_min = utc_offset_min;
+    ch->a = arena_new();
+    ch->cases = calloc(IMPORT_CHUNK, sizeof *ch->cases);
+    ch->events = calloc((size_t)IMPORT_CHUNK * IMPORT_MAX_EVENTS, sizeof *ch->events);
+    int rc = ch->a && ch->cases && ch->events ? 0 : HL_ENOMEM;
+    return rc ? rc : store_bulk_open(st, &ch->bulk);
+}
+
+void import_chunk_free(import_chunk *ch)
+{
+    store_bulk_close(ch->bulk);
+    arena_free(ch->a);
+    free(ch->cases);
+    free(ch->events);
+    memset(ch, 0, sizeof *ch);
+}
+
+store_case_event *import_chunk_events(import_chunk *ch)
+{
+    store_case_event *e = &ch->events[ch->nev];
+    memset(e, 0, IMPORT_MAX_EVENTS * sizeof *e);
+    return e;
+}
+
+int import_chunk_flush(import_chunk *ch)
+{
+    size_t start = 0;
+    int rc = 0;
+    while (start < ch->n) {
+        size_t bad = 0, unused;
+        rc = store_bulk_write(ch->bulk, ch->cases + start, ch->n - start, ch->utc_offset_min, &bad);
+        if (rc != HL_ESTATE && rc != HL_EINVAL) {
+            if (!rc) ch->imported += (int64_t)(ch->n - start);
+            break;
+        }
+        /* one history the lifecycle refuses: count it, write those before it, go on after */
+        ch->refused++;
+        rc = bad ? store_bulk_write(ch->bulk, ch->cases + start, bad, ch->utc_offset_min, &unused) : 0;
+        if (rc) break;
+        ch->imported += (int64_t)bad;
+        start += bad + 1;
+    }
+    ch->chunks++;
+    ch->n = ch->nev = 0;
+    arena_free(ch->a);
+    ch->a = arena_new();
+    return rc ? rc : ch->a ? 0 : HL_ENOMEM;
+}
+
+int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev)
+{
+    if (nev == 0 || nev > IMPORT_MAX_EVENTS) return HL_EINVAL;
+    ch->cases[ch->n++] = (store_bulk_case){.k = *k, .events = &ch->events[ch->nev], .nevents = nev};
+    ch->nev += nev;
+    return ch->n == IMPORT_CHUNK ? import_chunk_flush(ch) : 0;
+}
+
+static store_case_event *ev(store_case_event *e, size_t *n, case_action a, int64_t at)
+{
+    store_case_event *x = &e[(*n)++];
+    x->ev.action = a;
+    x->ev.at = at;
+    x->ev.actor_role = ACTOR_SYSTEM;
+    x->is_public = true;
+    return x;
+}
+
+int import_add_history(import_chunk *ch, const store_case *k, const import_history *h)
+{
+    store_case_event *e = import_chunk_events(ch);
+    size_t n = 0;
+    ev(e, &n, ACT_REGISTER, h->opened)->extra = h->extra;
+    if (!h->unit_id) {
+        if (h->closed) ev(e, &n, ACT_ANSWER, h->closed)->body = h->reply_text ? h->reply_text : "";
+        return import_chunk_add(ch, k, n);
+    }
+    int64_t dispatched = h->dispatched ? h->dispatched : h->opened;
+    store_case_event *d = ev(e, &n, ACT_DISPATCH, dispatched);
+    d->ev.unit_id = h->unit_id;
+    d->ev.due[STAGE_SIGN] = h->sign_due;
+    bool replied = h->replied || h->closed || h->has_visit;
+    if (h->signed_at || replied) {
+        ev(e, &n, ACT_SIGN, h->signed_at ? h->signed_at : dispatched)->ev.due[STAGE_REPLY] =
+            h->reply_due;
+    }
+    int64_t reply_at = h->replied ? h->replied : h->closed ? h->closed : h->visited;
+    if (replied) ev(e, &n, ACT_REPLY, reply_at ? reply_at : dispatched)->body =
+        h->reply_text ? h->reply_text : "";
+    bool closed_by_visit = false;
+    if (h->has_visit) {
+        store_case_event *v = ev(e, &n, ACT_VISIT, h->visited ? h->visited : reply_at);
+        v->ev.reachable = h->reachable;
+        v->ev.solved = h->reachable && h->solved;
+        v->ev.satisfaction = h->reachable ? h->satisfaction : SATISFACTION_NONE;
+        closed_by_visit = v->ev.solved; /* the store appends the automatic close */
+    }
+    if (h->closed && !closed_by_visit) {
+        if (!h->has_visit)
+            ev(e, &n, ACT_VISIT, h->closed)->reason = "imported: the source records no return visit";
+        ev(e, &n, ACT_CLOSE, h->closed)->reason = "imported: closed in the source";
+    }
+    return import_chunk_add(ch, k, n);
+}
+
+double import_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}

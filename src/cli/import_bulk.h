@@ -1,0 +1,76 @@
+/* import_bulk.h — what the history importers `hotline import --csv` (import_csv.c) and
+ * `hotline import --boston311` (import_boston.c) share: the dispatch from `hotline import`,
+ * reading a whole file, finding or creating units and categories by code, and a chunk of
+ * requests with their histories written by store_bulk_import (one transaction per chunk). */
+#ifndef HOTLINE_CLI_IMPORT_BULK_H
+#define HOTLINE_CLI_IMPORT_BULK_H
+#include "store/store.h"
+#include <stdio.h>
+
+/* Runs `hotline import` when its options are this module's (--csv, --boston311) and returns
+ * the exit status; returns -1 when they are not (the Open311 import then handles them). */
+int import_bulk_dispatch(int argc, char **argv);
+
+int cli_import_csv(int argc, char **argv);
+int cli_import_boston(int argc, char **argv);
+
+/* Reads a whole file into *data (malloc'd, NUL-terminated; free it). 0 or HL_E*. */
+int import_read_file(const char *path, char **data, size_t *len);
+
+/* A stable code for a name: prefix + 8 hex digits of its FNV-1a hash ("bos-t-1a2b3c4d"). */
+void import_code(const char *prefix, const char *name, char *out, size_t cap);
+
+/* The unit / category with that code, created (active) when missing; an inactive one is
+ * made active again for the import. 0 or HL_E*. */
+int import_unit(store *st, const char *code, const char *name, unit_kind kind, int64_t parent,
+                int64_t *id);
+int import_category(store *st, const char *code, const char *name, int level, int64_t parent,
+                    int64_t *id);
+
+#define IMPORT_CHUNK 2048 /* requests per transaction: bigger chunks pay more, per row, for
+                          * SQLite 3.40's in-memory sub-journal walks (bulk_import.c) */
+#define IMPORT_MAX_EVENTS 12 /* events per request */
+
+typedef struct {
+    store *st;
+    store_bulk *bulk; /* statements kept across chunks */
+    int utc_offset_min;
+    arena *a; /* the chunk's strings */
+    store_bulk_case *cases;
+    store_case_event *events;
+    size_t n, nev;
+    int64_t imported, refused; /* refused: histories the lifecycle did not accept */
+    int64_t chunks;
+} import_chunk;
+
+int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min);
+/* Before store_close. */
+void import_chunk_free(import_chunk *ch);
+/* Room for the next request's events (at most IMPORT_MAX_EVENTS), zeroed. */
+store_case_event *import_chunk_events(import_chunk *ch);
+/* Adds a request whose nev events were written at import_chunk_events(); writes the chunk
+ * when full. 0 or HL_E* (a store failure; refused histories are counted, not failures). */
+int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev);
+/* Writes what is pending. */
+int import_chunk_flush(import_chunk *ch);
+
+/* A request's history as a source knows it (times in Unix seconds, 0 = unknown). */
+typedef struct {
+    int64_t opened, dispatched, sign_due, signed_at, reply_due, replied, visited, closed;
+    int64_t unit_id; /* 0: never dispatched (closed ones were answered directly) */
+    bool has_visit, reachable, solved;
+    satisfaction satisfaction;
+    const char *reply_text, *extra; /* extra: JSON for the register event */
+} import_history;
+
+/* Adds a request with the events its history implies: register; dispatch, sign-for, reply
+ * (each at its time, or at the next known one); the return visit if the source has one (a
+ * valid visit that found it solved closes the request, as in the live system); a request
+ * closed in the source without a visit gets an unreachable visit and a close at its close
+ * time. Every event is the system's. 0 or HL_E*. */
+int import_add_history(import_chunk *ch, const store_case *k, const import_history *h);
+
+/* Seconds since some fixed point, for rates. */
+double import_now(void);
+
+#endif

@@ -1,0 +1,124 @@
+/* audit.c — the append-only audit log (migration 0005): who revealed, read or changed what.
+ * Entries are written through the writer like any change, so an acknowledged entry is durable;
+ * triggers refuse UPDATE and DELETE. The list query is built from fixed clauses only. */
+#include "store/store_internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define AUDIT_COLS                                                                                 \
+    "id, at, ifnull(actor_id,0), actor, role, ifnull(unit_id,0), action, object, object_id,"       \
+    " ifnull(case_id,0), detail, client"
+
+static int add_fn(sqlite3 *db, void *arg)
+{
+    const store_audit *e = arg;
+    return db_exec(db, NULL,
+                   "INSERT INTO audit_log(at, actor_id, actor, role, unit_id, action, object,"
+                   " object_id, case_id, detail, client) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                   "izttztttztt", e->at, e->actor_id, e->actor ? e->actor : "",
+                   e->role ? e->role : "", e->unit_id, e->action, e->object ? e->object : "",
+                   e->object_id ? e->object_id : "", e->case_id, e->detail ? e->detail : "",
+                   e->client ? e->client : "");
+}
+
+int store_audit_add(store *s, const store_audit *in)
+{
+    if (!in->action || !*in->action) return HL_EINVAL;
+    return store_write(s, add_fn, (void *)in);
+}
+
+static int read_entry(db_q *q, arena *a, void *item)
+{
+    store_audit *e = item;
+    e->id = db_int(q, 0);
+    e->at = db_int(q, 1);
+    e->actor_id = db_int(q, 2);
+    e->actor = db_text(q, a, 3);
+    e->role = db_text(q, a, 4);
+    e->unit_id = db_int(q, 5);
+    e->action = db_text(q, a, 6);
+    e->object = db_text(q, a, 7);
+    e->object_id = db_text(q, a, 8);
+    e->case_id = db_int(q, 9);
+    e->detail = db_text(q, a, 10);
+    e->client = db_text(q, a, 11);
+    return e->actor && e->role && e->action && e->object && e->object_id && e->detail && e->client
+               ? 0
+               : HL_ENOMEM;
+}
+
+struct list_args {
+    arena *a;
+    const store_audit_query *q;
+    store_audit **items;
+    size_t *n;
+    int64_t *total;
+};
+
+/* Appends the WHERE clause of q to sql and its arguments to args (at most 5). */
+static int where(buf *sql, const store_audit_query *q, db_arg *args, int *n)
+{
+    int rc = buf_puts(sql, " WHERE 1=1");
+    if (q->actor) {
+        rc |= buf_puts(sql, " AND actor=?");
+        args[(*n)++] = (db_arg){.type = 't', .t = q->actor};
+    }
+    if (q->action) {
+        rc |= buf_puts(sql, " AND action=?");
+        args[(*n)++] = (db_arg){.type = 't', .t = q->action};
+    }
+    if (q->case_id) {
+        rc |= buf_puts(sql, " AND case_id=?");
+        args[(*n)++] = (db_arg){.type = 'i', .i = q->case_id};
+    }
+    if (q->from) {
+        rc |= buf_puts(sql, " AND at>=?");
+        args[(*n)++] = (db_arg){.type = 'i', .i = q->from};
+    }
+    if (q->to) {
+        rc |= buf_puts(sql, " AND at<=?");
+        args[(*n)++] = (db_arg){.type = 'i', .i = q->to};
+    }
+    return rc ? HL_ENOMEM : 0;
+}
+
+static int list_fn(sqlite3 *db, void *arg)
+{
+    struct list_args *l = arg;
+    db_arg args[8];
+    int n = 0;
+    buf sql;
+    buf_init(&sql, 1024);
+    int rc = buf_puts(&sql, "SELECT count(*) FROM audit_log") ? HL_ENOMEM : 0;
+    if (!rc) rc = where(&sql, l->q, args, &n);
+    db_q cq;
+    if (!rc) rc = db_open_qa(db, &cq, sql.data, args, n);
+    if (!rc) {
+        rc = db_step(&cq);
+        *l->total = rc == 1 ? db_int(&cq, 0) : 0;
+        rc = rc < 0 ? rc : 0;
+        db_close_q(&cq);
+    }
+    if (!rc) {
+        buf_reset(&sql);
+        n = 0;
+        rc = buf_puts(&sql, "SELECT " AUDIT_COLS " FROM audit_log") ? HL_ENOMEM : 0;
+        if (!rc) rc = where(&sql, l->q, args, &n);
+        if (!rc && buf_puts(&sql, " ORDER BY id DESC LIMIT ? OFFSET ?")) rc = HL_ENOMEM;
+        args[n++] =
+            (db_arg){.type = 'i', .i = l->q->limit > 0 && l->q->limit <= 200 ? l->q->limit : 50};
+        args[n++] = (db_arg){.type = 'i', .i = l->q->offset > 0 ? l->q->offset : 0};
+        if (!rc)
+            rc = db_list_a(db, l->a, sizeof **l->items, read_entry, (void **)l->items, l->n,
+                           sql.data, args, n);
+    }
+    buf_free(&sql);
+    return rc;
+}
+
+int store_audit_list(store *s, arena *a, const store_audit_query *q, store_audit **items, size_t *n,
+                     int64_t *total)
+{
+    struct list_args l = {a, q, items, n, total};
+    return store_read(s, list_fn, &l);
+}

@@ -1,0 +1,205 @@
+/* test_writer_faults.c — the writer when the storage fails (issue 8): a job after which SQLite
+ * has rolled back the whole transaction (as it does on a full disk or an I/O error inside a
+ * statement) fails its whole batch — the jobs before it must not be acknowledged, and the jobs
+ * after it must not commit on their own — and the writer goes on with the next batch. A gate
+ * job holds the writer while the batch is queued, in a known order. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    char dir[64], path[128];
+    store *s;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-writer-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/w.db", f->dir);
+    log_set_level(LOG_ERROR);
+    assert_int_equal(store_open(f->path, &f->s), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    store_close(f->s);
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char p[160];
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static int queued(store *s)
+{
+    pthread_mutex_lock(&s->mu);
+    int n = 0;
+    for (struct store_job *j = s->head; j; j = j->next)
+        n++;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+/* ---- jobs ---- */
+
+struct gate {
+    store *s;
+    int wait_for; /* queued jobs to wait for before letting the writer go on */
+    volatile bool entered;
+};
+
+static int gate_fn(sqlite3 *db, void *arg)
+{
+    (void)db;
+    struct gate *g = arg;
+    g->entered = true;
+    for (int spins = 0; queued(g->s) < g->wait_for && spins < 20000; spins++)
+        usleep(100);
+    return 0;
+}
+
+struct put {
+    const char *date;
+    bool abort_txn; /* after inserting: roll the whole transaction back, as SQLite does on a
+                       full disk, and fail */
+};
+
+static int put_fn(sqlite3 *db, void *arg)
+{
+    struct put *p = arg;
+    int rc = db_exec(db, NULL, "INSERT INTO calendar_days(date, kind, name) VALUES(?,'off','t')",
+                     "t", p->date);
+    if (rc) return rc;
+    if (p->abort_txn) {
+        db_script(db, "ROLLBACK");
+        return HL_EFULL;
+    }
+    return 0;
+}
+
+struct call {
+    store *s;
+    store_fn fn;
+    void *arg;
+    int rc;
+    pthread_t th;
+};
+
+static void *call_thread(void *arg)
+{
+    struct call *c = arg;
+    c->rc = store_write(c->s, c->fn, c->arg);
+    return NULL;
+}
+
+static void start(struct call *c, store *s, store_fn fn, void *arg, int queue_after)
+{
+    *c = (struct call){.s = s, .fn = fn, .arg = arg};
+    assert_int_equal(pthread_create(&c->th, NULL, call_thread, c), 0);
+    /* queued in this order (the last one may already be taken by the writer) */
+    for (int spins = 0; queued(s) < queue_after && spins < 20000; spins++)
+        usleep(100);
+}
+
+static int count_fn(sqlite3 *db, void *arg)
+{
+    return db_int1(db, arg, "SELECT count(*) FROM calendar_days WHERE name='t'", NULL);
+}
+
+static int64_t count(store *s)
+{
+    int64_t n = -1;
+    assert_int_equal(store_read(s, count_fn, &n), 0);
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void test_rolled_back_transaction_fails_the_whole_batch(void **state)
+{
+    fx *f = *state;
+    struct gate g = {.s = f->s, .wait_for = 3};
+    struct call gc, a, b, c;
+    struct put pa = {"2099-01-01", false}, pb = {"2099-01-02", true}, pc = {"2099-01-03", false};
+    start(&gc, f->s, gate_fn, &g, 0);
+    for (int spins = 0; !g.entered && spins < 20000; spins++)
+        usleep(100);
+    assert_true(g.entered);
+    start(&a, f->s, put_fn, &pa, 1);
+    start(&b, f->s, put_fn, &pb, 2);
+    start(&c, f->s, put_fn, &pc, 3);
+    pthread_join(gc.th, NULL);
+    pthread_join(a.th, NULL);
+    pthread_join(b.th, NULL);
+    pthread_join(c.th, NULL);
+    assert_int_equal(gc.rc, 0);
+    /* nothing of the batch is on disk, and nobody is told otherwise */
+    assert_int_equal(b.rc, HL_EFULL);
+    assert_int_equal(a.rc, HL_EFULL);
+    assert_int_equal(c.rc, HL_EFULL);
+    assert_int_equal(count(f->s), 0);
+    /* the writer goes on: the next write commits */
+    struct put pd = {"2099-01-04", false};
+    assert_int_equal(store_write(f->s, put_fn, &pd), 0);
+    assert_int_equal(count(f->s), 1);
+    store_stats st;
+    assert_int_equal(store_get_stats(f->s, &st), 0);
+    assert_true(st.failed_commits >= 1);
+}
+
+static void test_failed_job_alone_leaves_the_others(void **state)
+{
+    /* the ordinary case still holds: a job that fails without ending the transaction is
+     * rolled back to its savepoint and the rest of the batch commits */
+    fx *f = *state;
+    struct gate g = {.s = f->s, .wait_for = 3};
+    struct call gc, a, b, c;
+    struct put pa = {"2099-02-01", false}, pb = {"2099-02-01", false}, pc = {"2099-02-03", false};
+    start(&gc, f->s, gate_fn, &g, 0);
+    for (int spins = 0; !g.entered && spins < 20000; spins++)
+        usleep(100);
+    start(&a, f->s, put_fn, &pa, 1);
+    start(&b, f->s, put_fn, &pb, 2); /* the same date: HL_ECONFLICT */
+    start(&c, f->s, put_fn, &pc, 3);
+    pthread_join(gc.th, NULL);
+    pthread_join(a.th, NULL);
+    pthread_join(b.th, NULL);
+    pthread_join(c.th, NULL);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, HL_ECONFLICT);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count(f->s), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_rolled_back_transaction_fails_the_whole_batch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_job_alone_leaves_the_others, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,114 @@
+// desk.js — a work desk: tabs of work lists (with live counts), the selected list (paged),
+// and optionally a pane with the chosen request and its actions. The lists follow the event
+// stream: an action anywhere refreshes the counts and the list shown.
+
+import { get, qs } from './api.js';
+import { t } from './i18n.js';
+import { el, $$, showLoading, showEmpty, showError, caseTable, arrowRows, pager } from './ui.js';
+import { loadCaseInto } from './caseview.js';
+import { subscribe, debounce } from './live.js';
+
+/** tabs: [{key, label, path, params, columns, rowActions(c, refresh), emptyText, render(box)}] */
+export function mountDesk({ main, tabs, cats, units, user, pane = true, onOpen, paneTop, title }) {
+  const tabBar = el('div.tabs', { role: 'tablist', 'aria-label': title || '' });
+  const listBox = el('div.list', { role: 'tabpanel' });
+  const paneBox = pane ? el('section.pane.card', { 'aria-live': 'polite' }, el('div.state.empty', t('dd.pick'))) : null;
+  const counts = new Map();
+  let current = tabs.find((x) => `#${x.key}` === location.hash) || tabs[0];
+  let page = 1;
+  let selected = null;
+  let items = [];
+
+  for (const tab of tabs) {
+    const n = el('span.count', '');
+    counts.set(tab.key, n);
+    tabBar.append(el('button.tab', {
+      type: 'button', role: 'tab', id: `tab-${tab.key}`, dataset: { key: tab.key },
+      'aria-selected': tab === current ? 'true' : 'false', tabindex: tab === current ? 0 : -1,
+      onclick: () => choose(tab),
+    }, tab.label, n));
+  }
+  tabBar.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = tabs.indexOf(current) + (e.key === 'ArrowRight' ? 1 : -1);
+    const next = tabs[(i + tabs.length) % tabs.length];
+    choose(next);
+    $$('.tab', tabBar).find((b) => b.dataset.key === next.key).focus();
+  });
+  arrowRows(listBox);
+
+  main.replaceChildren(el('div.desk', { class: pane ? 'desk with-pane' : 'desk' },
+    el('div.desk-main', tabBar, listBox), paneBox));
+
+  function choose(tab) {
+    current = tab;
+    page = 1;
+    history.replaceState(null, '', `#${tab.key}`);
+    for (const b of $$('.tab', tabBar)) {
+      const on = b.dataset.key === tab.key;
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on ? 0 : -1;
+    }
+    load();
+  }
+
+  async function refreshCounts() {
+    await Promise.all(tabs.filter((x) => x.path).map(async (tab) => {
+      try {
+        const r = await get(tab.path + qs({ ...(tab.params || {}), page_size: 1 }));
+        counts.get(tab.key).textContent = r.total;
+        counts.get(tab.key).classList.toggle('zero', r.total === 0);
+      } catch { counts.get(tab.key).textContent = '—'; }
+    }));
+  }
+
+  async function load(quiet) {
+    const tab = current;
+    if (tab.render) { tab.render(listBox); return; }
+    if (!quiet) showLoading(listBox);
+    try {
+      const r = await get(tab.path + qs({ ...(tab.params || {}), page, page_size: 25 }));
+      if (tab !== current) return;
+      items = r.items;
+      counts.get(tab.key).textContent = r.total;
+      if (!r.total) { showEmpty(listBox, tab.emptyText || t('empty.queue')); return; }
+      listBox.replaceChildren(
+        caseTable(r.items, {
+          cats, units, columns: tab.columns, selectedId: selected && selected.id,
+          onOpen: (c) => open(c),
+          actions: tab.rowActions ? (c) => tab.rowActions(c, refresh) : null,
+        }),
+        pager(r.total, page, 25, (p) => { page = p; load(); }));
+    } catch (e) {
+      if (tab === current) showError(listBox, e, () => load());
+    }
+  }
+
+  async function open(c) {
+    if (!pane) { (onOpen || ((x) => { location.href = `/case.html?id=${x.id}`; }))(c); return; }
+    selected = c;
+    for (const tr of $$('tbody tr', listBox)) tr.classList.toggle('selected', Number(tr.dataset.id) === c.id);
+    const ctx = {
+      user, cats, units,
+      onChanged: async () => {
+        await refresh();
+        const i = items.findIndex((x) => x.id === c.id);
+        const next = i >= 0 ? items[i] : items[0];
+        if (next) open(next);
+        else paneBox.replaceChildren(el('div.state.empty', t('dd.pick')));
+      },
+    };
+    const r = await loadCaseInto(paneBox, c.id, ctx);
+    if (r && paneTop) paneTop(r.c, paneBox, r.view, ctx);
+  }
+
+  async function refresh() {
+    await Promise.all([load(true), refreshCounts()]);
+  }
+
+  const live = debounce(() => refresh(), 700);
+  subscribe({ onCase: live, onResync: live });
+  refreshCounts();
+  load();
+  return { refresh, open, current: () => current };
+}
