@@ -237,9 +237,9 @@ static int one_row(boston *b, const csv_field *f)
 
 static int import_file(boston *b, const char *path)
 {
-    char *data = NULL;
+    const char *data = NULL;
     size_t len = 0;
-    int rc = import_read_file(path, &data, &len);
+    int rc = import_map_file(path, &data, &len);
     if (rc) {
         fprintf(stderr, "hotline import: cannot read %s: %s\n", path, hl_strerror(rc));
         return rc;
@@ -276,7 +276,7 @@ static int import_file(boston *b, const char *path)
         /* scratch is reused by the next record: one_row copies what it keeps */
         rc = one_row(b, row);
     }
-    free(data);
+    import_unmap(data, len);
     return rc;
 }
 

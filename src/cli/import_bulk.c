@@ -2,9 +2,13 @@
 #include "cli/import_bulk.h"
 #include "cli/cli.h"
 #include "util/err.h"
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int import_bulk_dispatch(int argc, char **argv)
 {
@@ -17,26 +21,28 @@ int import_bulk_dispatch(int argc, char **argv)
     return -1;
 }
 
-int import_read_file(const char *path, char **data, size_t *len)
+int import_map_file(const char *path, const char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return HL_ENOTFOUND;
-    int rc = 0;
-    char *buf = NULL;
-    long size = 0;
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-        rc = HL_EIO;
-    if (!rc && !(buf = malloc((size_t)size + 1))) rc = HL_ENOMEM;
-    if (!rc && size && fread(buf, 1, (size_t)size, f) != (size_t)size) rc = HL_EIO;
-    fclose(f);
-    if (rc) {
-        free(buf);
-        return rc;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return HL_ENOTFOUND;
+    struct stat st;
+    int rc = fstat(fd, &st) == 0 ? 0 : HL_EIO;
+    void *m = NULL;
+    if (!rc && st.st_size > 0) {
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) rc = HL_EIO;
+        else madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
     }
-    buf[size] = 0;
-    *data = buf;
-    *len = (size_t)size;
+    close(fd);
+    if (rc) return rc;
+    *data = st.st_size > 0 ? m : "";
+    *len = (size_t)st.st_size;
     return 0;
+}
+
+void import_unmap(const char *data, size_t len)
+{
+    if (len) munmap((void *)data, len);
 }
 
 void import_code(const char *prefix, const char *name, char *out, size_t cap)

@@ -14,8 +14,10 @@ int import_bulk_dispatch(int argc, char **argv);
 int cli_import_csv(int argc, char **argv);
 int cli_import_boston(int argc, char **argv);
 
-/* Reads a whole file into *data (malloc'd, NUL-terminated; free it). 0 or HL_E*. */
-int import_read_file(const char *path, char **data, size_t *len);
+/* Maps a whole file read-only (a 2.7 GB history is then page cache, not the process's memory);
+ * *data is not NUL-terminated. Release it with import_unmap. 0 or HL_E*. */
+int import_map_file(const char *path, const char **data, size_t *len);
+void import_unmap(const char *data, size_t len);
 
 /* A stable code for a name: prefix + 8 hex digits of its FNV-1a hash ("bos-t-1a2b3c4d"). */
 void import_code(const char *prefix, const char *name, char *out, size_t cap);

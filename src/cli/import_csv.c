@@ -208,9 +208,9 @@ static int read_map(csv_import *x, const char *path)
 
 static int import_csv_file(csv_import *x, const char *path)
 {
-    char *data = NULL;
+    const char *data = NULL;
     size_t len = 0;
-    int rc = import_read_file(path, &data, &len);
+    int rc = import_map_file(path, &data, &len);
     if (rc) {
         fprintf(stderr, "hotline import: cannot read %s: %s\n", path, hl_strerror(rc));
         return rc;
@@ -236,7 +236,7 @@ static int import_csv_file(csv_import *x, const char *path)
         if (r < 0) x->unreadable++;
         else rc = one_row(x, f, n);
     }
-    free(data);
+    import_unmap(data, len);
     return rc;
 }
 

@@ -368,9 +368,7 @@ static int bulk_fn(sqlite3 *db, void *arg)
     event_ref *refs = NULL;
     size_t nrefs = 0;
     int64_t first = 0;
-    /* deferred foreign keys: checked at commit rather than statement by statement; our
-     * references were looked up, and the check still happens */
-    int rc = f && nb && closes ? db_exec(db, NULL, "PRAGMA defer_foreign_keys=ON", NULL) : HL_ENOMEM;
+    int rc = f && nb && closes ? 0 : HL_ENOMEM;
     /* a chunk touches pages of a dozen indexes all over the file: on a big store the default
      * 16 MB cache makes most index inserts re-read their pages; the writer keeps 256 MB */
     if (!rc) rc = db_exec(db, NULL, "PRAGMA cache_size=-262144", NULL);
