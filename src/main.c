@@ -18,7 +18,7 @@ static const char usage[] =
     "  generate fill a demo database with a realistic history of requests\n"
     "  train    learn routing suggestions (category, unit) from the closed requests\n"
     "  classify-eval  train the suggestion classifier on one CSV, measure it on another\n"
-    "  import   load a city's Open311 requests.json as history (--open311 FILE)\n"
+    "  import   load history: --open311 FILE, --csv FILE --map MAP, --boston311 FILE...\n"
     "  help     this text; 'hotline <command> --help' for a command's options\n";
 
 int main(int argc, char **argv)

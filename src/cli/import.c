@@ -21,7 +21,11 @@
 
 static const char import_help[] =
     "usage: hotline import --open311 FILE [--db PATH] [--city NAME] [--threads N]\n"
+    "       hotline import --csv FILE --map MAPPING [--db PATH]\n"
+    "       hotline import --boston311 FILE... [--db PATH]\n"
     "\n"
+    "  --csv, --boston311: a generic CSV with a column mapping, or Boston 311 case files, written\n"
+    "                  in bulk (see docs/operations.md, \"Importing history\")\n"
     "  --open311 FILE  a GeoReport v2 requests.json (an array of requests)\n"
     "  --db PATH       the database (HOTLINE_DB, default var/hotline.db)\n"
     "  --city NAME     the city the requests come from (default \"Open311 import\"); its\n"
