@@ -1,12 +1,14 @@
 /* api.c — the dispatcher: route lookup, authentication, role check, CSRF and content-type
  * checks, then the handler. Static pages are served for GET paths outside /api. */
 #include "api/api.h"
+#include "core/civil.h"
 #include "api/audit.h"
 #include "api/auth.h"
 #include "api/limits.h"
 #include "http/static_files.h"
 #include "util/err.h"
 #include "util/log.h"
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -167,3 +169,32 @@ void api_invalid(api_ctx *c, const char *field, const char *message)
 {
     http_send_error(c->r, 422, "invalid_field", message, field);
 }
+
+bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *v = http_query(c->r, name);
+    if (!v) return true;
+    char *end = NULL;
+    long long x = strtoll(v, &end, 10);
+    if (end == v || *end || x < lo || x > hi) {
+        http_send_error(c->r, 400, "invalid_field",
+                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
+                                     (long long)lo, (long long)hi),
+                        name);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+bool api_query_time(api_ctx *c, const char *name, int64_t *out)
+{
+    const char *v = http_query(c->r, name);
+    if (!v) return true;
+    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out)) {
+        http_send_error(c->r, 400, "invalid_field", "an ISO 8601 date or time", name);
+        return false;
+    }
+    return true;
+}
+

@@ -81,6 +81,11 @@ bool api_require_unit(api_ctx *c, int64_t unit_id);
 void api_not_found(api_ctx *c, const char *what);
 /* A string member or NULL. */
 const char *api_str(const json_t *obj, const char *key);
+/* A query parameter as an integer in lo..hi, or a time (ISO 8601, local zone by default),
+ * into *out — left alone when the parameter is absent. On a bad value answers 400
+ * invalid_field naming the parameter and returns false. */
+bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out);
+bool api_query_time(api_ctx *c, const char *name, int64_t *out);
 /* A code (units, categories): 1..40 characters of [A-Za-z0-9_-]. */
 bool api_code_valid(const char *code);
 /* Answers 422 invalid_field with the message for that field. */

@@ -9,9 +9,6 @@
 /* Reads period=2026-11 | 2026-Q4 | 2026, or from=&to= (dates); answers 400 and returns false
  * when neither parses. */
 bool api_period(api_ctx *c, appraisal_period *p);
-/* An integer query parameter within lo..hi (unchanged *out when absent); answers 400 and
- * returns false otherwise. */
-bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out);
 /* "YYYY-MM-DD" of a civil day, in the arena. */
 const char *api_day(api_ctx *c, int64_t day);
 /* {"label","from","to"} */

@@ -6,23 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        http_send_error(c->r, 400, "invalid_field",
-                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
-                                     (long long)lo, (long long)hi),
-                        name);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 const char *api_day(api_ctx *c, int64_t day)
 {
     char d[11];

@@ -178,34 +178,6 @@ static void audit_admin_change(api_ctx *c)
 
 /* ---- GET /api/admin/audit --------------------------------------------------------------- */
 
-static bool query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        http_send_error(c->r, 400, "invalid_field",
-                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
-                                     (long long)lo, (long long)hi),
-                        name);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
-static bool query_time(api_ctx *c, const char *name, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out)) {
-        http_send_error(c->r, 400, "invalid_field", "an ISO 8601 date or time", name);
-        return false;
-    }
-    return true;
-}
-
 static json_t *entry_json(api_ctx *c, const store_audit *e)
 {
     json_t *o =
@@ -228,8 +200,8 @@ static void audit_list(api_ctx *c)
                            .action = http_query(c->r, "action")};
     int64_t page = 1, size = 50, case_id = 0;
     const char *case_ref = http_query(c->r, "case");
-    if (!query_int(c, "page", 1, 100000, &page) || !query_int(c, "page_size", 1, 200, &size) ||
-        !query_time(c, "from", &q.from) || !query_time(c, "to", &q.to))
+    if (!api_query_int(c, "page", 1, 100000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
+        !api_query_time(c, "from", &q.from) || !api_query_time(c, "to", &q.to))
         return;
     if (case_ref) {
         /* an id or a request number, as in /api/cases/:id */

@@ -276,34 +276,6 @@ static void public_case_get(api_ctx *c)
 
 /* ---- search and work lists ------------------------------------------------------------ */
 
-static bool query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        http_send_error(c->r, 400, "invalid_field",
-                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
-                                     (long long)lo, (long long)hi),
-                        name);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
-static bool query_time(api_ctx *c, const char *name, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out)) {
-        http_send_error(c->r, 400, "invalid_field", "an ISO 8601 date or time", name);
-        return false;
-    }
-    return true;
-}
-
 static bool query_states(api_ctx *c, uint32_t *mask)
 {
     const char *v = http_query(c->r, "state");
@@ -328,11 +300,11 @@ bool api_case_filters(api_ctx *c, store_case_query *q)
     int64_t page = 1, size = 50, unit = 0, cat = 0, district = 0;
     const char *urg = http_query(c->r, "urgency"), *sort = http_query(c->r, "sort");
     q->urgency = -1;
-    if (!query_int(c, "page", 1, 100000, &page) || !query_int(c, "page_size", 1, 200, &size) ||
-        !query_int(c, "unit", 1, INT32_MAX, &unit) ||
-        !query_int(c, "category", 1, INT32_MAX, &cat) ||
-        !query_int(c, "district", 1, INT32_MAX, &district) || !query_time(c, "from", &q->from) ||
-        !query_time(c, "to", &q->to) || !query_states(c, &q->states))
+    if (!api_query_int(c, "page", 1, 100000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
+        !api_query_int(c, "unit", 1, INT32_MAX, &unit) ||
+        !api_query_int(c, "category", 1, INT32_MAX, &cat) ||
+        !api_query_int(c, "district", 1, INT32_MAX, &district) || !api_query_time(c, "from", &q->from) ||
+        !api_query_time(c, "to", &q->to) || !query_states(c, &q->states))
         return false;
     q->unit_id = unit;
     q->category_id = cat;

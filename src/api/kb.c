@@ -42,24 +42,6 @@ static json_t *article_json(api_ctx *c, const store_kb_article *a, const char *d
     return o;
 }
 
-/* A positive integer query parameter into *out (left alone when absent); answers 400. */
-static bool query_num(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-    const char *v = http_query(c->r, name);
-    if (!v) return true;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        http_send_error(c->r, 400, "invalid_field",
-                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
-                                     (long long)lo, (long long)hi),
-                        name);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 static bool query_flag(api_ctx *c, const char *name)
 {
     const char *v = http_query(c->r, name);
@@ -71,9 +53,9 @@ static bool query_flag(api_ctx *c, const char *name)
 static void send_articles(api_ctx *c, store_kb_query *q, bool search)
 {
     int64_t page = 1, size = 20;
-    if (!query_num(c, "page", 1, 10000, &page) || !query_num(c, "page_size", 1, 200, &size) ||
-        !query_num(c, "category", 1, INT32_MAX, &q->category_id) ||
-        !query_num(c, "unit", 1, INT32_MAX, &q->unit_id))
+    if (!api_query_int(c, "page", 1, 10000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
+        !api_query_int(c, "category", 1, INT32_MAX, &q->category_id) ||
+        !api_query_int(c, "unit", 1, INT32_MAX, &q->unit_id))
         return;
     char day[11];
     today(c, day);
@@ -333,7 +315,7 @@ static json_t *report_json(api_ctx *c, const store_kb_report_item *it, const cha
 static void kb_maintenance(api_ctx *c)
 {
     int64_t days = 90;
-    if (!query_num(c, "days", 1, 3650, &days)) return;
+    if (!api_query_int(c, "days", 1, 3650, &days)) return;
     int64_t now = api_now(), since = now - days * CIVIL_DAY_SECONDS;
     char day[11];
     today(c, day);
