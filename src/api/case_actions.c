@@ -5,64 +5,38 @@
 #include "api/assist.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
+#include "api/case_fields.h"
 #include "api/cases.h"
 #include "core/civil.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
 
-#define NOTE {"note", JF_STRING, false, false, 0, 2000}
-
-static const json_field f_answer[] = {{"answer", JF_STRING, true, false, 1, 4000},
-                                      {"article_id", JF_INT, false, true, 1, INT32_MAX}};
-static const json_field f_reason[] = {{"reason", JF_STRING, true, false, 1, 1000}};
-static const json_field f_opt_reason[] = {{"reason", JF_STRING, false, false, 0, 1000}};
-static const json_field f_merge[] = {{"into", JF_INT, true, false, 1, INT64_MAX}, NOTE};
-static const json_field f_dispatch[] = {{"unit_id", JF_INT, true, false, 1, INT32_MAX},
-                                        {"co_unit_ids", JF_ARRAY, false, false, 0, 5},
-                                        NOTE};
-static const json_field f_redispatch[] = {{"unit_id", JF_INT, true, false, 1, INT32_MAX}, NOTE};
-static const json_field f_note[] = {NOTE};
-static const json_field f_progress[] = {{"note", JF_STRING, true, false, 1, 2000}};
-static const json_field f_return[] = {{"reason", JF_STRING, true, false, 1, 1000},
-                                      {"basis", JF_STRING, true, false, 1, 1000}};
-static const json_field f_extension[] = {{"until", JF_STRING, true, false, 10, 40},
-                                         {"reason", JF_STRING, true, false, 1, 1000}};
-static const json_field f_reply[] = {{"reply", JF_STRING, true, false, 1, 4000}};
-static const json_field f_visit[] = {{"reachable", JF_BOOL, true, false, 0, 0},
-                                     {"solved", JF_BOOL, false, false, 0, 0},
-                                     {"satisfaction", JF_STRING, false, false, 1, 20},
-                                     NOTE};
-
-#define FIELDS(f) f, sizeof f / sizeof f[0]
-
 static const struct {
     case_action action;
-    const json_field *fields;
-    size_t nfields;
     const char *text_field;   /* stored as the event's body */
     const char *reason_field; /* stored as the event's reason */
     bool is_public;           /* shown in the resident's public history */
 } specs[] = {
-    {ACT_ANSWER, FIELDS(f_answer), "answer", NULL, true},
-    {ACT_INVALIDATE, FIELDS(f_reason), NULL, "reason", true},
-    {ACT_MERGE, FIELDS(f_merge), "note", NULL, true},
-    {ACT_DISPATCH, FIELDS(f_dispatch), "note", NULL, true},
-    {ACT_REDISPATCH, FIELDS(f_redispatch), "note", NULL, false},
-    {ACT_SIGN, FIELDS(f_note), "note", NULL, true},
-    {ACT_REQUEST_RETURN, FIELDS(f_return), NULL, "reason", false},
-    {ACT_APPROVE_RETURN, FIELDS(f_opt_reason), NULL, "reason", false},
-    {ACT_REJECT_RETURN, FIELDS(f_reason), NULL, "reason", false},
-    {ACT_REQUEST_EXTENSION, FIELDS(f_extension), NULL, "reason", false},
-    {ACT_APPROVE_EXTENSION, FIELDS(f_opt_reason), NULL, "reason", true},
-    {ACT_REJECT_EXTENSION, FIELDS(f_reason), NULL, "reason", false},
-    {ACT_URGE, FIELDS(f_note), "note", NULL, false},
-    {ACT_SUPERVISE, FIELDS(f_note), "note", NULL, false},
-    {ACT_PROGRESS, FIELDS(f_progress), "note", NULL, false},
-    {ACT_REPLY, FIELDS(f_reply), "reply", NULL, true},
-    {ACT_VISIT, FIELDS(f_visit), "note", NULL, true},
-    {ACT_REOPEN, FIELDS(f_reason), NULL, "reason", true},
-    {ACT_CLOSE, FIELDS(f_note), "note", NULL, true},
+    {ACT_ANSWER, "answer", NULL, true},
+    {ACT_INVALIDATE, NULL, "reason", true},
+    {ACT_MERGE, "note", NULL, true},
+    {ACT_DISPATCH, "note", NULL, true},
+    {ACT_REDISPATCH, "note", NULL, false},
+    {ACT_SIGN, "note", NULL, true},
+    {ACT_REQUEST_RETURN, NULL, "reason", false},
+    {ACT_APPROVE_RETURN, NULL, "reason", false},
+    {ACT_REJECT_RETURN, NULL, "reason", false},
+    {ACT_REQUEST_EXTENSION, NULL, "reason", false},
+    {ACT_APPROVE_EXTENSION, NULL, "reason", true},
+    {ACT_REJECT_EXTENSION, NULL, "reason", false},
+    {ACT_URGE, "note", NULL, false},
+    {ACT_SUPERVISE, "note", NULL, false},
+    {ACT_PROGRESS, "note", NULL, false},
+    {ACT_REPLY, "reply", NULL, true},
+    {ACT_VISIT, "note", NULL, true},
+    {ACT_REOPEN, NULL, "reason", true},
+    {ACT_CLOSE, "note", NULL, true},
 };
 
 static void refuse_state(api_ctx *c, const case_snapshot *s, case_action a)
@@ -123,7 +97,10 @@ static void act(api_ctx *c)
     }
     store_case k;
     if (!api_case_load(c, &k)) return;
-    json_t *b = api_body(c, specs[si].fields, specs[si].nfields);
+    const json_field *fields = NULL;
+    size_t nfields = 0;
+    case_action_fields(a, &fields, &nfields);
+    json_t *b = api_body(c, fields, nfields);
     if (!b) return;
 
     int64_t now = api_now();

@@ -4,6 +4,7 @@
 #include "api/assist.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
+#include "api/case_fields.h"
 #include "api/cases.h"
 #include "api/json_out.h"
 #include "core/civil.h"
@@ -26,38 +27,7 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a)
 
 /* ---- registration ---------------------------------------------------------------------- */
 
-static const json_field register_fields[] = {
-    {"caller_name", JF_STRING, false, false, 0, 50},
-    {"caller_phone", JF_STRING, false, false, 0, 24},
-    {"channel", JF_STRING, false, false, 1, 20},
-    {"request_type", JF_STRING, false, false, 1, 20},
-    {"category_id", JF_INT, true, false, 1, INT32_MAX},
-    {"urgency", JF_STRING, false, false, 1, 10},
-    {"confidential", JF_BOOL, false, false, 0, 0},
-    {"district_id", JF_INT, false, true, 1, INT32_MAX},
-    {"street_id", JF_INT, false, true, 1, INT32_MAX},
-    {"address", JF_STRING, false, false, 0, 200},
-    {"lat", JF_NUMBER, false, true, -90, 90},
-    {"lng", JF_NUMBER, false, true, -180, 180},
-    {"title", JF_STRING, false, false, 0, 100},
-    {"text", JF_STRING, true, false, 1, 4000},
-};
 
-/* What a resident may say through the portal: no channel, type or urgency (the category
- * decides those), and a phone to track the request with. */
-static const json_field portal_fields[] = {
-    {"caller_name", JF_STRING, false, false, 0, 50},
-    {"caller_phone", JF_STRING, true, false, 7, 24},
-    {"category_id", JF_INT, true, false, 1, INT32_MAX},
-    {"confidential", JF_BOOL, false, false, 0, 0},
-    {"district_id", JF_INT, false, true, 1, INT32_MAX},
-    {"street_id", JF_INT, false, true, 1, INT32_MAX},
-    {"address", JF_STRING, false, false, 0, 200},
-    {"lat", JF_NUMBER, false, true, -90, 90},
-    {"lng", JF_NUMBER, false, true, -180, 180},
-    {"title", JF_STRING, false, false, 0, 100},
-    {"text", JF_STRING, true, false, 1, 4000},
-};
 
 /* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
  * anything else is in it or it has more than 20 digits. */
@@ -145,9 +115,8 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
 static void register_case(api_ctx *c, int actor_role, const char *forced_channel)
 {
     bool resident = actor_role == ACTOR_RESIDENT;
-    json_t *b = resident ? api_body(c, portal_fields, sizeof portal_fields / sizeof portal_fields[0])
-                         : api_body(c, register_fields,
-                                    sizeof register_fields / sizeof register_fields[0]);
+    json_t *b = resident ? api_body(c, case_portal_fields, case_portal_nfields)
+                         : api_body(c, case_register_fields, case_register_nfields);
     if (!b) return;
     store_case k = {
         .caller_name = api_str(b, "caller_name"),
