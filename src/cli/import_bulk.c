@@ -98,65 +98,118 @@ int import_category(store *st, const char *code, const char *name, int level, in
     return rc;
 }
 
+static void buf_free_all(import_buf *b)
+{
+    arena_free(b->a);
+    free(b->cases);
+    free(b->events);
+    memset(b, 0, sizeof *b);
+}
+
+static int buf_init(import_buf *b)
+{
+    b->a = arena_new();
+    b->cases = calloc(IMPORT_CHUNK, sizeof *b->cases);
+    b->events = calloc((size_t)IMPORT_CHUNK * IMPORT_MAX_EVENTS, sizeof *b->events);
+    return b->a && b->cases && b->events ? 0 : HL_ENOMEM;
+}
+
 int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min)
 {
     memset(ch, 0, sizeof *ch);
     ch->st = st;
     ch->utc_offset_min = utc_offset_min;
-    ch->a = arena_new();
-    ch->cases = calloc(IMPORT_CHUNK, sizeof *ch->cases);
-    ch->events = calloc((size_t)IMPORT_CHUNK * IMPORT_MAX_EVENTS, sizeof *ch->events);
-    int rc = ch->a && ch->cases && ch->events ? 0 : HL_ENOMEM;
+    int rc = buf_init(&ch->buf[0]);
+    if (!rc) rc = buf_init(&ch->buf[1]);
+    ch->a = ch->buf[0].a;
     return rc ? rc : store_bulk_open(st, &ch->bulk);
+}
+
+/* Waits for the chunk being written; its result. */
+static int wait_written(import_chunk *ch)
+{
+    if (ch->busy) {
+        pthread_join(ch->writing, NULL);
+        ch->busy = false;
+    }
+    return ch->write_rc;
 }
 
 void import_chunk_free(import_chunk *ch)
 {
+    wait_written(ch);
     store_bulk_close(ch->bulk);
-    arena_free(ch->a);
-    free(ch->cases);
-    free(ch->events);
+    buf_free_all(&ch->buf[0]);
+    buf_free_all(&ch->buf[1]);
     memset(ch, 0, sizeof *ch);
 }
 
 store_case_event *import_chunk_events(import_chunk *ch)
 {
-    store_case_event *e = &ch->events[ch->nev];
+    store_case_event *e = &ch->buf[ch->cur].events[ch->buf[ch->cur].nev];
     memset(e, 0, IMPORT_MAX_EVENTS * sizeof *e);
     return e;
 }
 
-int import_chunk_flush(import_chunk *ch)
+/* The writing thread: the buffer that is not being filled. */
+static void *write_chunk(void *arg)
 {
+    import_chunk *ch = arg;
+    import_buf *b = &ch->buf[!ch->cur];
     size_t start = 0;
     int rc = 0;
-    while (start < ch->n) {
+    while (start < b->n) {
         size_t bad = 0, unused;
-        rc = store_bulk_write(ch->bulk, ch->cases + start, ch->n - start, ch->utc_offset_min, &bad);
+        rc = store_bulk_write(ch->bulk, b->cases + start, b->n - start, ch->utc_offset_min, &bad);
         if (rc != HL_ESTATE && rc != HL_EINVAL) {
-            if (!rc) ch->imported += (int64_t)(ch->n - start);
+            if (!rc) ch->imported += (int64_t)(b->n - start);
             break;
         }
         /* one history the lifecycle refuses: count it, write those before it, go on after */
         ch->refused++;
-        rc = bad ? store_bulk_write(ch->bulk, ch->cases + start, bad, ch->utc_offset_min, &unused) : 0;
+        rc = bad ? store_bulk_write(ch->bulk, b->cases + start, bad, ch->utc_offset_min, &unused) : 0;
         if (rc) break;
         ch->imported += (int64_t)bad;
         start += bad + 1;
     }
     ch->chunks++;
-    ch->n = ch->nev = 0;
-    arena_free(ch->a);
-    ch->a = arena_new();
-    return rc ? rc : ch->a ? 0 : HL_ENOMEM;
+    ch->write_rc = rc;
+    return NULL;
+}
+
+/* Hands the filled buffer to a writing thread (after the previous one is written) and
+ * goes on filling the other. */
+static int start_writing(import_chunk *ch)
+{
+    int rc = wait_written(ch);
+    if (rc || ch->buf[ch->cur].n == 0) return rc;
+    ch->cur = !ch->cur;
+    import_buf *next = &ch->buf[ch->cur];
+    arena_free(next->a);
+    next->a = ch->a = arena_new();
+    next->n = next->nev = 0;
+    if (!next->a) return HL_ENOMEM;
+    if (pthread_create(&ch->writing, NULL, write_chunk, ch) != 0) {
+        write_chunk(ch); /* no thread to be had: write it here */
+        return ch->write_rc;
+    }
+    ch->busy = true;
+    return 0;
+}
+
+int import_chunk_flush(import_chunk *ch)
+{
+    int rc = start_writing(ch);
+    return rc ? rc : wait_written(ch);
 }
 
 int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev)
 {
+    import_buf *b = &ch->buf[ch->cur];
     if (nev == 0 || nev > IMPORT_MAX_EVENTS) return HL_EINVAL;
-    ch->cases[ch->n++] = (store_bulk_case){.k = *k, .events = &ch->events[ch->nev], .nevents = nev};
-    ch->nev += nev;
-    return ch->n == IMPORT_CHUNK ? import_chunk_flush(ch) : 0;
+    b->cases[b->n++] = (store_bulk_case){.k = *k, .events = &b->events[b->nev], .nevents = nev};
+    b->nev += nev;
+    return b->n == IMPORT_CHUNK ? start_writing(ch) : 0;
 }
 
 static store_case_event *ev(store_case_event *e, size_t *n, case_action a, int64_t at)

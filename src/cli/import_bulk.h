@@ -5,6 +5,7 @@
 #ifndef HOTLINE_CLI_IMPORT_BULK_H
 #define HOTLINE_CLI_IMPORT_BULK_H
 #include "store/store.h"
+#include <pthread.h>
 #include <stdio.h>
 
 /* Runs `hotline import` when its options are this module's (--csv, --boston311) and returns
@@ -29,18 +30,29 @@ int import_unit(store *st, const char *code, const char *name, unit_kind kind, i
 int import_category(store *st, const char *code, const char *name, int level, int64_t parent,
                     int64_t *id);
 
-#define IMPORT_CHUNK 2048 /* requests per transaction: bigger chunks pay more, per row, for
-                          * SQLite 3.40's in-memory sub-journal walks (bulk_import.c) */
+#define IMPORT_CHUNK 16384 /* requests per transaction */
 #define IMPORT_MAX_EVENTS 12 /* events per request */
 
+/* One chunk's requests, events and strings. */
+typedef struct {
+    arena *a;
+    store_bulk_case *cases;
+    store_case_event *events;
+    size_t n, nev;
+} import_buf;
+
+/* Requests are gathered into one buffer while the other is written on a thread of its own:
+ * reading and folding the source then runs beside the writer instead of before it. */
 typedef struct {
     store *st;
     store_bulk *bulk; /* statements kept across chunks */
     int utc_offset_min;
-    arena *a; /* the chunk's strings */
-    store_bulk_case *cases;
-    store_case_event *events;
-    size_t n, nev;
+    import_buf buf[2];
+    int cur;   /* the buffer being filled */
+    arena *a;  /* its strings: buf[cur].a */
+    pthread_t writing;
+    bool busy; /* a chunk is being written */
+    int write_rc;
     int64_t imported, refused; /* refused: histories the lifecycle did not accept */
     int64_t chunks;
 } import_chunk;
@@ -50,10 +62,11 @@ int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min);
 void import_chunk_free(import_chunk *ch);
 /* Room for the next request's events (at most IMPORT_MAX_EVENTS), zeroed. */
 store_case_event *import_chunk_events(import_chunk *ch);
-/* Adds a request whose nev events were written at import_chunk_events(); writes the chunk
- * when full. 0 or HL_E* (a store failure; refused histories are counted, not failures). */
+/* Adds a request whose nev events were written at import_chunk_events(); starts writing the
+ * chunk when full. 0 or HL_E* (a store failure, perhaps of the chunk before; refused
+ * histories are counted, not failures). */
 int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev);
-/* Writes what is pending. */
+/* Writes what is pending and waits until all is written. */
 int import_chunk_flush(import_chunk *ch);
 
 /* A request's history as a source knows it (times in Unix seconds, 0 = unknown). */

@@ -3,15 +3,16 @@
  * of its log (core/lifecycle.c), with the automatic close after a valid visit that found the
  * matter solved, exactly as store_case_act writes it; `hotline check` verifies.
  *
- * Why it is shaped like this (measured with perf on the Boston import): a statement costs far
- * more than a row — each insert opens and closes a cursor on every index of its table (a
- * dozen on cases, six on case_events), and each releases a statement journal, which in
- * SQLite 3.40 walks the whole in-memory sub-journal of the job (85% of the time on a big store
- * with 64-row statements) — so rows go in multi-row INSERTs as large as the parameter limit
- * allows, with ids given explicitly; request numbers are counted in memory and stored once per day (an upsert per
- * row opened a statement journal per row); foreign keys are checked at commit (deferred);
- * the full-text index is filled last in one statement (FTS5 flushes its pending terms at
- * every statement savepoint once it has been written in a transaction). */
+ * Why it is shaped like this (measured with perf on the Boston import; an index insert costs
+ * about a microsecond, and a request is a row with a dozen indexes plus five or six events):
+ *  - the chunk is the whole transaction, without a savepoint (store_write_bulk), and foreign
+ *    keys are checked here per distinct id rather than by SQLite per row;
+ *  - rows go in multi-row INSERTs as large as the parameter limit allows, prepared once per
+ *    session (each statement opens a cursor on every index of its table), with ids given;
+ *  - request numbers are counted in memory and stored once per day, the rollups are summed in
+ *    memory and written once per key (rollup_add_new);
+ *  - the full-text index is filled last in one statement (FTS5 flushes its pending terms at
+ *    every statement boundary once it has been written in a transaction). */
 #include "core/civil.h"
 #include "store/rollup.h"
 #include "util/buf.h"
@@ -25,10 +26,9 @@
 #define CASES_PER_STMT 640  /* 32,000 parameters: SQLite 3.40 allows 32,766 */
 #define EVENTS_PER_STMT 1480
 
-/* OR IGNORE: a multi-row INSERT that may abort needs a statement journal, and in SQLite 3.40
- * releasing one walks the whole in-memory sub-journal of the enclosing savepoint (70% of the
- * time on a big store, measured); ignoring conflicts needs none. A conflict cannot happen
- * (fresh ids, the day's next numbers), and each statement checks that every row went in. */
+/* OR IGNORE: a multi-row INSERT that may abort needs a statement journal (a copy of every
+ * page it changes); ignoring conflicts needs none. A conflict cannot happen (fresh ids, the
+ * day's next numbers), and each statement checks that every row went in. */
 static const char case_insert[] =
     "INSERT OR IGNORE INTO cases(id, number, channel, request_type, category_id, urgency, confidential,"
     " caller_name, caller_phone, district_id, street_id, address, lat, lng, title, text,"
@@ -85,9 +85,8 @@ static const char *actor_role_name(int r)
 
 static int run(sqlite3_stmt *st)
 {
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(st); /* every parameter is bound again before the next step */
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_err(rc);
 }
 
@@ -320,6 +319,80 @@ static int insert_rows(sqlite3 *db, sqlite3_stmt **cache, const char *head, int 
     return rc;
 }
 
+/* ---- references ------------------------------------------------------------------------- */
+
+/* The writer does not enforce foreign keys during a bulk job (store_write_bulk): the job
+ * checks each distinct id the chunk refers to instead, a few hundred lookups rather than a
+ * dozen per row. */
+enum { REF_CATEGORY, REF_UNIT, REF_USER, REF_CASE, REF_TABLES };
+
+struct refs {
+    int64_t *id[REF_TABLES];
+    size_t n[REF_TABLES], cap[REF_TABLES];
+};
+
+static int ref_add(struct refs *r, int table, int64_t id)
+{
+    if (!id) return 0;
+    size_t n = r->n[table];
+    if (n && r->id[table][n - 1] == id) return 0; /* runs of the same id are common */
+    if (n == r->cap[table]) {
+        size_t cap = n ? n * 2 : 256;
+        int64_t *p = realloc(r->id[table], cap * sizeof *p);
+        if (!p) return HL_ENOMEM;
+        r->id[table] = p;
+        r->cap[table] = cap;
+    }
+    r->id[table][r->n[table]++] = id;
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* HL_EREF unless every id collected exists in its table. */
+static int refs_check(sqlite3 *db, struct refs *r)
+{
+    static const char *const sql[REF_TABLES] = {
+        "SELECT count(*) FROM categories WHERE id=?", "SELECT count(*) FROM units WHERE id=?",
+        "SELECT count(*) FROM users WHERE id=?", "SELECT count(*) FROM cases WHERE id=?"};
+    int rc = 0;
+    for (int t = 0; !rc && t < REF_TABLES; t++) {
+        if (!r->n[t]) continue;
+        qsort(r->id[t], r->n[t], sizeof *r->id[t], cmp_id);
+        for (size_t i = 0; !rc && i < r->n[t]; i++) {
+            if (i && r->id[t][i] == r->id[t][i - 1]) continue;
+            int64_t found = 0;
+            rc = db_int1(db, &found, sql[t], "i", r->id[t][i]);
+            if (!rc && !found) rc = HL_EREF;
+        }
+    }
+    return rc;
+}
+
+static void refs_free(struct refs *r)
+{
+    for (int t = 0; t < REF_TABLES; t++) free(r->id[t]);
+}
+
+/* What a request's row and events refer to (the REFERENCES of migrations 0002). */
+static int refs_add_case(struct refs *r, const store_bulk_case *bc, const folded *f)
+{
+    const store_case *k = &bc->k;
+    int rc = ref_add(r, REF_CATEGORY, k->category_id) | ref_add(r, REF_UNIT, k->district_id) |
+             ref_add(r, REF_UNIT, k->street_id) | ref_add(r, REF_USER, k->created_by) |
+             ref_add(r, REF_UNIT, f->snap.unit_id) | ref_add(r, REF_CASE, f->snap.merged_into);
+    for (size_t j = 0; !rc && j < bc->nevents; j++) {
+        const store_case_event *ev = &bc->events[j];
+        rc = ref_add(r, REF_USER, ev->actor_id) | ref_add(r, REF_UNIT, ev->ev.actor_unit) |
+             ref_add(r, REF_UNIT, ev->ev.unit_id) | ref_add(r, REF_CASE, ev->ev.merged_into);
+    }
+    return rc ? HL_ENOMEM : 0;
+}
+
 /* ---- the job ------------------------------------------------------------------------------- */
 
 struct bulk_args {
@@ -358,6 +431,26 @@ static void bind_event_row(sqlite3_stmt *st, int p, size_t row, void *ud)
     bind_event(st, p, r->case_id, r->seq, r->ev);
 }
 
+/* The chunk's rollups, summed in memory (a GROUP BY over the new rows per dimension cost a
+ * seventh of the import, measured). */
+static int add_rollups(sqlite3 *db, const store_bulk_case *cases, const folded *f, size_t n,
+                       int64_t first, int64_t last)
+{
+    rollup_new_case *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) return HL_ENOMEM;
+    bool returns = false;
+    for (size_t i = 0; i < n; i++) {
+        const store_case *k = &cases[i].k;
+        r[i] = (rollup_new_case){f[i].day, k->category_id, k->district_id, k->street_id,
+                                 k->channel, request_type_name(k->type), &f[i].snap};
+        returns |= f[i].snap.return_count > 0;
+    }
+    int rc = rollup_add_new(db, r, n);
+    if (!rc && returns) rc = rollup_add_returns(db, first, last);
+    free(r);
+    return rc;
+}
+
 static int bulk_fn(sqlite3 *db, void *arg)
 {
     struct bulk_args *b = arg;
@@ -381,6 +474,10 @@ static int bulk_fn(sqlite3 *db, void *arg)
         if (rc) *b->bad = i;
         nrefs += (size_t)f[i].snap.events;
     }
+    struct refs ids = {0};
+    for (size_t i = 0; !rc && i < b->n; i++) rc = refs_add_case(&ids, &b->cases[i], &f[i]);
+    if (!rc) rc = refs_check(db, &ids);
+    refs_free(&ids);
     if (!rc && !(refs = calloc(nrefs ? nrefs : 1, sizeof *refs))) rc = HL_ENOMEM;
     /* the event rows in order: each request's events, its automatic close after the visit */
     size_t k = 0;
@@ -406,9 +503,7 @@ static int bulk_fn(sqlite3 *db, void *arg)
                          bind_event_row, &er);
     if (!rc) rc = save_numbers(db, nb);
     int64_t last = first + (int64_t)b->n - 1;
-    bool returns = false;
-    for (size_t i = 0; f && i < b->n; i++) returns |= f[i].snap.return_count > 0;
-    if (!rc) rc = rollup_add_range(db, first, last, returns);
+    if (!rc) rc = add_rollups(db, b->cases, f, b->n, first, last);
     /* the full-text index last, in one statement: FTS5 flushes its pending terms at every
      * statement savepoint once it has been written in a transaction */
     if (!rc)
@@ -436,7 +531,7 @@ int store_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int 
 {
     size_t unused;
     struct bulk_args a = {b, cases, n, utc_offset_min, bad ? bad : &unused};
-    return n ? store_write(b->s, bulk_fn, &a) : 0;
+    return n ? store_write_bulk(b->s, bulk_fn, &a) : 0;
 }
 
 /* Statements belong to the writer's connection: finalized by a job on the writer thread. */

@@ -7,6 +7,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define UNIT_COLS                                                                              \
@@ -36,26 +37,29 @@
     " ('approve_return','reject_return') ORDER BY a.seq LIMIT 1), 0)"                         \
     " FROM case_events e JOIN cases c ON c.id=e.case_id WHERE e.action='request_return'"
 
+#define ADD_UNIT_SQL                                                                           \
+    "INSERT INTO rollup_unit_day(day, unit_id, " UNIT_COLS ")"                                 \
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day, unit_id) DO UPDATE SET"             \
+    " dispatched=dispatched+excluded.dispatched,"                                              \
+    " signed_ontime=signed_ontime+excluded.signed_ontime,"                                     \
+    " visits_valid=visits_valid+excluded.visits_valid,"                                        \
+    " solved=solved+excluded.solved, satisfied=satisfied+excluded.satisfied,"                  \
+    " basic=basic+excluded.basic, unsatisfied=unsatisfied+excluded.unsatisfied,"               \
+    " replies=replies+excluded.replies,"                                                       \
+    " replied_ontime=replied_ontime+excluded.replied_ontime,"                                  \
+    " reopened=reopened+excluded.reopened,"                                                    \
+    " returns_requested=returns_requested+excluded.returns_requested,"                         \
+    " returns_approved=returns_approved+excluded.returns_approved"
+#define ADD_UNIT_ARGS(day, unit, d)                                                            \
+    "iiiiiiiiiiiiii", day, unit, (d)->dispatched, (d)->signed_ontime, (d)->visits_valid,       \
+        (d)->solved, (d)->satisfied, (d)->basic, (d)->unsatisfied, (d)->replies,               \
+        (d)->replied_ontime, (d)->reopened, (d)->returns_requested, (d)->returns_approved
+
 /* Adds d to the (day, unit) row. */
 static int add_unit(sqlite3 *db, int64_t day, int64_t unit, const appraisal_counts *d)
 {
     if (!unit || appraisal_counts_zero(d)) return 0;
-    return db_exec(db, NULL,
-                   "INSERT INTO rollup_unit_day(day, unit_id, " UNIT_COLS ")"
-                   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day, unit_id) DO UPDATE SET"
-                   " dispatched=dispatched+excluded.dispatched,"
-                   " signed_ontime=signed_ontime+excluded.signed_ontime,"
-                   " visits_valid=visits_valid+excluded.visits_valid,"
-                   " solved=solved+excluded.solved, satisfied=satisfied+excluded.satisfied,"
-                   " basic=basic+excluded.basic, unsatisfied=unsatisfied+excluded.unsatisfied,"
-                   " replies=replies+excluded.replies,"
-                   " replied_ontime=replied_ontime+excluded.replied_ontime,"
-                   " reopened=reopened+excluded.reopened,"
-                   " returns_requested=returns_requested+excluded.returns_requested,"
-                   " returns_approved=returns_approved+excluded.returns_approved",
-                   "iiiiiiiiiiiiii", day, unit, d->dispatched, d->signed_ontime, d->visits_valid,
-                   d->solved, d->satisfied, d->basic, d->unsatisfied, d->replies,
-                   d->replied_ontime, d->reopened, d->returns_requested, d->returns_approved);
+    return db_exec(db, NULL, ADD_UNIT_SQL, ADD_UNIT_ARGS(day, unit, d));
 }
 
 static int label_id(sqlite3 *db, int dim, const char *name, int64_t *id)
@@ -136,18 +140,9 @@ int rollup_apply(sqlite3 *db, int64_t case_id, const case_snapshot *after, const
     return rc;
 }
 
-int rollup_add_range(sqlite3 *db, int64_t lo, int64_t hi, bool returns)
+int rollup_add_returns(sqlite3 *db, int64_t lo, int64_t hi)
 {
     static const char *const steps[] = {
-        "INSERT INTO rollup_unit_day(day, unit_id, " FACT_COLS ") " FACTS_SELECT
-        " AND c.id BETWEEN ?1 AND ?2 GROUP BY c.reg_day, c.unit_id"
-        " ON CONFLICT(day, unit_id) DO UPDATE SET dispatched=dispatched+excluded.dispatched,"
-        " signed_ontime=signed_ontime+excluded.signed_ontime,"
-        " visits_valid=visits_valid+excluded.visits_valid, solved=solved+excluded.solved,"
-        " satisfied=satisfied+excluded.satisfied, basic=basic+excluded.basic,"
-        " unsatisfied=unsatisfied+excluded.unsatisfied, replies=replies+excluded.replies,"
-        " replied_ontime=replied_ontime+excluded.replied_ontime,"
-        " reopened=reopened+excluded.reopened",
         "INSERT INTO appraisal_returns(case_id, seq, unit_id, day, approved) " RETURNS_SELECT
         " AND e.case_id BETWEEN ?1 AND ?2",
         "INSERT INTO rollup_unit_day(day, unit_id, returns_requested, returns_approved)"
@@ -156,32 +151,106 @@ int rollup_add_range(sqlite3 *db, int64_t lo, int64_t hi, bool returns)
         " ON CONFLICT(day, unit_id) DO UPDATE SET"
         " returns_requested=returns_requested+excluded.returns_requested,"
         " returns_approved=returns_approved+excluded.returns_approved",
-        "INSERT OR IGNORE INTO rollup_labels(dim, name)"
-        " SELECT DISTINCT 4, channel FROM cases WHERE id BETWEEN ?1 AND ?2",
-        "INSERT OR IGNORE INTO rollup_labels(dim, name)"
-        " SELECT DISTINCT 5, request_type FROM cases WHERE id BETWEEN ?1 AND ?2",
-        "INSERT INTO rollup_volume_day(dim, day, key, n) SELECT 1, reg_day, category_id,"
-        " count(*) FROM cases WHERE id BETWEEN ?1 AND ?2 GROUP BY reg_day, category_id"
-        " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
-        "INSERT INTO rollup_volume_day(dim, day, key, n) SELECT 2, reg_day, ifnull(district_id,0),"
-        " count(*) FROM cases WHERE id BETWEEN ?1 AND ?2 GROUP BY reg_day, ifnull(district_id,0)"
-        " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
-        "INSERT INTO rollup_volume_day(dim, day, key, n) SELECT 3, reg_day, ifnull(street_id,0),"
-        " count(*) FROM cases WHERE id BETWEEN ?1 AND ?2 GROUP BY reg_day, ifnull(street_id,0)"
-        " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
-        "INSERT INTO rollup_volume_day(dim, day, key, n) SELECT 4, c.reg_day, l.id, count(*)"
-        " FROM cases c JOIN rollup_labels l ON l.dim=4 AND l.name=c.channel"
-        " WHERE c.id BETWEEN ?1 AND ?2 GROUP BY c.reg_day, l.id"
-        " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
-        "INSERT INTO rollup_volume_day(dim, day, key, n) SELECT 5, c.reg_day, l.id, count(*)"
-        " FROM cases c JOIN rollup_labels l ON l.dim=5 AND l.name=c.request_type"
-        " WHERE c.id BETWEEN ?1 AND ?2 GROUP BY c.reg_day, l.id"
-        " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
     };
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof steps / sizeof steps[0]; i++)
-        if (returns || (i != 1 && i != 2)) /* steps 1 and 2: return requests */
-            rc = db_exec(db, NULL, steps[i], "ii", lo, hi);
+        rc = db_exec(db, NULL, steps[i], "ii", lo, hi);
+    return rc;
+}
+
+/* ---- sums of many new requests ---------------------------------------------------------- */
+
+typedef struct {
+    int64_t day, unit;
+    appraisal_counts c;
+} unit_sum;
+
+typedef struct {
+    int64_t dim, day, key, n;
+} volume_sum;
+
+static int cmp_unit_sum(const void *a, const void *b)
+{
+    const unit_sum *x = a, *y = b;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static int cmp_volume_sum(const void *a, const void *b)
+{
+    const volume_sum *x = a, *y = b;
+    if (x->dim != y->dim) return x->dim < y->dim ? -1 : 1;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* The label id of a channel or type name, through a small cache (a chunk has a handful). */
+#define LABELS_CACHED 32
+struct labels {
+    int dim[LABELS_CACHED];
+    const char *name[LABELS_CACHED];
+    int64_t id[LABELS_CACHED];
+    int n;
+};
+
+static int cached_label(sqlite3 *db, struct labels *l, int dim, const char *name, int64_t *id)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->dim[i] == dim && strcmp(l->name[i], name) == 0) return *id = l->id[i], 0;
+    int rc = label_id(db, dim, name, id);
+    if (!rc && l->n < LABELS_CACHED) {
+        l->dim[l->n] = dim;
+        l->name[l->n] = name;
+        l->id[l->n++] = *id;
+    }
+    return rc;
+}
+
+int rollup_add_new(sqlite3 *db, const rollup_new_case *cases, size_t n)
+{
+    enum { DIMS = 5 };
+    unit_sum *u = malloc((n ? n : 1) * sizeof *u);
+    volume_sum *v = malloc((n ? n : 1) * DIMS * sizeof *v);
+    struct labels labels = {0};
+    size_t nu = 0, nv = 0;
+    int rc = u && v ? 0 : HL_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const rollup_new_case *k = &cases[i];
+        int64_t channel = 0, type = 0;
+        rc = cached_label(db, &labels, ROLLUP_CHANNEL, k->channel, &channel);
+        if (!rc) rc = cached_label(db, &labels, ROLLUP_TYPE, k->type, &type);
+        int64_t keys[DIMS] = {k->category, k->district, k->street, channel, type};
+        for (int d = 0; d < DIMS; d++) v[nv++] = (volume_sum){d + 1, k->day, keys[d], 1};
+        u[nu] = (unit_sum){.day = k->day, .unit = k->snap->unit_id};
+        appraisal_case_facts(k->snap, &u[nu].c);
+        if (u[nu].unit && !appraisal_counts_zero(&u[nu].c)) nu++;
+    }
+    /* sum equal keys, then one upsert each through a statement prepared once */
+    db_q q = {0};
+    if (nu) qsort(u, nu, sizeof *u, cmp_unit_sum);
+    if (!rc && nu) rc = db_open_q(db, &q, ADD_UNIT_SQL, NULL);
+    for (size_t i = 0; !rc && i < nu;) {
+        size_t j = i + 1;
+        for (; j < nu && !cmp_unit_sum(&u[i], &u[j]); j++) appraisal_counts_add(&u[i].c, &u[j].c, 1);
+        rc = db_rerun(&q, ADD_UNIT_ARGS(u[i].day, u[i].unit, &u[i].c));
+        i = j;
+    }
+    db_close_q(&q);
+    if (nv) qsort(v, nv, sizeof *v, cmp_volume_sum);
+    if (!rc && nv)
+        rc = db_open_q(db, &q,
+                       "INSERT INTO rollup_volume_day(dim, day, key, n) VALUES(?,?,?,?)"
+                       " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
+                       NULL);
+    for (size_t i = 0; !rc && i < nv;) {
+        size_t j = i + 1;
+        for (; j < nv && !cmp_volume_sum(&v[i], &v[j]); j++) v[i].n += v[j].n;
+        rc = db_rerun(&q, "iiii", v[i].dim, v[i].day, v[i].key, v[i].n);
+        i = j;
+    }
+    db_close_q(&q);
+    free(u);
+    free(v);
     return rc;
 }
 

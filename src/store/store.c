@@ -8,8 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Before SQLite's first use: no global memory statistics (we never read them), which take a
+ * process-wide mutex on every allocation SQLite makes. */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int store_connect(const char *path, bool writer, sqlite3 **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &db, flags, NULL);

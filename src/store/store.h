@@ -697,7 +697,8 @@ typedef struct {
 /* Writes n requests with their histories in one transaction, bypassing the per-request
  * writer round trip: each history is folded by core/lifecycle exactly as store_case_act
  * would (a history it refuses fails the call, *bad = its index), numbered by the local day of
- * its first event, indexed for search, and added to the rollups. For history imports. */
+ * its first event, indexed for search, and added to the rollups. An id that refers to no
+ * unit, category, user or request fails the call with HL_EREF. For history imports. */
 int store_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_offset_min,
                       size_t *bad);
 /* The same as a session: statements are prepared once and kept across calls (much faster for

@@ -44,10 +44,16 @@ static int classify(store *s, int rc)
 
 static void run_batch(store *s, struct store_job *batch, int n)
 {
+    /* a no-op inside a transaction: set before BEGIN, restored after the batch */
+    if (batch->bulk) db_script(s->wdb, "PRAGMA foreign_keys=OFF");
     int rc = classify(s, db_script(s->wdb, "BEGIN IMMEDIATE"));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
             j->rc = rc;
+            continue;
+        }
+        if (j->bulk) {
+            rc = j->rc = classify(s, j->fn(s->wdb, j->arg));
             continue;
         }
         int src = db_script(s->wdb, "SAVEPOINT job");
@@ -74,6 +80,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
         if (!sqlite3_get_autocommit(s->wdb)) db_script(s->wdb, "ROLLBACK");
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
+    if (batch->bulk) db_script(s->wdb, "PRAGMA foreign_keys=ON");
     /* a job that failed was rolled back to its savepoint: it is not a committed write */
     int committed = 0;
     for (struct store_job *j = batch; j; j = j->next)
@@ -101,10 +108,10 @@ static void *writer_main(void *arg)
     for (;;) {
         while (!s->head && !s->stopping) pthread_cond_wait(&s->work_cv, &s->mu);
         if (!s->head && s->stopping) break;
-        /* take up to STORE_MAX_BATCH jobs off the queue */
+        /* take up to STORE_MAX_BATCH jobs off the queue; a whole-transaction job alone */
         struct store_job *batch = s->head, *last = s->head;
         int n = 1;
-        while (last->next && n < STORE_MAX_BATCH) {
+        while (!last->bulk && last->next && !last->next->bulk && n < STORE_MAX_BATCH) {
             last = last->next;
             n++;
         }
@@ -136,9 +143,8 @@ void store_writer_stop(store *s)
     s->writer_started = false;
 }
 
-int store_write(store *s, store_fn fn, void *arg)
+static int enqueue(store *s, struct store_job job)
 {
-    struct store_job job = {.fn = fn, .arg = arg};
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->mu);
@@ -153,4 +159,14 @@ int store_write(store *s, store_fn fn, void *arg)
     while (!job.done) pthread_cond_wait(&s->done_cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     return job.rc;
+}
+
+int store_write(store *s, store_fn fn, void *arg)
+{
+    return enqueue(s, (struct store_job){.fn = fn, .arg = arg});
+}
+
+int store_write_bulk(store *s, store_fn fn, void *arg)
+{
+    return enqueue(s, (struct store_job){.fn = fn, .arg = arg, .bulk = true});
 }

@@ -507,6 +507,17 @@ static void test_bulk_import(void **state)
     assert_int_equal(bad, 1);
     assert_int_equal(store_check(f->s, &ok, &ncases, &differ), 0);
     assert_int_equal(ncases, 12); /* nothing of the failed chunk */
+    /* references are checked although the writer does not enforce foreign keys for it */
+    store_case nowhere = k;
+    nowhere.category_id = 999999;
+    store_bulk_case ref_cases[] = {{k, c, 1}, {nowhere, c, 1}};
+    assert_int_equal(store_bulk_import(f->s, ref_cases, 2, OFF, &bad), HL_EREF);
+    store_case_event lost[] = {{.ev = {.action = ACT_REGISTER, .at = t, .actor_role = ACTOR_SYSTEM}},
+                               {.ev = DISPATCH(t, 999999)}};
+    store_bulk_case lost_cases[] = {{k, lost, 2}};
+    assert_int_equal(store_bulk_import(f->s, lost_cases, 1, OFF, &bad), HL_EREF);
+    assert_int_equal(store_check(f->s, &ok, &ncases, &differ), 0);
+    assert_int_equal(ncases, 12);
     /* a session keeps its statements across chunks */
     store_bulk *ses = NULL;
     assert_int_equal(store_bulk_open(f->s, &ses), 0);

@@ -194,12 +194,80 @@ static void test_failed_job_alone_leaves_the_others(void **state)
     assert_int_equal(count(f->s), 2);
 }
 
+struct bulk {
+    store *s;
+    int64_t committed_before, fk;
+    bool fail;
+};
+
+/* A bulk job: what it sees committed by others, whether foreign keys are enforced. */
+static int bulk_fn(sqlite3 *db, void *arg)
+{
+    struct bulk *b = arg;
+    b->committed_before = count(b->s);
+    int rc = db_int1(db, &b->fk, "PRAGMA foreign_keys", NULL);
+    if (!rc) rc = put_fn(db, &(struct put){b->fail ? "2099-04-02" : "2099-03-02", false});
+    return rc ? rc : b->fail ? HL_EINVAL : 0;
+}
+
+struct bulk_call {
+    struct call c;
+    struct bulk *b;
+};
+
+static void *bulk_thread(void *arg)
+{
+    struct bulk_call *c = arg;
+    c->c.rc = store_write_bulk(c->c.s, bulk_fn, c->b);
+    return NULL;
+}
+
+static int fk_fn(sqlite3 *db, void *arg) { return db_int1(db, arg, "PRAGMA foreign_keys", NULL); }
+
+static void test_bulk_job_is_its_own_transaction(void **state)
+{
+    /* queued between two ordinary jobs, a bulk job is committed apart from them (it sees the
+     * one before committed), runs without foreign keys, and leaves them enforced after it;
+     * when it fails, only its own writes are undone */
+    fx *f = *state;
+    for (int fail = 0; fail < 2; fail++) {
+        struct gate g = {.s = f->s, .wait_for = 3};
+        struct call gc, a, c;
+        struct bulk b = {.s = f->s, .fail = fail};
+        struct bulk_call bc = {.c = {.s = f->s}, .b = &b};
+        struct put pa = {fail ? "2099-04-01" : "2099-03-01", false};
+        struct put pc = {fail ? "2099-04-03" : "2099-03-03", false};
+        start(&gc, f->s, gate_fn, &g, 0);
+        for (int spins = 0; !g.entered && spins < 20000; spins++)
+            usleep(100);
+        start(&a, f->s, put_fn, &pa, 1);
+        assert_int_equal(pthread_create(&bc.c.th, NULL, bulk_thread, &bc), 0);
+        for (int spins = 0; queued(f->s) < 2 && spins < 20000; spins++)
+            usleep(100);
+        start(&c, f->s, put_fn, &pc, 3);
+        pthread_join(gc.th, NULL);
+        pthread_join(a.th, NULL);
+        pthread_join(bc.c.th, NULL);
+        pthread_join(c.th, NULL);
+        assert_int_equal(a.rc, 0);
+        assert_int_equal(c.rc, 0);
+        assert_int_equal(bc.c.rc, fail ? HL_EINVAL : 0);
+        assert_int_equal(b.committed_before, fail ? 4 : 1); /* a was committed before it */
+        assert_int_equal(b.fk, 0);
+        assert_int_equal(count(f->s), fail ? 5 : 3);
+        int64_t fk = 0;
+        assert_int_equal(store_write(f->s, fk_fn, &fk), 0);
+        assert_int_equal(fk, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rolled_back_transaction_fails_the_whole_batch, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_job_alone_leaves_the_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_job_is_its_own_transaction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
