@@ -326,47 +326,56 @@ static int insert_rows(sqlite3 *db, sqlite3_stmt **cache, const char *head, int 
  * dozen per row. */
 enum { REF_CATEGORY, REF_UNIT, REF_USER, REF_CASE, REF_TABLES };
 
+/* A set of ids per table: open addressing, grown at half full (a chunk refers to a few
+ * hundred distinct ids, a dozen times each per request). */
 struct refs {
-    int64_t *id[REF_TABLES];
+    int64_t *slot[REF_TABLES];
     size_t n[REF_TABLES], cap[REF_TABLES];
 };
+
+static size_t ref_hash(int64_t id, size_t cap)
+{
+    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+}
 
 static int ref_add(struct refs *r, int table, int64_t id)
 {
     if (!id) return 0;
-    size_t n = r->n[table];
-    if (n && r->id[table][n - 1] == id) return 0; /* runs of the same id are common */
-    if (n == r->cap[table]) {
-        size_t cap = n ? n * 2 : 256;
-        int64_t *p = realloc(r->id[table], cap * sizeof *p);
-        if (!p) return HL_ENOMEM;
-        r->id[table] = p;
+    if (2 * (r->n[table] + 1) > r->cap[table]) {
+        size_t cap = r->cap[table] ? 2 * r->cap[table] : 256;
+        int64_t *grown = calloc(cap, sizeof *grown), *old = r->slot[table];
+        if (!grown) return HL_ENOMEM;
+        for (size_t i = 0; i < r->cap[table]; i++) {
+            if (!old[i]) continue;
+            size_t h = ref_hash(old[i], cap);
+            while (grown[h]) h = (h + 1) & (cap - 1);
+            grown[h] = old[i];
+        }
+        free(old);
+        r->slot[table] = grown;
         r->cap[table] = cap;
     }
-    r->id[table][r->n[table]++] = id;
+    size_t h = ref_hash(id, r->cap[table]);
+    while (r->slot[table][h] && r->slot[table][h] != id) h = (h + 1) & (r->cap[table] - 1);
+    if (!r->slot[table][h]) {
+        r->slot[table][h] = id;
+        r->n[table]++;
+    }
     return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* HL_EREF unless every id collected exists in its table. */
-static int refs_check(sqlite3 *db, struct refs *r)
+static int refs_check(sqlite3 *db, const struct refs *r)
 {
     static const char *const sql[REF_TABLES] = {
         "SELECT count(*) FROM categories WHERE id=?", "SELECT count(*) FROM units WHERE id=?",
         "SELECT count(*) FROM users WHERE id=?", "SELECT count(*) FROM cases WHERE id=?"};
     int rc = 0;
     for (int t = 0; !rc && t < REF_TABLES; t++) {
-        if (!r->n[t]) continue;
-        qsort(r->id[t], r->n[t], sizeof *r->id[t], cmp_id);
-        for (size_t i = 0; !rc && i < r->n[t]; i++) {
-            if (i && r->id[t][i] == r->id[t][i - 1]) continue;
+        for (size_t i = 0; !rc && i < r->cap[t]; i++) {
+            if (!r->slot[t][i]) continue;
             int64_t found = 0;
-            rc = db_int1(db, &found, sql[t], "i", r->id[t][i]);
+            rc = db_int1(db, &found, sql[t], "i", r->slot[t][i]);
             if (!rc && !found) rc = HL_EREF;
         }
     }
@@ -375,7 +384,7 @@ static int refs_check(sqlite3 *db, struct refs *r)
 
 static void refs_free(struct refs *r)
 {
-    for (int t = 0; t < REF_TABLES; t++) free(r->id[t]);
+    for (int t = 0; t < REF_TABLES; t++) free(r->slot[t]);
 }
 
 /* What a request's row and events refer to (the REFERENCES of migrations 0002). */
