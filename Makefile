@@ -36,7 +36,8 @@ deps:
 deps-test:
 	@scripts/install-deps.sh --test
 
-build/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+# the directory too: removing a migration file must rebuild this as well
+build/gen/migrations.c: $(MIGRATIONS) src/store/migrations scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 

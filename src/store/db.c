@@ -1,10 +1,111 @@
-/* db.c — see db.h. Statements are prepared per call: at a few microseconds each this is far
- * below a commit, and it keeps every query's SQL next to the code that uses it. */
+/* db.c — see db.h. Every query's SQL stays next to the code that uses it; the cache finds
+ * the statement prepared for that text on this connection. */
 #include "store/db.h"
 #include "util/err.h"
 #include "util/log.h"
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* ---- statement cache ------------------------------------------------------------------ */
+
+/* Direct-mapped on the address of the SQL text (nearly all are string literals); a hit is
+ * confirmed by comparing the text, so SQL built at run time is correct too, only less often
+ * found. A slot handed out is busy until its query closes: a nested use of the same SQL gets
+ * a statement of its own. */
+#define DB_CACHE_SLOTS 256
+struct db_cache {
+    sqlite3_stmt *st[DB_CACHE_SLOTS];
+    bool busy[DB_CACHE_SLOTS];
+};
+
+/* The connections with a cache. Looked up without a lock: a slot's db is published after
+ * its cache and cleared before the cache is freed, and a connection is attached before and
+ * detached after anyone uses it. */
+#define DB_CONNS_MAX 64
+static struct {
+    _Atomic(sqlite3 *) db;
+    struct db_cache *cache;
+} conns[DB_CONNS_MAX];
+static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void db_cache_attach(sqlite3 *db)
+{
+    struct db_cache *c = calloc(1, sizeof *c);
+    if (!c) return; /* no cache: statements are prepared per call */
+    pthread_mutex_lock(&conns_mu);
+    int i = 0;
+    while (i < DB_CONNS_MAX && atomic_load(&conns[i].db)) i++;
+    if (i < DB_CONNS_MAX) {
+        conns[i].cache = c;
+        atomic_store(&conns[i].db, db);
+    }
+    pthread_mutex_unlock(&conns_mu);
+    if (i == DB_CONNS_MAX) free(c);
+}
+
+void db_close(sqlite3 *db)
+{
+    if (!db) return;
+    pthread_mutex_lock(&conns_mu);
+    for (int i = 0; i < DB_CONNS_MAX; i++) {
+        if (atomic_load(&conns[i].db) != db) continue;
+        struct db_cache *c = conns[i].cache;
+        atomic_store(&conns[i].db, NULL);
+        conns[i].cache = NULL;
+        for (int k = 0; k < DB_CACHE_SLOTS; k++) sqlite3_finalize(c->st[k]);
+        free(c);
+    }
+    pthread_mutex_unlock(&conns_mu);
+    sqlite3_close(db);
+}
+
+static struct db_cache *cache_of(sqlite3 *db)
+{
+    for (int i = 0; i < DB_CONNS_MAX; i++)
+        if (atomic_load_explicit(&conns[i].db, memory_order_acquire) == db) return conns[i].cache;
+    return NULL;
+}
+
+/* Prepares sql on q->db, from the cache when it has it. */
+static int prepare(db_q *q, const char *sql)
+{
+    q->cache = cache_of(q->db);
+    q->st = NULL;
+    int slot = (int)((((uintptr_t)sql >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 56) % DB_CACHE_SLOTS;
+    struct db_cache *c = q->cache;
+    if (c && !c->busy[slot]) {
+        if (c->st[slot] && strcmp(sqlite3_sql(c->st[slot]), sql) == 0) {
+            q->st = c->st[slot];
+        } else {
+            sqlite3_finalize(c->st[slot]);
+            c->st[slot] = NULL;
+            int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st[slot],
+                                        NULL);
+            if (rc != SQLITE_OK) {
+                log_error("db: prepare failed: %s", sqlite3_errmsg(q->db));
+                c->st[slot] = NULL;
+                q->cache = NULL;
+                return db_err(rc);
+            }
+            q->st = c->st[slot];
+        }
+        c->busy[slot] = true;
+        q->slot = slot;
+        return 0;
+    }
+    q->cache = NULL;
+    int rc = sqlite3_prepare_v2(q->db, sql, -1, &q->st, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("db: prepare failed: %s", sqlite3_errmsg(q->db));
+        q->st = NULL;
+        return db_err(rc);
+    }
+    return 0;
+}
 
 int db_err(int rc)
 {
@@ -58,13 +159,8 @@ static int bind_all(db_q *q, const char *types, va_list ap)
 static int open_v(sqlite3 *db, db_q *q, const char *sql, const char *types, va_list ap)
 {
     q->db = db;
-    q->st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &q->st, NULL);
-    if (rc != SQLITE_OK) {
-        log_error("db: prepare failed: %s", sqlite3_errmsg(db));
-        q->st = NULL;
-        return db_err(rc);
-    }
+    int rc = prepare(q, sql);
+    if (rc) return rc;
     rc = bind_all(q, types, ap);
     if (rc) db_close_q(q);
     return rc;
@@ -103,8 +199,15 @@ int db_rerun(db_q *q, const char *types, ...)
 
 void db_close_q(db_q *q)
 {
-    sqlite3_finalize(q->st);
+    if (q->st && q->cache) {
+        sqlite3_reset(q->st);
+        sqlite3_clear_bindings(q->st);
+        q->cache->busy[q->slot] = false;
+    } else {
+        sqlite3_finalize(q->st);
+    }
     q->st = NULL;
+    q->cache = NULL;
 }
 
 int64_t db_int(db_q *q, int col) { return sqlite3_column_int64(q->st, col); }
@@ -222,12 +325,8 @@ int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items,
 int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n)
 {
     q->db = db;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &q->st, NULL);
-    if (rc != SQLITE_OK) {
-        log_error("db: prepare failed: %s", sqlite3_errmsg(db));
-        q->st = NULL;
-        return db_err(rc);
-    }
+    int rc = prepare(q, sql);
+    if (rc) return rc;
     for (int i = 0; i < n && rc == SQLITE_OK; i++)
         rc = args[i].type == 't'
                  ? sqlite3_bind_text(q->st, i + 1, args[i].t, -1, SQLITE_TRANSIENT)

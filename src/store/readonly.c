@@ -51,6 +51,7 @@ int store_connect_readonly(const char *path, sqlite3 **out)
         sqlite3_close(db);
         return hrc;
     }
+    db_cache_attach(db);
     *out = db;
     return 0;
 }

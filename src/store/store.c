@@ -44,6 +44,7 @@ int store_connect(const char *path, bool writer, sqlite3 **out)
         sqlite3_close(db);
         return rc;
     }
+    db_cache_attach(db);
     *out = db;
     return 0;
 }
@@ -117,10 +118,10 @@ void store_close(store *s)
 {
     if (!s) return;
     if (s->writer_started) store_writer_stop(s);
-    for (int i = 0; i < STORE_READERS; i++) sqlite3_close(s->readers[i]);
+    for (int i = 0; i < STORE_READERS; i++) db_close(s->readers[i]);
     if (s->wdb && !s->read_only) /* leave no WAL behind on a clean shutdown */
         db_script(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
-    sqlite3_close(s->wdb);
+    db_close(s->wdb);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->mu);
@@ -139,10 +140,10 @@ int store_read(store *s, store_fn fn, void *arg)
 
     sqlite3 *db = s->readers[idx];
     /* one read = one snapshot, even when fn runs several queries */
-    int rc = db_script(db, "BEGIN");
+    int rc = db_exec(db, NULL, "BEGIN", NULL);
     if (!rc) {
         rc = fn(db, arg);
-        db_script(db, "COMMIT");
+        db_exec(db, NULL, "COMMIT", NULL);
     }
 
     pthread_mutex_lock(&s->pool_mu);

@@ -46,7 +46,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
 {
     /* a no-op inside a transaction: set before BEGIN, restored after the batch */
     if (batch->bulk) db_script(s->wdb, "PRAGMA foreign_keys=OFF");
-    int rc = classify(s, db_script(s->wdb, "BEGIN IMMEDIATE"));
+    int rc = classify(s, db_exec(s->wdb, NULL, "BEGIN IMMEDIATE", NULL));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
             j->rc = rc;
@@ -56,7 +56,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
             rc = j->rc = classify(s, j->fn(s->wdb, j->arg));
             continue;
         }
-        int src = db_script(s->wdb, "SAVEPOINT job");
+        int src = db_exec(s->wdb, NULL, "SAVEPOINT job", NULL);
         if (!src) {
             j->rc = classify(s, j->fn(s->wdb, j->arg));
             /* a full disk or an I/O error inside a job (a page-cache spill) can make SQLite
@@ -67,13 +67,13 @@ static void run_batch(store *s, struct store_job *batch, int n)
                 rc = j->rc = j->rc ? j->rc : HL_EIO;
                 continue;
             }
-            if (j->rc) src = db_script(s->wdb, "ROLLBACK TO job");
-            if (!src) src = db_script(s->wdb, "RELEASE job");
+            if (j->rc) src = db_exec(s->wdb, NULL, "ROLLBACK TO job", NULL);
+            if (!src) src = db_exec(s->wdb, NULL, "RELEASE job", NULL);
         }
         if (src && !j->rc) j->rc = src;
         if (sqlite3_get_autocommit(s->wdb)) rc = j->rc ? j->rc : HL_EIO;
     }
-    if (!rc) rc = classify(s, db_script(s->wdb, "COMMIT"));
+    if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "COMMIT", NULL));
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
          * undo the batch here. Either way the connection is ready for the next batch. */
