@@ -97,7 +97,7 @@ fuzz-replay: $(FUZZ_BIN)
 	  echo "fuzz-replay: $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs ok"; done
 
 # --- web: files served from web/vendor/ (git-ignored), made from npm packages and data/ -------
-WEB_VENDOR := web/vendor/echarts.min.js web/vendor/districts.geojson web/vendor/public-catalog.json
+WEB_VENDOR := web/vendor/echarts.min.js web/vendor/districts.geojson
 web-vendor: $(WEB_VENDOR)
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
@@ -107,9 +107,6 @@ web/vendor/echarts.min.js: node_modules/.package-lock.json
 web/vendor/districts.geojson: data/demo/districts.geojson
 	@mkdir -p $(@D)
 	cp $< $@
-web/vendor/public-catalog.json: data/demo/units.json data/demo/categories.json scripts/web-catalog.mjs
-	@mkdir -p $(@D)
-	node scripts/web-catalog.mjs data/demo $@
 
 # --- the two commands -------------------------------------------------------------------------
 # A new demo database gets DEMO_DAYS of generated history (about a minute on 2 cores) and the

@@ -341,6 +341,10 @@ static void overdue(api_ctx *c)
     }
     if (!api_tree_units(c, &t)) return;
     int scope = centre_role(c) ? -1 : api_tree_index(&t, c->user.unit_id);
+    if (!centre_role(c) && scope < 0) { /* a unit role without its unit sees nothing */
+        http_send_error(c->r, 403, "forbidden", "outside your unit", NULL);
+        return;
+    }
     json_t *by_unit = json_object(), *arr = json_array();
     int64_t total = 0, waiting_dispatch = 0;
     for (size_t k = 0; k < n; k++) {

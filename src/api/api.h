@@ -68,6 +68,7 @@ extern const api_route api_alerts_routes[];
 extern const api_route api_open311_routes[];
 extern const api_route api_audit_routes[];
 extern const api_route api_reveal_routes[];
+extern const api_route api_public_catalog_routes[];
 
 /* ---- helpers every handler uses ---- */
 

@@ -12,14 +12,17 @@
 
 /* ---- statement cache ------------------------------------------------------------------ */
 
-/* Direct-mapped on the address of the SQL text (nearly all are string literals); a hit is
- * confirmed by comparing the text, so SQL built at run time is correct too, only less often
- * found. A slot handed out is busy until its query closes: a nested use of the same SQL gets
- * a statement of its own. */
-#define DB_CACHE_SLOTS 256
+/* Looked up by the address of the SQL text (nearly all are string literals) in a set of
+ * DB_CACHE_WAYS slots; a hit is confirmed by comparing the text, so SQL built at run time is
+ * correct too, only less often found. A slot handed out is busy until its query closes: a
+ * nested use of the same SQL gets a statement of its own. */
+#define DB_CACHE_SETS 64
+#define DB_CACHE_WAYS 4
+#define DB_CACHE_SLOTS (DB_CACHE_SETS * DB_CACHE_WAYS)
 struct db_cache {
     sqlite3_stmt *st[DB_CACHE_SLOTS];
     bool busy[DB_CACHE_SLOTS];
+    unsigned char victim[DB_CACHE_SETS]; /* the way a miss replaces next, in turn */
 };
 
 /* The connections with a cache. Looked up without a lock: a slot's db is published after
@@ -73,32 +76,46 @@ static struct db_cache *cache_of(sqlite3 *db)
 /* Prepares sql on q->db, from the cache when it has it. */
 static int prepare(db_q *q, const char *sql)
 {
-    q->cache = cache_of(q->db);
+    struct db_cache *c = cache_of(q->db);
+    q->cache = NULL;
     q->st = NULL;
-    int slot = (int)((((uintptr_t)sql >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 56) % DB_CACHE_SLOTS;
-    struct db_cache *c = q->cache;
-    if (c && !c->busy[slot]) {
-        if (c->st[slot] && strcmp(sqlite3_sql(c->st[slot]), sql) == 0) {
-            q->st = c->st[slot];
-        } else {
-            sqlite3_finalize(c->st[slot]);
-            c->st[slot] = NULL;
-            int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st[slot],
-                                        NULL);
-            if (rc != SQLITE_OK) {
-                log_error("db: prepare failed: %s", sqlite3_errmsg(q->db));
-                c->st[slot] = NULL;
-                q->cache = NULL;
-                return db_err(rc);
-            }
-            q->st = c->st[slot];
+    int slot = -1;
+    if (c) {
+        int set = (int)((((uintptr_t)sql >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 58);
+        int base = set * DB_CACHE_WAYS, free_way = -1;
+        for (int w = 0; w < DB_CACHE_WAYS && slot < 0; w++) {
+            int i = base + w;
+            if (c->st[i] && !c->busy[i] && strcmp(sqlite3_sql(c->st[i]), sql) == 0) slot = i;
+            else if (!c->st[i] && free_way < 0) free_way = i;
         }
+        if (slot < 0) { /* a miss: an empty way, else the next in turn that is not busy */
+            for (int w = 0; w < DB_CACHE_WAYS && free_way < 0; w++) {
+                int i = base + (c->victim[set] + w) % DB_CACHE_WAYS;
+                if (!c->busy[i]) free_way = i;
+            }
+            if (free_way >= 0) {
+                c->victim[set] = (unsigned char)((free_way - base + 1) % DB_CACHE_WAYS);
+                sqlite3_finalize(c->st[free_way]);
+                c->st[free_way] = NULL;
+                int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                            &c->st[free_way], NULL);
+                if (rc != SQLITE_OK) {
+                    log_error("db: prepare failed: %s", sqlite3_errmsg(q->db));
+                    c->st[free_way] = NULL;
+                    return db_err(rc);
+                }
+                slot = free_way;
+            }
+        }
+    }
+    if (slot >= 0) {
         c->busy[slot] = true;
+        q->cache = c;
         q->slot = slot;
+        q->st = c->st[slot];
         return 0;
     }
-    q->cache = NULL;
-    int rc = sqlite3_prepare_v2(q->db, sql, -1, &q->st, NULL);
+    int rc = sqlite3_prepare_v2(q->db, sql, -1, &q->st, NULL); /* all ways busy: its own */
     if (rc != SQLITE_OK) {
         log_error("db: prepare failed: %s", sqlite3_errmsg(q->db));
         q->st = NULL;

@@ -7,11 +7,13 @@ How a cell's expectation follows from a row:
   an allowed role                   → the row's `ok` status, for the own and the other object
   ... except a unit handler on a unit-scoped row (scope="unit" or "case"), which gets `ok` on
       its own unit's object and 403 on the other unit's; and on a list row (scope="list") 200
-      both times, with the own unit's request listed and the other's not (`seen` below).
+      both times, with the own unit's object listed and the other's not (`seen` below): its
+      request number, or what the row's `listed` names (a unit's code, an article's title).
   a public route                    → every caller the same answer, whoever they are
 
 Probes never change anything: writes send a body with an unknown field (400 once the role, the
-unit and the object have been checked) or name an object that does not exist (404). The route
+unit and the object have been checked), name an object that does not exist (404), or, where the
+body is read before the unit is checked, refer to one that does not exist (422). The route
 tables in src/api/*.c are read so that the roles here are checked against the source and a route
 missing from ROWS is still swept with rules derived from its declared roles (DERIVED)."""
 import re
@@ -28,16 +30,25 @@ PEOPLE = frozenset({"admin", "supervisor", "dispatcher", "handler"})
 REGISTRARS = frozenset({"calltaker", "integrator"})
 CALL_BACK = frozenset({"calltaker", "dispatcher", "visitor", "supervisor"})
 AUDITORS = frozenset({"admin", "supervisor"})
+CENTRE_ANALYSTS = frozenset({"admin", "supervisor", "dispatcher"})  # analytics.c
+APPRAISERS = CENTRE_ANALYSTS | {"handler"}                           # appraisal.c
+KB_WRITERS = frozenset({"calltaker", "dispatcher", "admin", "handler"})  # kb.c
+SUGGESTERS = frozenset({"calltaker", "dispatcher"})                 # suggest.c
+MERGERS = frozenset({"admin", "calltaker", "dispatcher", "supervisor"})  # duplicates.c
+CENTRE_STAFF = STAFF - {"handler"}
+
+PERIOD = "period=2026-11"  # any period that parses: the units are listed whatever their volume
 
 BAD = {"x": 1}  # an unknown field: 400 unknown_field once everything else has passed
 
 
 class Row:
-    """One endpoint probe. path may hold {unit}, {case}, {number}, {category}, {user}: the own
-    object's, or the other unit's for the "other" column (for unscoped rows both are the own)."""
+    """One endpoint probe. path may hold {unit}, {case}, {number}, {category}, {user}, {article}:
+    the own object's, or the other unit's for the "other" column (for unscoped rows both are the
+    own)."""
 
     def __init__(self, method, pattern, roles, path=None, body=None, ok=200, scope=None,
-                 stream=False, fresh=False, note=""):
+                 stream=False, fresh=False, listed="number", note=""):
         self.method, self.pattern, self.roles = method, pattern, frozenset(roles)
         self.path = path or pattern
         self.body = body
@@ -45,6 +56,7 @@ class Row:
         self.scope = scope    # None, "unit", "case" (403 outside), "list" (filtered out)
         self.stream = stream  # an event stream: read the status line only
         self.fresh = fresh    # needs its own session (logout ends it)
+        self.listed = listed  # list rows: the object's key whose value shows it in the answer
         self.note = note
 
     @property
@@ -150,6 +162,7 @@ ROWS = [
     Row("GET", "/api/queues/:name", STAFF, path="/api/queues/to_sign?number={number}",
         scope="list"),
     Row("POST", "/api/public/cases", PUBLIC, body=BAD, ok=400),
+    Row("GET", "/api/public/catalog", PUBLIC),
     Row("GET", "/api/public/cases/:number", PUBLIC,
         path="/api/public/cases/{number}?phone=13000000000", ok=404),
     # reveal.c
@@ -160,11 +173,62 @@ ROWS = [
     # export.c: a unit's export holds only its own requests
     Row("GET", "/api/export/cases.csv", STAFF, path="/api/export/cases.csv?number={number}",
         scope="list"),
-    Row("GET", "/api/export/cases.xlsx", STAFF, path="/api/export/cases.xlsx?number={number}"),
+    Row("GET", "/api/export/cases.xlsx", STAFF, path="/api/export/cases.xlsx?number={number}",
+        scope="list"),
+    # export_appraisal.c: a unit's workbook holds its own subtree (the tier sheets' unit codes;
+    # a workbook's text is read out of the zip)
+    Row("GET", "/api/export/appraisal.xlsx", APPRAISERS,
+        path=f"/api/export/appraisal.xlsx?{PERIOD}", scope="list", listed="code"),
     # duplicates.c
-    Row("GET", "/api/cases/:id/duplicates", frozenset({"admin", "calltaker", "dispatcher",
-                                                       "supervisor"}),
-        path="/api/cases/{case}/duplicates", scope="case"),
+    Row("GET", "/api/cases/:id/duplicates", MERGERS, path="/api/cases/{case}/duplicates",
+        scope="case"),
+    Row("GET", "/api/clusters", CENTRE_STAFF),
+    # alerts.c
+    Row("GET", "/api/admin/sensitive-words", ADMIN),
+    Row("PUT", "/api/admin/sensitive-words", ADMIN, body=BAD, ok=400),
+    # analytics.c: the city's aggregates are the centre's; a handler gets durations and overdue
+    # of its own subtree only, and names no unit to ask about (so no other unit's 403 here).
+    # The probe requests are neither signed nor overdue yet: what a handler's answer lists is
+    # left to test_appraisal.py (test_analytics_see_the_fixture).
+    Row("GET", "/api/analytics/volume", CENTRE_ANALYSTS,
+        path=f"/api/analytics/volume?{PERIOD}&district={{unit}}"),
+    Row("GET", "/api/analytics/breakdown", CENTRE_ANALYSTS,
+        path=f"/api/analytics/breakdown?{PERIOD}&by=district"),
+    Row("GET", "/api/analytics/hot-topics", CENTRE_ANALYSTS,
+        path=f"/api/analytics/hot-topics?{PERIOD}"),
+    Row("GET", "/api/analytics/hot-places", CENTRE_ANALYSTS,
+        path=f"/api/analytics/hot-places?{PERIOD}"),
+    Row("GET", "/api/analytics/durations", APPRAISERS,
+        path=f"/api/analytics/durations?{PERIOD}&by=unit"),
+    Row("GET", "/api/analytics/overdue", APPRAISERS),
+    # appraisal.c: a handler sees its own subtree's units, and drills only into them
+    Row("GET", "/api/appraisal", APPRAISERS, path=f"/api/appraisal?{PERIOD}", scope="list",
+        listed="code"),
+    Row("GET", "/api/appraisal/schemes", APPRAISERS),
+    Row("GET", "/api/appraisal/:id/drill", APPRAISERS,
+        path=f"/api/appraisal/{{unit}}/drill?indicator=response&part=denominator&{PERIOD}",
+        scope="unit"),
+    Row("POST", "/api/admin/appraisal/schemes", ADMIN, body=BAD, ok=400),
+    # kb.c: every article is read by all staff; a handler writes only its own subtree's, and
+    # its maintenance report holds only those
+    Row("GET", "/api/kb/search", STAFF, path="/api/kb/search?q=matrix"),
+    Row("GET", "/api/kb/articles", STAFF),
+    Row("GET", "/api/kb/articles/:id", STAFF, path="/api/kb/articles/{article}"),
+    Row("GET", "/api/kb/maintenance", STAFF, scope="list", listed="article_title"),
+    # the body is checked before the article's unit: BAD would answer 400 on the other unit's
+    # article too. A unit that does not exist is refused (422) only after the unit check.
+    Row("PATCH", "/api/kb/articles/:id", KB_WRITERS, path="/api/kb/articles/{article}",
+        body={"unit_id": 999999}, ok=422, scope="unit"),
+    # ... and a new article's unit is checked last of all, after what any probe could fail on:
+    # the role only
+    Row("POST", "/api/kb/articles", KB_WRITERS, body=BAD, ok=400),
+    # suggest.c
+    Row("GET", "/api/suggest", SUGGESTERS, path="/api/suggest?text=water"),
+    Row("GET", "/api/cases/:id/suggestions", SUGGESTERS, path="/api/cases/{case}/suggestions",
+        scope="case"),
+    Row("GET", "/api/admin/model", ADMIN),
+    # loads the newest models already trained: nothing in the store changes
+    Row("POST", "/api/admin/model/reload", ADMIN),
 ] + [
     # case_actions.c: one row per action of POST /api/cases/:id/:action
     Row("POST", "/api/cases/:id/:action", roles, path=f"/api/cases/{{case}}/{name}", body=BAD,

@@ -3,7 +3,9 @@ unit / anonymous against the real server, with the status each cell must get. te
 keeps the 401/403 sweeps over the route tables and the unit-tree reads; this adds the own-unit /
 other-unit dimension of the unit-scoped endpoints and an exact status for every cell."""
 import http.client
+import io
 import warnings
+import zipfile
 
 import pytest
 
@@ -28,6 +30,17 @@ def _register_and_dispatch(client, unit_code):
     return r.body
 
 
+def _kb_article(client, unit_code):
+    """A knowledge-base article of the unit, due for review (so the maintenance report lists
+    it); the centre writes it."""
+    title = f"access matrix {unit_code}"
+    r = client.post("/api/kb/articles", {
+        "title": title, "body": "访问矩阵测试", "unit_id": client.unit_id(unit_code),
+        "next_review": "2020-01-01"}, session=client.login("calltaker-wang"))
+    assert r.status == 201, r
+    return r.body["id"], title
+
+
 @pytest.fixture(scope="module")
 def world(client):
     """The objects the probes name: the own unit's and the other unit's."""
@@ -35,9 +48,11 @@ def world(client):
     for scope, unit, handler in (("own", OWN_UNIT, "handler-donghu"),
                                  ("other", OTHER_UNIT, "handler-xishan")):
         case = _register_and_dispatch(client, unit)
-        out[scope] = {"unit": client.unit_id(unit), "case": case["id"], "number": case["number"],
-                      "category": client.category_id(PROPERTY),
-                      "user": client.user_id(handler)}
+        article, title = _kb_article(client, unit)
+        out[scope] = {"unit": client.unit_id(unit), "code": unit, "case": case["id"],
+                      "number": case["number"], "category": client.category_id(PROPERTY),
+                      "user": client.user_id(handler), "article": article,
+                      "article_title": title}
     return out
 
 
@@ -61,7 +76,12 @@ def _probe(client, row, role, scope, world, sessions):
         finally:
             conn.close()
     r = client.request(row.method, path, body=row.body, session=session)
-    return r.status, r.raw.decode("utf-8", "replace")
+    raw = r.raw
+    if r.status == 200 and "spreadsheetml" in (r.headers.get("Content-Type") or ""):
+        # a workbook is a zip: its text (shared strings, sheets) is what a list row looks in
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            raw = b"\n".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    return r.status, raw.decode("utf-8", "replace")
 
 
 def _cells(row):
@@ -88,8 +108,8 @@ def _run(client, row, world, sessions):
             ok = status not in (401, 403) and status < 500
         else:
             ok = status == want
-        if ok and row.scope == "list" and status == 200:  # the probed request listed or not
-            ok = (world[scope]["number"] in raw) == row.seen(role, scope)
+        if ok and row.scope == "list" and status == 200:  # the probed object listed or not
+            ok = (world[scope][row.listed] in raw) == row.seen(role, scope)
         if not ok:
             bad.append((role or "anonymous", scope, status, want))
     return bad

@@ -1,8 +1,8 @@
 // portal.js — the resident portal, no login: file a request (category, text, the district
 // picked on the city's map, address, contact) with POST /api/public/cases, and track one by
 // its number and phone with GET /api/public/cases/:number?phone= (the public history only).
-// The catalogue comes from /vendor/public-catalog.json (made by `make` from data/demo/),
-// since the staff endpoints for categories and units need a login.
+// The catalogue (active categories, districts and their streets) comes from the public
+// GET /api/public/catalog.
 
 import { get, post, ApiError } from './api.js';
 import { t, nm, applyI18n } from './i18n.js';
@@ -16,11 +16,9 @@ top.replaceChildren(
   el('div.spacer'), langButton(), el('a.ghost.button', { href: '/' }, t('pt.staff')));
 
 const main = $('#main');
-/** The leaf categories and the districts with their streets, with their ids. From a file
- *  `make` writes from data/demo/ (right for the demo city only): the staff endpoints for
- *  categories and units need a login. A public catalogue endpoint would be read here. */
+/** The active categories and the districts with their streets, with their ids. */
 function loadCatalog() {
-  return get('/vendor/public-catalog.json');
+  return get('/api/public/catalog');
 }
 
 let catalog, geo;
