@@ -50,17 +50,22 @@ bool auth_password_acceptable(const char *password)
     return n >= 8 && n <= 128;
 }
 
+int auth_token_user(api_ctx *c, const char *token, store_user *out)
+{
+    if (strncmp(token, AUTH_TOKEN_PREFIX, 4) != 0 || strlen(token) != 4 + TOKEN_BYTES * 2)
+        return HL_ENOTFOUND;
+    char hash[65];
+    hex_hash(token, hash);
+    return store_token_lookup(c->app->st, c->r->a, hash, out);
+}
+
 int auth_identify(api_ctx *c)
 {
     char hash[65];
     int rc;
     const char *authz = http_header(c->r, "Authorization");
     if (authz && strncmp(authz, "Bearer ", 7) == 0) {
-        const char *tok = authz + 7;
-        if (strncmp(tok, AUTH_TOKEN_PREFIX, 4) != 0 || strlen(tok) != 4 + TOKEN_BYTES * 2)
-            return 0;
-        hex_hash(tok, hash);
-        rc = store_token_lookup(c->app->st, c->r->a, hash, &c->user);
+        rc = auth_token_user(c, authz + 7, &c->user);
         if (!rc) c->authed = true;
     } else {
         const char *cookie = http_cookie(c->r, AUTH_COOKIE);

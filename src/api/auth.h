@@ -12,6 +12,9 @@
  * An unknown or expired credential leaves the caller anonymous (routes then answer 401).
  * Non-zero only when it has already answered (store failure). */
 int auth_identify(api_ctx *c);
+/* The user an API token (htk_…) belongs to: HL_ENOTFOUND for a malformed, unknown or revoked
+ * token. The store keeps only the token's hash. */
+int auth_token_user(api_ctx *c, const char *token, store_user *out);
 /* True when the X-CSRF-Token header matches the session's token. */
 bool auth_csrf_ok(api_ctx *c);
 /* Argon2id hash of a password into out (crypto_pwhash_STRBYTES). 0 or HL_ENOMEM. */
