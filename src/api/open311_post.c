@@ -222,21 +222,16 @@ void open311_request_post(api_ctx *c)
         open311_error(c, fmt, 500, "the district map cannot be read now");
         return;
     }
+    const char *account = open311_arg(c, f, "account_id");
+    store_open311_extra extra = {
+        .email = open311_arg(c, f, "email"), .device_id = open311_arg(c, f, "device_id"),
+        .account_id = account, .media_url = open311_arg(c, f, "media_url"),
+        .address_id = address_id, .attrs = attrs, .nattrs = nattrs};
+    k.open311 = &extra; /* committed with the request, in its transaction */
     if (!api_case_category(c, &k) || !api_case_commit(c, &k, ROLE_INTEGRATOR)) {
         open311_rewrite_error(c, fmt);
         return;
     }
-    const char *account = open311_arg(c, f, "account_id");
-    store_open311_extra extra = {
-        .case_id = k.id, .email = open311_arg(c, f, "email"),
-        .device_id = open311_arg(c, f, "device_id"), .account_id = account,
-        .media_url = open311_arg(c, f, "media_url"), .address_id = address_id,
-        .attrs = attrs, .nattrs = nattrs};
-    if ((rc = store_open311_extra_put(c->app->st, &extra)))
-        /* the request itself is committed and must be answered as such: a 5xx would make the
-         * client file it again */
-        log_error("open311: request %s: answers and contact not stored: %s", k.number,
-                  hl_strerror(rc));
     json_t *doc = json_pack("[{s:s, s:o, s:o}]", "service_request_id", k.number,
                             "service_notice",
                             open311_str(open311_notice(c, k.urgency, k.type, k.category_id)),

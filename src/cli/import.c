@@ -116,18 +116,15 @@ static int import_one(job *j, const json_t *r)
                                   .actor_role = ACTOR_SYSTEM},
                            .extra = extra_text, .is_public = true};
     dues(j, svc, ACT_REGISTER, requested, ev.ev.due);
+    const char *media = str(r, "media_url"), *address_id = str(r, "address_id");
+    const char *zipcode = str(r, "zipcode");
+    store_open311_extra x = {.media_url = media, .address_id = address_id, .zipcode = zipcode};
+    if (media || address_id || zipcode) k.open311 = &x;
     char number[STORE_CASE_NUMBER_MAX];
     int64_t id = 0;
     rc = store_case_register(j->st, &k, &ev, CIVIL_TZ_SHANGHAI, &id, number);
     free(extra_text);
     int64_t unit = import_agency_of(j->cat, str(r, "agency_responsible"));
-    const char *media = str(r, "media_url"), *address_id = str(r, "address_id");
-    const char *zipcode = str(r, "zipcode");
-    if (!rc && (media || address_id || zipcode)) {
-        store_open311_extra x = {.case_id = id, .media_url = media, .address_id = address_id,
-                                 .zipcode = zipcode};
-        rc = store_open311_extra_put(j->st, &x);
-    }
     if (!rc) rc = act(j, svc, id, ACT_DISPATCH, requested, unit, NULL);
     if (!rc) rc = act(j, svc, id, ACT_SIGN, closed ? requested : updated, 0, NULL);
     if (!rc && closed) {

@@ -68,6 +68,7 @@ static int register_fn(sqlite3 *db, void *arg)
     if (!rc) rc = rollup_apply(db, id, &snap, &r->ev->ev);
     if (!rc) rc = case_row_write(db, id, &snap, NULL);
     if (!rc) rc = case_row_index_text(db, id, in);
+    if (!rc && in->open311) rc = open311_extra_write(db, id, in->open311);
     if (!rc) *r->id = id;
     return rc;
 }

@@ -151,24 +151,18 @@ int store_service_attrs_list(store *s, arena *a, int64_t category_id, store_serv
 
 /* ---- a request's Open311 extras --------------------------------------------------------- */
 
-static int extra_put_fn(sqlite3 *db, void *arg)
+int open311_extra_write(sqlite3 *db, int64_t case_id, const store_open311_extra *in)
 {
-    const store_open311_extra *in = arg;
     int rc = db_exec(db, NULL,
                      "INSERT OR REPLACE INTO open311_requests(case_id, email, device_id,"
                      " account_id, media_url, address_id, zipcode) VALUES(?,?,?,?,?,?,?)",
-                     "ittttt" "t", in->case_id, nn(in->email), nn(in->device_id),
+                     "ittttt" "t", case_id, nn(in->email), nn(in->device_id),
                      nn(in->account_id), nn(in->media_url), nn(in->address_id), nn(in->zipcode));
-    if (!rc) rc = db_exec(db, NULL, "DELETE FROM case_attributes WHERE case_id=?", "i", in->case_id);
+    if (!rc) rc = db_exec(db, NULL, "DELETE FROM case_attributes WHERE case_id=?", "i", case_id);
     for (size_t i = 0; !rc && i < in->nattrs; i++)
         rc = db_exec(db, NULL, "INSERT OR IGNORE INTO case_attributes VALUES(?,?,?)", "itt",
-                     in->case_id, in->attrs[i].code, in->attrs[i].value);
+                     case_id, in->attrs[i].code, in->attrs[i].value);
     return rc;
-}
-
-int store_open311_extra_put(store *s, const store_open311_extra *in)
-{
-    return store_write(s, extra_put_fn, (void *)in);
 }
 
 static int case_attr_row(db_q *q, arena *a, void *item)

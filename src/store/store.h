@@ -222,6 +222,9 @@ typedef struct {
     double lat, lng;
     const char *title, *text;
     int64_t created_by; /* user id, 0 for residents */
+    /* registration only: an Open311 request's extras, written in the registration's own
+     * transaction. NULL for none. */
+    const struct store_open311_extra *open311;
     const char *reply_text; /* the latest reply ("" before one) */
     int64_t current_due;    /* due time of the running stage, 0 when none runs */
     case_snapshot snap;     /* the fold of the event log */
@@ -340,15 +343,12 @@ typedef struct {
 } store_case_attr;
 
 /* What an Open311 request carries beyond its case. Strings may be NULL (stored as ""). */
-typedef struct {
-    int64_t case_id;
+typedef struct store_open311_extra {
     const char *email, *device_id, *account_id, *media_url, *address_id, *zipcode;
     const store_case_attr *attrs; /* answers; a multivaluelist answer is one entry per key */
     size_t nattrs;
 } store_open311_extra;
 
-/* Stores it (replacing an earlier one of the case) in one transaction. */
-int store_open311_extra_put(store *s, const store_open311_extra *in);
 /* A case's answers, by code. */
 int store_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items, size_t *n);
 /* When the service catalogue (categories, attributes) last changed: sortable UTC text. */

@@ -66,6 +66,10 @@ int store_user_row(db_q *q, arena *a, void *item);
  * core/textseg.h) on a connection; every connection needs it before touching an FTS table. */
 int store_fts_register(sqlite3 *db);
 
+/* Writes an Open311 request's extras for a case (replacing earlier ones), inside the
+ * caller's writer job: store_case_register writes them with the case. */
+int open311_extra_write(sqlite3 *db, int64_t case_id, const store_open311_extra *in);
+
 /* Opens a connection with hotline's pragmas. */
 int store_connect(const char *path, bool writer, sqlite3 **out);
 /* Opens a read-only connection to a database on storage that cannot be written
