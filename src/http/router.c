@@ -275,7 +275,8 @@ int router_match(const router *r, const char *method, const char *path, size_t p
     if (allow && allow_cap) allow[0] = 0;
     split_path sp;
     if (split(path, path_len, &sp)) return HL_ENOTFOUND;
-    int midx = method ? method_index(method) : -1; /* -1 (HEAD, OPTIONS...) matches no route */
+    /* HEAD is GET without the body (libmicrohttpd leaves it out); OPTIONS... match no route */
+    int midx = method ? method_index(strcmp(method, "HEAD") == 0 ? "GET" : method) : -1;
     const route *best = NULL;
     bool any = false;
     for (size_t i = 0; i < r->n; i++) {

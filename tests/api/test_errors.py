@@ -138,8 +138,8 @@ CASES = [
      405, "method_not_allowed", None, True),
     ("wrong_method_admin", lambda c, a: c.put(UNITS, unit_body(), session=a),
      405, "method_not_allowed", None, True),
-    ("head_not_routed", lambda c, a: c.request("HEAD", "/api/units", session=a),
-     405, None, None, False),
+    ("options_not_routed", lambda c, a: c.request("OPTIONS", "/api/units", session=a),
+     405, "method_not_allowed", None, False),
     ("bad_cookie",
      lambda c, a: c.post(UNITS, unit_body(),
                          headers={"Cookie": "hotline_session=" + "0" * 64,
@@ -298,3 +298,11 @@ def test_server_still_alive(client, admin):
     assert r.status == 200 and r.body["status"] == "ok"
     r = client.get("/api/auth/me", session=admin)
     assert r.status == 200 and r.body["user"]["username"] == "admin"
+
+
+def test_head_is_get_without_the_body(client, admin):
+    get = client.get("/api/units", session=admin)
+    head = client.request("HEAD", "/api/units", session=admin)
+    assert head.status == 200 and head.raw == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert client.request("HEAD", "/api/units").status == 401  # the same checks as GET

@@ -135,9 +135,11 @@ static void test_404_vs_405(void **state)
     assert_int_equal(match(r, "DELETE", "/api/units/tree", &m, allow, sizeof allow), 0);
     assert_ptr_equal(m.data, &h_del);
 
-    /* unknown methods: 405 with the allowed ones */
-    assert_int_equal(match(r, "HEAD", "/api/units", &m, allow, sizeof allow), HL_ECONFLICT);
+    /* unknown methods: 405 with the allowed ones; HEAD is answered as GET */
+    assert_int_equal(match(r, "OPTIONS", "/api/units", &m, allow, sizeof allow), HL_ECONFLICT);
     assert_string_equal(allow, "GET, POST");
+    assert_int_equal(match(r, "HEAD", "/api/units", &m, allow, sizeof allow), 0);
+    assert_int_equal(match(r, "HEAD", "/api/units/tree", &m, allow, sizeof allow), 0);
 
     /* small buffers: whole names only, always NUL-terminated */
     char small[12];
