@@ -79,8 +79,7 @@ static void answer_write(api_ctx *c, int rc, int64_t id, int status)
                         "code");
         return;
     case HL_EREF:
-        api_invalid(c, "parent_id", "the parent unit does not exist or is inactive (or, when "
-                                    "deactivating, the unit still has active sub-units or users)");
+        api_invalid(c, "parent_id", "the parent unit does not exist or is inactive");
         return;
     case HL_EINVAL:
         api_invalid(c, "parent_id", "a unit of this kind cannot sit there (districts, "
@@ -142,7 +141,11 @@ static void unit_update(api_ctx *c)
                     .parent_id = parent && !json_is_null(parent) ? json_integer_value(parent)
                                                                  : -1,
                     .active = active ? json_is_true(active) : cur.active};
-    answer_write(c, store_unit_update(c->app->st, cur.id, &u), cur.id, 200);
+    int rc = store_unit_update(c->app->st, cur.id, &u);
+    if (rc == HL_EREF && u.parent_id < 0 && cur.active && !u.active) /* nothing else refers */
+        api_invalid(c, "active", "the unit still has active sub-units or users");
+    else
+        answer_write(c, rc, cur.id, 200);
     json_decref(b);
 }
 

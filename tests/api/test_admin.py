@@ -209,12 +209,12 @@ def test_unit_deactivate_rules(client, admin):
     s = new_unit(client, admin, "street", d["id"])
     # a unit with an active sub-unit stays active
     r = client.patch(f"/api/admin/units/{d['id']}", {"active": False}, session=admin)
-    assert_error(r, 422, "invalid_field")
+    assert_error(r, 422, "invalid_field", "active")
     assert client.get(f"/api/units/{d['id']}", session=admin).body["active"] is True
     # a unit with an active user stays active
     u, _ = new_user(client, admin, "handler", s["code"])
     assert_error(client.patch(f"/api/admin/units/{s['id']}", {"active": False}, session=admin),
-                 422, "invalid_field")
+                 422, "invalid_field", "active")
     r = client.patch(f"/api/admin/users/{u['id']}", {"active": False}, session=admin)
     assert r.status == 200 and r.body["active"] is False
     # now the street, then the district

@@ -19,7 +19,7 @@ const HOME = {
   },
   visitor: { page: '/visit.html', lists: [['to_visit', '/visit.html#to_visit']] },
   supervisor: { page: '/dashboard.html', lists: [['overdue', '/dispatcher.html#overdue'], ['due_soon', '/dispatcher.html#due_soon']] },
-  admin: { page: '/dashboard.html', lists: [['overdue', '/dispatcher.html#overdue']] },
+  admin: { page: '/admin.html', lists: [['overdue', '/dispatcher.html#overdue']], links: [{ href: '/admin.html', key: 'nav.admin' }] },
 };
 
 function safeNext(n) {
@@ -37,7 +37,7 @@ async function showHome(user) {
     el('h1', t('home.hello', { name: user.display_name })),
     el('p.muted', [user.unit ? nm(user.unit) : '', t(`role.${user.role}`)].filter(Boolean).join(' · ')),
     el('h2', t('home.worklists')), tiles,
-    el('div.page-links', navFor(user.role).filter((n) => n.href !== '/').map((n) =>
+    el('div.page-links', [...(cfg.links || []), ...navFor(user.role).filter((n) => n.href !== '/')].map((n) =>
       el(`a.page-link${n.href === cfg.page ? '.primary' : ''}`, { href: n.href }, t(n.key), ' →'))));
   for (const [q, href, info] of cfg.lists) {
     const n = el('span.tile-n', '…');
