@@ -58,9 +58,19 @@ static int migrate(sqlite3 *db)
     int64_t current = 0;
     rc = db_int1(db, &current, "SELECT ifnull(max(version),0) FROM schema_migrations", NULL);
     if (rc) return rc;
+    if (current > store_migrations[store_migrations_count - 1].version) {
+        log_error("store: database schema %lld is newer than this binary", (long long)current);
+        return HL_EINVAL;
+    }
+    /* every migration not recorded yet, in order — also one numbered below the newest
+     * applied (merged from a branch later than a higher-numbered one) */
     for (int i = 0; i < store_migrations_count; i++) {
         const struct store_migration *m = &store_migrations[i];
-        if (m->version <= current) continue;
+        int64_t done = 0;
+        rc = db_int1(db, &done, "SELECT count(*) FROM schema_migrations WHERE version=?", "i",
+                     (int64_t)m->version);
+        if (rc) return rc;
+        if (done) continue;
         log_info("store: applying migration %s", m->name);
         rc = db_script(db, "BEGIN IMMEDIATE");
         if (!rc) rc = db_script(db, m->sql);
@@ -73,10 +83,6 @@ static int migrate(sqlite3 *db)
             log_error("store: migration %s failed", m->name);
             return rc;
         }
-    }
-    if (current > store_migrations[store_migrations_count - 1].version) {
-        log_error("store: database schema %lld is newer than this binary", (long long)current);
-        return HL_EINVAL;
     }
     return 0;
 }

@@ -208,6 +208,30 @@ static void test_migrations(void **state)
     arena_free(a);
 }
 
+static void test_missing_lower_migration_applied(void **state)
+{
+    /* a migration numbered below the newest applied one (merged late) is still applied: here
+     * 0008 is forgotten and undone while 0009 stays recorded */
+    fx *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DELETE FROM schema_migrations WHERE version=8;"
+                                  "DROP TRIGGER categories_version_i;"
+                                  "DROP TRIGGER categories_version_u;"
+                                  "DROP TRIGGER categories_version_d;"
+                                  "DROP TABLE catalog_versions;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_true(store_migrations_count >= 9);
+    assert_int_equal(store_open(f->path, &f->s), 0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM schema_migrations WHERE version=8"), 1);
+    assert_int_equal(sql_int(f->path, "SELECT version FROM catalog_versions"), 1);
+}
+
 static void test_newer_schema_refused(void **state)
 {
     fx *f = *state;
@@ -1096,6 +1120,7 @@ int main(void)
     log_set_level(LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_lower_migration_applied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test(test_open_bad_path),
         cmocka_unit_test_setup_teardown(test_units_tree, setup, teardown),
