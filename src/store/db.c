@@ -203,17 +203,6 @@ int db_step(db_q *q)
     return db_err(ext);
 }
 
-int db_rerun(db_q *q, const char *types, ...)
-{
-    sqlite3_reset(q->st);
-    va_list ap;
-    va_start(ap, types);
-    int rc = bind_all(q, types, ap);
-    va_end(ap);
-    if (!rc) rc = db_step(q);
-    return rc > 0 ? 0 : rc;
-}
-
 void db_close_q(db_q *q)
 {
     if (q->st && q->cache) {

@@ -40,9 +40,6 @@ int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n)
 
 /* 1 when a row is ready, 0 when done, or a negative HL_E* code. */
 int db_step(db_q *q);
-/* Runs an open statement that returns no rows again with new arguments (reset, bind, step):
- * for a loop that writes many rows through one statement prepared once with db_open_q. */
-int db_rerun(db_q *q, const char *types, ...);
 void db_close_q(db_q *q);
 int64_t db_int(db_q *q, int col);
 /* Column text copied into the arena ("" for NULL); NULL only when the arena is exhausted. */

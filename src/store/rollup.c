@@ -37,29 +37,26 @@
     " ('approve_return','reject_return') ORDER BY a.seq LIMIT 1), 0)"                         \
     " FROM case_events e JOIN cases c ON c.id=e.case_id WHERE e.action='request_return'"
 
-#define ADD_UNIT_SQL                                                                           \
-    "INSERT INTO rollup_unit_day(day, unit_id, " UNIT_COLS ")"                                 \
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day, unit_id) DO UPDATE SET"             \
-    " dispatched=dispatched+excluded.dispatched,"                                              \
-    " signed_ontime=signed_ontime+excluded.signed_ontime,"                                     \
-    " visits_valid=visits_valid+excluded.visits_valid,"                                        \
-    " solved=solved+excluded.solved, satisfied=satisfied+excluded.satisfied,"                  \
-    " basic=basic+excluded.basic, unsatisfied=unsatisfied+excluded.unsatisfied,"               \
-    " replies=replies+excluded.replies,"                                                       \
-    " replied_ontime=replied_ontime+excluded.replied_ontime,"                                  \
-    " reopened=reopened+excluded.reopened,"                                                    \
-    " returns_requested=returns_requested+excluded.returns_requested,"                         \
-    " returns_approved=returns_approved+excluded.returns_approved"
-#define ADD_UNIT_ARGS(day, unit, d)                                                            \
-    "iiiiiiiiiiiiii", day, unit, (d)->dispatched, (d)->signed_ontime, (d)->visits_valid,       \
-        (d)->solved, (d)->satisfied, (d)->basic, (d)->unsatisfied, (d)->replies,               \
-        (d)->replied_ontime, (d)->reopened, (d)->returns_requested, (d)->returns_approved
-
 /* Adds d to the (day, unit) row. */
 static int add_unit(sqlite3 *db, int64_t day, int64_t unit, const appraisal_counts *d)
 {
     if (!unit || appraisal_counts_zero(d)) return 0;
-    return db_exec(db, NULL, ADD_UNIT_SQL, ADD_UNIT_ARGS(day, unit, d));
+    return db_exec(db, NULL,
+                   "INSERT INTO rollup_unit_day(day, unit_id, " UNIT_COLS ")"
+                   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day, unit_id) DO UPDATE SET"
+                   " dispatched=dispatched+excluded.dispatched,"
+                   " signed_ontime=signed_ontime+excluded.signed_ontime,"
+                   " visits_valid=visits_valid+excluded.visits_valid,"
+                   " solved=solved+excluded.solved, satisfied=satisfied+excluded.satisfied,"
+                   " basic=basic+excluded.basic, unsatisfied=unsatisfied+excluded.unsatisfied,"
+                   " replies=replies+excluded.replies,"
+                   " replied_ontime=replied_ontime+excluded.replied_ontime,"
+                   " reopened=reopened+excluded.reopened,"
+                   " returns_requested=returns_requested+excluded.returns_requested,"
+                   " returns_approved=returns_approved+excluded.returns_approved",
+                   "iiiiiiiiiiiiii", day, unit, d->dispatched, d->signed_ontime, d->visits_valid,
+                   d->solved, d->satisfied, d->basic, d->unsatisfied, d->replies,
+                   d->replied_ontime, d->reopened, d->returns_requested, d->returns_approved);
 }
 
 static int label_id(sqlite3 *db, int dim, const char *name, int64_t *id)
@@ -225,30 +222,24 @@ int rollup_add_new(sqlite3 *db, const rollup_new_case *cases, size_t n)
         appraisal_case_facts(k->snap, &u[nu].c);
         if (u[nu].unit && !appraisal_counts_zero(&u[nu].c)) nu++;
     }
-    /* sum equal keys, then one upsert each through a statement prepared once */
-    db_q q = {0};
+    /* sum equal keys, then one upsert each (db.c keeps the statements prepared) */
     if (nu) qsort(u, nu, sizeof *u, cmp_unit_sum);
-    if (!rc && nu) rc = db_open_q(db, &q, ADD_UNIT_SQL, NULL);
     for (size_t i = 0; !rc && i < nu;) {
         size_t j = i + 1;
         for (; j < nu && !cmp_unit_sum(&u[i], &u[j]); j++) appraisal_counts_add(&u[i].c, &u[j].c, 1);
-        rc = db_rerun(&q, ADD_UNIT_ARGS(u[i].day, u[i].unit, &u[i].c));
+        rc = add_unit(db, u[i].day, u[i].unit, &u[i].c);
         i = j;
     }
-    db_close_q(&q);
     if (nv) qsort(v, nv, sizeof *v, cmp_volume_sum);
-    if (!rc && nv)
-        rc = db_open_q(db, &q,
-                       "INSERT INTO rollup_volume_day(dim, day, key, n) VALUES(?,?,?,?)"
-                       " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
-                       NULL);
     for (size_t i = 0; !rc && i < nv;) {
         size_t j = i + 1;
         for (; j < nv && !cmp_volume_sum(&v[i], &v[j]); j++) v[i].n += v[j].n;
-        rc = db_rerun(&q, "iiii", v[i].dim, v[i].day, v[i].key, v[i].n);
+        rc = db_exec(db, NULL,
+                     "INSERT INTO rollup_volume_day(dim, day, key, n) VALUES(?,?,?,?)"
+                     " ON CONFLICT(dim, day, key) DO UPDATE SET n=n+excluded.n",
+                     "iiii", v[i].dim, v[i].day, v[i].key, v[i].n);
         i = j;
     }
-    db_close_q(&q);
     free(u);
     free(v);
     return rc;
