@@ -8,6 +8,7 @@
 // /api/admin/{calendar/:date,time-limits,routing}.
 
 import { api, get, post, qs, ApiError } from './api.js';
+import { makeCategories, makeUnits } from './catalog.js';
 import { t, nm, isEn } from './i18n.js';
 import {
   el, $$, requireUser, field, showFormError, clearErrors, showLoading, showEmpty, showError,
@@ -25,48 +26,34 @@ const STAGES = ['dispatch', 'sign', 'return', 'reply', 'visit'];
 const LIMIT_UNITS = ['minutes', 'hours', 'natural_days', 'working_days'];
 
 // ---- shared data: the unit and category trees, reloaded after every change -------------------
-const data = { units: [], unitById: new Map(), cats: [], catById: new Map() };
+// (catalog.js builds them; reloaded here after every change rather than cached per page)
+const data = { units: makeUnits([]), cats: makeCategories([]) };
 
-/** Depth-first order of a parent_id tree, each item with its depth. */
-function treeOrder(list) {
-  const kids = new Map();
-  const ids = new Set(list.map((x) => x.id));
-  for (const x of list) {
-    const p = x.parent_id && ids.has(x.parent_id) ? x.parent_id : 0;
-    if (!kids.has(p)) kids.set(p, []);
-    kids.get(p).push(x);
-  }
+/** Depth-first order of a catalog.js tree, each item with its depth. */
+function treeOrder(tree) {
   const out = [];
-  const walk = (p, depth) => { for (const k of kids.get(p) || []) { out.push({ item: k, depth }); walk(k.id, depth + 1); } };
+  const walk = (p, depth) => { for (const k of tree.kids.get(p) || []) { out.push({ item: k, depth }); walk(k.id, depth + 1); } };
   walk(0, 0);
   return out;
 }
 
 async function loadUnits() {
-  const r = await get('/api/units');
-  data.units = r.units;
-  data.unitById = new Map(r.units.map((u) => [u.id, u]));
+  data.units = makeUnits((await get('/api/units')).units);
 }
 async function loadCats() {
-  const r = await get('/api/categories');
-  data.cats = r.categories;
-  data.catById = new Map(r.categories.map((c) => [c.id, c]));
+  data.cats = makeCategories((await get('/api/categories')).categories);
 }
-const unitName = (id) => (id ? nm(data.unitById.get(id)) || `#${id}` : '—');
-function catPath(id) {
-  const out = [];
-  for (let c = data.catById.get(id); c; c = data.catById.get(c.parent_id)) out.unshift(nm(c));
-  return out.join(' › ') || `#${id}`;
-}
+const unitName = (id) => (id ? data.units.name(id) : '—');
+const catPath = (id) => data.cats.pathName(id);
 
 // ---- small form helpers ------------------------------------------------------------------------
 const pad = (depth) => '\u3000'.repeat(depth);
 
 /** <select> of a tree (units or categories), indented by depth; `keep` filters the items. */
-function treeSelect(name, list, { keep = () => true, selected, empty, label = nm } = {}) {
+function treeSelect(name, tree, { keep = () => true, selected, empty, label = nm } = {}) {
   const s = el('select', { name });
   if (empty !== undefined) s.append(el('option', { value: '' }, empty));
-  for (const { item, depth } of treeOrder(list)) {
+  for (const { item, depth } of treeOrder(tree)) {
     if (!keep(item)) continue;
     s.append(el('option', { value: item.id, selected: item.id === selected }, pad(depth) + label(item)));
   }
@@ -224,7 +211,7 @@ async function unitsTab(box) {
             u.active ? t('adm.deactivate') : t('adm.activate')) : null))))));
   }
   function createForm(parentId) {
-    const parent = data.unitById.get(parentId);
+    const parent = data.units.byId.get(parentId);
     const form = el('form#unit-form', { novalidate: true, autocomplete: 'off' },
       field(t('adm.parent'), treeSelect('parent_id', data.units, { keep: (x) => x.active, selected: parentId, empty: t('f.choose') }), { required: true }),
       el('div.row2',
@@ -304,7 +291,7 @@ async function categoriesTab(box) {
   function createForm(parentId) {
     const parentSel = treeSelect('parent_id', data.cats, { keep: (x) => x.level < 3 && x.active, selected: parentId, empty: t('adm.cat.top') });
     const leaf = leafFields(null);
-    const sync = () => { const p = data.catById.get(Number(parentSel.value)); leaf.hidden = !(p && p.level === 2); };
+    const sync = () => { const p = data.cats.byId.get(Number(parentSel.value)); leaf.hidden = !(p && p.level === 2); };
     parentSel.addEventListener('change', sync);
     const form = el('form#cat-form', { novalidate: true, autocomplete: 'off' },
       field(t('adm.parent'), parentSel),
@@ -495,7 +482,7 @@ async function routingTab(box) {
     const form = el('form#route-form', { novalidate: true, autocomplete: 'off' },
       field(t('f.category'), treeSelect('category_id', data.cats, { keep: (c) => c.active, empty: t('f.choose'), label: (c) => `${c.code} ${nm(c)}` }), { required: true }),
       field(t('f.district'), el('select', { name: 'district_id' }, el('option', { value: '' }, t('adm.citywide')),
-        data.units.filter((u) => u.kind === 'district' && u.active).map((u) => el('option', { value: u.id }, nm(u))))),
+        data.units.list.filter((u) => u.kind === 'district' && u.active).map((u) => el('option', { value: u.id }, nm(u))))),
       field(t('adm.route_unit'), treeSelect('unit_id', data.units, { keep: (u) => u.active, empty: t('f.choose') }), { required: true }),
       el('p.hint', t('adm.route.hint')),
       formButtons(t('adm.route.create')));
