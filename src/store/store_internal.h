@@ -38,6 +38,7 @@ struct store {
     bool stopping;
     pthread_t writer;
     bool writer_started;
+    bool fk_off; /* the writer's connection does not enforce foreign keys: bulk jobs run */
     bool read_only; /* the storage cannot be written: reads only (store/readonly.c) */
     store_stats stats;
 };

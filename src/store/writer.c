@@ -44,8 +44,14 @@ static int classify(store *s, int rc)
 
 static void run_batch(store *s, struct store_job *batch, int n)
 {
-    /* a no-op inside a transaction: set before BEGIN, restored after the batch */
-    if (batch->bulk) db_script(s->wdb, "PRAGMA foreign_keys=OFF");
+    /* A no-op inside a transaction, so set before BEGIN. Only switched when a bulk job follows
+     * a normal batch or the other way round: every change of the pragma expires the
+     * connection's prepared statements, and re-preparing the bulk import's multi-row INSERTs
+     * after each chunk cost a fifth of the import (measured with callgrind). */
+    if (batch->bulk != s->fk_off) {
+        db_script(s->wdb, batch->bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
+        s->fk_off = batch->bulk;
+    }
     int rc = classify(s, db_exec(s->wdb, NULL, "BEGIN IMMEDIATE", NULL));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
@@ -80,7 +86,6 @@ static void run_batch(store *s, struct store_job *batch, int n)
         if (!sqlite3_get_autocommit(s->wdb)) db_script(s->wdb, "ROLLBACK");
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
-    if (batch->bulk) db_script(s->wdb, "PRAGMA foreign_keys=ON");
     /* a job that failed was rolled back to its savepoint: it is not a committed write */
     int committed = 0;
     for (struct store_job *j = batch; j; j = j->next)
