@@ -20,7 +20,7 @@ DB      ?= var/hotline.db
 PORT    ?= 8080
 
 .SECONDARY:
-.PHONY: all deps deps-test run test unit api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
+.PHONY: all deps deps-test deps-bench run test unit api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
 
 all: build/release/hotline
 
@@ -35,6 +35,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh --test
+
+deps-bench:
+	@scripts/install-deps.sh --bench
 
 # the directory too: removing a migration file must rebuild this as well
 build/gen/migrations.c: $(MIGRATIONS) src/store/migrations scripts/embed-sql.sh
@@ -148,7 +151,7 @@ check-banned:
 crash-test: build/release/hotline
 	/usr/bin/python3 tests/reliability/crash_test.py --bin build/release/hotline --kills 20
 
-bench: build/release/hotline
+bench: deps-bench build/release/hotline
 	bench/run-all.sh
 
 fmt:

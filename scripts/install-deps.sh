@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what hotline needs from Debian and npm, only what is missing, so `make run` and
 # `make test` work on a fresh Debian 12.  `--test` adds what only the tests need: Debian's
-# chromium (driven by playwright-core in tests/e2e/) and a CJK font for its screenshots.
+# chromium (driven by playwright-core in tests/e2e/) and a CJK font for its screenshots;
+# `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
@@ -11,9 +12,10 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 # elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-if [ "${1:-}" = "--test" ]; then
-  pkgs+=(chromium fonts-wqy-microhei)
-fi
+case "${1:-}" in
+  --test) pkgs+=(chromium fonts-wqy-microhei) ;;
+  --bench) pkgs+=(valgrind) ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
