@@ -8,12 +8,15 @@
 // /api/admin/{calendar/:date,time-limits,routing}.
 
 import { api, get, post, qs, ApiError } from './api.js';
-import { makeCategories, makeUnits } from './catalog.js';
 import { t, nm, isEn } from './i18n.js';
 import {
-  el, $$, requireUser, field, showFormError, clearErrors, showLoading, showEmpty, showError,
-  toast, errText, put, cityDate,
+  el, $$, requireUser, field, showLoading, showEmpty, showError, toast, put, cityDate,
 } from './ui.js';
+import {
+  data, loadUnits, loadCats, unitName, catPath, treeOrder, treeSelect, choice, text,
+  checkField, val, idOrNull, num, activeBadge, confirmButton, onSubmit, formCard, formButtons,
+  layout,
+} from './admin_kit.js';
 
 const me = await requireUser(['admin'], '/admin.html');
 const main = document.getElementById('main');
@@ -24,118 +27,6 @@ const TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'pra
 const URGENCIES = ['normal', 'urgent'];
 const STAGES = ['dispatch', 'sign', 'return', 'reply', 'visit'];
 const LIMIT_UNITS = ['minutes', 'hours', 'natural_days', 'working_days'];
-
-// ---- shared data: the unit and category trees, reloaded after every change -------------------
-// (catalog.js builds them; reloaded here after every change rather than cached per page)
-const data = { units: makeUnits([]), cats: makeCategories([]) };
-
-/** Depth-first order of a catalog.js tree, each item with its depth. */
-function treeOrder(tree) {
-  const out = [];
-  const walk = (p, depth) => { for (const k of tree.kids.get(p) || []) { out.push({ item: k, depth }); walk(k.id, depth + 1); } };
-  walk(0, 0);
-  return out;
-}
-
-async function loadUnits() {
-  data.units = makeUnits((await get('/api/units')).units);
-}
-async function loadCats() {
-  data.cats = makeCategories((await get('/api/categories')).categories);
-}
-const unitName = (id) => (id ? data.units.name(id) : '—');
-const catPath = (id) => data.cats.pathName(id);
-
-// ---- small form helpers ------------------------------------------------------------------------
-const pad = (depth) => '\u3000'.repeat(depth);
-
-/** <select> of a tree (units or categories), indented by depth; `keep` filters the items. */
-function treeSelect(name, tree, { keep = () => true, selected, empty, label = nm } = {}) {
-  const s = el('select', { name });
-  if (empty !== undefined) s.append(el('option', { value: '' }, empty));
-  for (const { item, depth } of treeOrder(tree)) {
-    if (!keep(item)) continue;
-    s.append(el('option', { value: item.id, selected: item.id === selected }, pad(depth) + label(item)));
-  }
-  return s;
-}
-
-function choice(name, values, prefix, { selected, empty } = {}) {
-  return el('select', { name },
-    empty !== undefined ? el('option', { value: '' }, empty) : null,
-    values.map((v) => el('option', { value: v, selected: v === selected }, t(`${prefix}.${v}`))));
-}
-
-function text(name, value, attrs = {}) {
-  return el('input', { type: 'text', name, value: value ?? '', autocomplete: 'off', spellcheck: false, ...attrs });
-}
-
-/** A checkbox in a .field wrapper that server errors on `name` land in. */
-function checkField(name, label, checked) {
-  const input = el('input', { type: 'checkbox', name, checked: !!checked });
-  return el('div.field', { dataset: { field: name } }, el('label.check', input, ' ', label));
-}
-
-const val = (form, name) => {
-  const c = form.elements.namedItem(name);
-  return c ? (c.type === 'checkbox' ? c.checked : c.value) : undefined;
-};
-/** An id from a select ('' → null), a number from a text box (kept as text when it is not one,
- *  for the server to say what is wrong). */
-const idOrNull = (v) => (v === '' || v === undefined ? null : Number(v));
-const num = (v) => (/^\s*\d+\s*$/.test(v) ? Number(v) : v);
-
-function activeBadge(on) {
-  return on ? el('span.badge.pub', t('adm.active')) : el('span.badge', t('adm.inactive'));
-}
-
-/** A button that asks once more before doing something that cannot be undone. */
-function confirmButton(label, action, attrs = {}) {
-  let armed = false;
-  const b = el('button.small.danger-ghost', {
-    type: 'button', ...attrs,
-    onclick: async () => {
-      if (!armed) {
-        armed = true;
-        b.textContent = t('adm.confirm');
-        setTimeout(() => { armed = false; b.textContent = label; }, 4000);
-        return;
-      }
-      b.disabled = true;
-      try { await action(); } catch (e) { toast(errText(e), 'error'); b.disabled = false; }
-    },
-  }, label);
-  return b;
-}
-
-/** Submits a form: clears its errors, runs fn, shows the server's error next to the field. */
-function onSubmit(form, fn) {
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const btn = form.querySelector('button[type=submit]');
-    if (btn) btn.disabled = true;
-    try { await fn(); } catch (e) { showFormError(form, e); } finally { if (btn) btn.disabled = false; }
-  });
-}
-
-function formCard(title, form, extra) {
-  return el('section.card.adm-form', el('div.card-head', el('h2', title), extra || null), form);
-}
-
-function formButtons(submitLabel, onCancel) {
-  return [el('div.form-error', { role: 'alert' }),
-    el('div.buttons', el('button.primary', { type: 'submit' }, submitLabel),
-      onCancel ? el('button.ghost', { type: 'button', onclick: onCancel }, t('cancel')) : null)];
-}
-
-/** The layout of every tab: the list (with its tools above it) beside the form. */
-function layout(box, tools) {
-  const list = el('div.adm-list.card');
-  const side = el('div.adm-side');
-  put(box, el('div.adm-grid', el('div.adm-main', tools || null, list), side));
-  return { list, side };
-}
 
 // ---- users -------------------------------------------------------------------------------------
 async function usersTab(box) {

@@ -492,6 +492,15 @@ let current = (() => {
 })();
 
 export function lang() { return current; }
+
+/** Adds a module's own strings (key → [中文, English]); a key already defined is an error, so
+ *  that two modules cannot silently give one key two meanings. */
+export function addStrings(dict) {
+  for (const [k, v] of Object.entries(dict)) {
+    if (k in D) throw new Error(`i18n: ${k} is defined twice`);
+    D[k] = v;
+  }
+}
 export function isEn() { return current === 'en'; }
 
 export function t(key, vars) {
