@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "core/civil.h"
 #include "store/migrations.h"
 #include "store/store.h"
@@ -138,8 +140,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-appr-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "appr");
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     assert_int_equal(store_open(f->path, &f->s), 0);
     build_fixture(f);
@@ -151,13 +152,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->s);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -28,8 +30,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-reg-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "reg");
     snprintf(f->path, sizeof f->path, "%s/r.db", f->dir);
     log_set_level(LOG_ERROR);
     assert_int_equal(store_open(f->path, &f->s), 0);
@@ -58,13 +59,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->s);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "store/store.h"
 #include "util/err.h"
 
@@ -51,8 +53,7 @@ static int64_t category(store *s, const char *code, const char *name, int64_t pa
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-kb-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "kb");
     snprintf(f->path, sizeof f->path, "%s/kb.db", f->dir);
     assert_int_equal(store_open(f->path, &f->s), 0);
     f->a = arena_new();
@@ -72,13 +73,7 @@ static int teardown(void **state)
     fx *f = *state;
     store_close(f->s);
     arena_free(f->a);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }

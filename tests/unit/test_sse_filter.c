@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "api/events.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -40,8 +42,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-sse-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "sse");
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     assert_int_equal(store_open(f->path, &f->s), 0);
     f->app.st = f->s;
@@ -60,13 +61,7 @@ static int teardown(void **state)
     fx *f = *state;
     arena_free(f->a);
     store_close(f->s);
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "core/civil.h"
 #include "store/migrations.h"
 #include "store/store.h"
@@ -36,22 +38,11 @@ static void path_in(const fx *f, const char *name, char *out, size_t cap)
     assert_true(n > 0 && (size_t)n < cap);
 }
 
-static void remove_db_files(const char *path)
-{
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-}
-
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "store");
     path_in(f, "test.db", f->path, sizeof f->path);
     assert_int_equal(store_open(f->path, &f->s), 0);
     *state = f;
@@ -62,11 +53,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->s);
-    char p[160];
-    remove_db_files(f->path);
-    path_in(f, "backup.db", p, sizeof p);
-    remove_db_files(p);
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }

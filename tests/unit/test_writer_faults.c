@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmp_dir.h"
+
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "util/err.h"
@@ -29,8 +31,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hotline-test-writer-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tmp_dir_make(f->dir, sizeof f->dir, "writer");
     snprintf(f->path, sizeof f->path, "%s/w.db", f->dir);
     log_set_level(LOG_ERROR);
     assert_int_equal(store_open(f->path, &f->s), 0);
@@ -42,13 +43,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     store_close(f->s);
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmp_dir_remove(f->dir);
     free(f);
     return 0;
 }
