@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 static const char import_help[] =
@@ -239,11 +238,7 @@ int cli_import(int argc, char **argv)
                 import_help);
         return 2;
     }
-    struct stat sb;
-    if (stat(db, &sb) != 0) {
-        fprintf(stderr, "hotline import: no database at %s (hotline init first)\n", db);
-        return 1;
-    }
+    if (!import_db_exists(db)) return 1;
     json_error_t jerr;
     json_t *records = json_load_file(file, 0, &jerr);
     if (!json_is_array(records)) {

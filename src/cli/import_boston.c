@@ -347,12 +347,7 @@ int cli_import_boston(int argc, char **argv)
         fputs(boston_help, stderr);
         return 2;
     }
-    FILE *probe = fopen(db, "rb");
-    if (!probe) {
-        fprintf(stderr, "hotline import: no database at %s (hotline init first)\n", db);
-        return 1;
-    }
-    fclose(probe);
+    if (!import_db_exists(db)) return 1;
     boston *b = calloc(1, sizeof *b);
     if (!b) return 1;
     b->off = CIVIL_TZ_SHANGHAI; /* the city's clock; Boston's wall times keep their durations */

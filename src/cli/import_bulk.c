@@ -21,6 +21,14 @@ int import_bulk_dispatch(int argc, char **argv)
     return -1;
 }
 
+bool import_db_exists(const char *db)
+{
+    struct stat st;
+    if (stat(db, &st) == 0) return true;
+    fprintf(stderr, "hotline import: no database at %s (hotline init first)\n", db);
+    return false;
+}
+
 int import_map_file(const char *path, const char **data, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -15,6 +15,10 @@ int import_bulk_dispatch(int argc, char **argv);
 int cli_import_csv(int argc, char **argv);
 int cli_import_boston(int argc, char **argv);
 
+/* Whether the database an import writes into is there; says so on stderr when it is not (an
+ * import never creates one: `hotline init` makes the city first). */
+bool import_db_exists(const char *db);
+
 /* Maps a whole file read-only (a 2.7 GB history is then page cache, not the process's memory);
  * *data is not NUL-terminated. Release it with import_unmap. 0 or HL_E*. */
 int import_map_file(const char *path, const char **data, size_t *len);

@@ -260,12 +260,7 @@ int cli_import_csv(int argc, char **argv)
         fputs(csv_help, stderr);
         return 2;
     }
-    FILE *probe = fopen(db, "rb");
-    if (!probe) {
-        fprintf(stderr, "hotline import: no database at %s (hotline init first)\n", db);
-        return 1;
-    }
-    fclose(probe);
+    if (!import_db_exists(db)) return 1;
     csv_import x = {.off = CIVIL_TZ_SHANGHAI, .cache = json_object()};
     int rc = x.cache ? read_map(&x, map) : HL_ENOMEM;
     if (rc) {
