@@ -17,6 +17,10 @@ import {
   checkField, val, idOrNull, num, activeBadge, confirmButton, onSubmit, formCard, formButtons,
   layout,
 } from './admin_kit.js';
+import { schemesTab } from './admin_schemes.js';
+import { tokensTab } from './admin_tokens.js';
+import { auditTab } from './admin_audit.js';
+import { wordsTab } from './admin_words.js';
 
 const me = await requireUser(['admin'], '/admin.html');
 const main = document.getElementById('main');
@@ -395,6 +399,8 @@ async function routingTab(box) {
 const TABS = [
   ['users', usersTab], ['units', unitsTab], ['categories', categoriesTab],
   ['calendar', calendarTab], ['limits', limitsTab], ['routing', routingTab],
+  ['schemes', schemesTab], ['tokens', tokensTab],
+  ['audit', auditTab], ['words', wordsTab],
 ];
 const tabBar = el('div.tabs', { role: 'tablist', 'aria-label': t('adm.title') });
 const panel = el('div.adm-panel', { role: 'tabpanel' });

@@ -17,6 +17,7 @@ const D = {
   'nav.visit': ['回访台', 'Return visits'],
   'nav.dashboard': ['大屏', 'Dashboard'],
   'nav.appraisal': ['考核', 'Appraisal'],
+  'nav.kb': ['知识库', 'Knowledge base'],
   'nav.portal': ['市民端', 'Resident portal'],
   'nav.search.placeholder': ['工单编号，回车打开 ( / )', 'Request number, Enter to open ( / )'],
   'nav.logout': ['退出', 'Log out'],

@@ -197,6 +197,7 @@ const NAV = [
   { href: '/visit.html', key: 'nav.visit', roles: ['visitor', 'dispatcher'] },
   { href: '/dashboard.html', key: 'nav.dashboard', roles: ['calltaker', 'dispatcher', 'handler', 'visitor', 'supervisor', 'admin'] },
   { href: '/appraisal.html', key: 'nav.appraisal', roles: ['supervisor', 'admin', 'dispatcher', 'handler'] },
+  { href: '/kb.html', key: 'nav.kb', roles: ['calltaker', 'dispatcher', 'handler', 'visitor', 'supervisor', 'admin'] },
   { href: '/admin.html', key: 'nav.admin', roles: ['admin'] },
 ];
 
