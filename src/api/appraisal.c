@@ -3,6 +3,7 @@
  * A unit handler sees its own subtree only. */
 #include "api/appraisal.h"
 #include "api/case_view.h"
+#include "core/civil.h"
 #include "util/err.h"
 #include <math.h>
 #include <string.h>
@@ -147,6 +148,23 @@ static const json_field scheme_fields[] = {
     {"scores", JF_OBJECT, false, false, 0, 0},
 };
 
+/* What a refused field of a scheme must be. */
+static const char *scheme_rule(const char *field)
+{
+    static const struct {
+        const char *field, *rule;
+    } rules[] = {
+        {"name", "name: 1 to 100 characters"},
+        {"effective_from", "effective_from: a date YYYY-MM-DD, today or later (a period already"
+                           " past keeps the scheme it was scored under)"},
+        {"effective_to", "effective_to: a date YYYY-MM-DD, not before effective_from"},
+        {"scores", "scores: satisfied, basic, unsatisfied, each 0 to 1"},
+    };
+    for (size_t i = 0; field && i < sizeof rules / sizeof rules[0]; i++)
+        if (strcmp(field, rules[i].field) == 0) return rules[i].rule;
+    return "weights: indicator → 0 to 100, at least one above 0";
+}
+
 static void scheme_create(api_ctx *c)
 {
     json_t *b = api_body(c, scheme_fields, sizeof scheme_fields / sizeof scheme_fields[0]);
@@ -155,10 +173,14 @@ static void scheme_create(api_ctx *c)
     const char *field = NULL;
     int64_t id = 0;
     int rc = api_scheme_from_json(b, &in, &field);
+    /* a period is scored under the scheme in force on its first day: a scheme starting before
+     * today would silently rescore months already appraised and published */
+    if (!rc && in.effective_from < civil_local_day(api_now(), c->app->utc_offset_min)) {
+        rc = HL_EINVAL;
+        field = "effective_from";
+    }
     if (rc) {
-        api_invalid(c, field ? field : "weights",
-                    "weights: indicator → 0..100 with at least one above 0; scores 0..1; dates"
-                    " YYYY-MM-DD with effective_to not before effective_from");
+        api_invalid(c, field ? field : "weights", scheme_rule(field));
     } else {
         in.created_at = api_now();
         rc = store_appraisal_scheme_create(c->app->st, &in, &id);

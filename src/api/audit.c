@@ -190,6 +190,7 @@ static json_t *entry_json(api_ctx *c, const store_audit *e)
                   "object", e->object, "object_id", e->object_id, "client", e->client);
     if (!o) return NULL;
     json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
+    json_object_set_new(o, "case_number", *e->case_number ? json_string(e->case_number) : json_null());
     json_object_set_new(o, "detail", *e->detail ? json_string(e->detail) : json_null());
     return o;
 }

@@ -7,7 +7,8 @@
 
 #define AUDIT_COLS                                                                                 \
     "id, at, ifnull(actor_id,0), actor, role, ifnull(unit_id,0), action, object, object_id,"       \
-    " ifnull(case_id,0), detail, client"
+    " ifnull(case_id,0), detail, client,"                                                      \
+    " ifnull((SELECT number FROM cases WHERE cases.id=audit_log.case_id),'')"
 
 static int add_fn(sqlite3 *db, void *arg)
 {
@@ -42,7 +43,9 @@ static int read_entry(db_q *q, arena *a, void *item)
     e->case_id = db_int(q, 9);
     e->detail = db_text(q, a, 10);
     e->client = db_text(q, a, 11);
-    return e->actor && e->role && e->action && e->object && e->object_id && e->detail && e->client
+    e->case_number = db_text(q, a, 12);
+    return e->actor && e->role && e->action && e->object && e->object_id && e->detail &&
+                   e->client && e->case_number
                ? 0
                : HL_ENOMEM;
 }

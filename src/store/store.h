@@ -406,6 +406,7 @@ typedef struct {
     const char *action;            /* "case.reveal", "auth.login_failed", "units.update", ... */
     const char *object, *object_id; /* "case", "12"; "calendar", "2027-01-01"; "" for none */
     int64_t case_id;               /* the request concerned, 0 for none */
+    const char *case_number;       /* its number, read by store_audit_list ("" for none) */
     const char *detail, *client;   /* a reason or a change (never a secret); client address */
 } store_audit;
 

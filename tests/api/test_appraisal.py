@@ -301,6 +301,16 @@ def test_scheme_change_from_its_effective_date(client, city):
         body = dict({"name": "x", "effective_from": day, "weights": {"response": 10}}, **bad)
         r = client.post("/api/admin/appraisal/schemes", body, session=admin)
         assert r.status in (400, 422), (bad, r)
+    # a scheme may not start in the past: the months already appraised keep their scheme
+    r = client.post("/api/admin/appraisal/schemes", {"name": "x", "effective_from": before,
+                                                     "weights": {"response": 1}}, session=admin)
+    assert r.status == 422 and r.body["error"]["field"] == "effective_from", r
+    assert "today or later" in r.body["error"]["message"]
+    r = client.post("/api/admin/appraisal/schemes", {"name": "x", "effective_from": day,
+                                                     "effective_to": before,
+                                                     "weights": {"response": 1}}, session=admin)
+    assert r.status == 422 and r.body["error"]["field"] == "effective_to", r
+    assert "not before effective_from" in r.body["error"]["message"]
     r = client.post("/api/admin/appraisal/schemes", {"name": "x", "effective_from": day,
                                                      "weights": {"response": 1}},
                     session=client.login("supervisor-chen"))

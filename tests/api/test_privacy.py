@@ -103,8 +103,11 @@ def test_reveal_by_number_and_of_confidential_requests(client):
     r = client.post(f"/api/cases/{k['number']}/reveal", {"reason": "督办需要联系来电人"}, session=s)
     assert r.status == 200, r
     assert r.body["confidential"] is True and r.body["caller"]["phone"] == "13644445555"
-    # by number: the audit row names the case by id all the same
-    assert audit(client, action="case.reveal", case=k["number"])["total"] == 1
+    # by number: the audit row names the case by id all the same, and gives its number
+    entries = audit(client, action="case.reveal", case=k["number"])
+    assert entries["total"] == 1
+    assert entries["items"][0]["case_id"] == k["id"]
+    assert entries["items"][0]["case_number"] == k["number"]
 
 
 def test_reveal_refused(client):
