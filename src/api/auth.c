@@ -215,9 +215,11 @@ static void tokens_create(api_ctx *c)
     if (!body) return;
     store_user u;
     int rc = store_user_by_username(c->app->st, c->r->a, api_str(body, "username"), &u);
-    if (rc == HL_ENOTFOUND) {
+    if (rc == HL_ENOTFOUND || (!rc && !u.active)) {
         json_decref(body);
-        http_send_error(c->r, 422, "invalid_field", "no such user", "username");
+        http_send_error(c->r, 422, "invalid_field",
+                        rc ? "no such user" : "the account is inactive: activate it first",
+                        "username");
         return;
     }
     char token[4 + TOKEN_BYTES * 2 + 1], hash[65], prefix[13];

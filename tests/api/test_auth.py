@@ -179,6 +179,19 @@ def test_token_for_unknown_user(client, admin):
     assert_error(r, 422, "invalid_field", "username")
 
 
+def test_token_for_inactive_account_names_the_username(client, admin):
+    name = uniq("inactive-integrator")
+    r = client.post("/api/admin/users", {"username": name, "display_name": "x", "role": "integrator",
+                                         "unit_id": client.unit_id("centre"),
+                                         "password": "long-enough-pw"}, session=admin)
+    assert r.status == 201, r
+    assert client.patch(f"/api/admin/users/{r.body['id']}", {"active": False},
+                        session=admin).status == 200
+    r = client.post("/api/admin/tokens", {"username": name, "name": "x"}, session=admin)
+    assert_error(r, 422, "invalid_field", "username")
+    assert "inactive" in r.body["error"]["message"]
+
+
 def test_token_revoke_unknown(client, admin):
     assert_error(client.delete("/api/admin/tokens/999999", session=admin), 404, "not_found")
 

@@ -72,15 +72,16 @@ export function activeBadge(on) {
   return on ? el('span.badge.pub', t('adm.active')) : el('span.badge', t('adm.inactive'));
 }
 
-/** A button that asks once more before doing something that cannot be undone. */
-export function confirmButton(label, action, attrs = {}) {
+/** A button that asks once more (`confirm`, by default "really remove?") before doing something
+ *  that cannot be undone. */
+export function confirmButton(label, action, { confirm = t('adm.confirm'), ...attrs } = {}) {
   let armed = false;
   const b = el('button.small.danger-ghost', {
     type: 'button', ...attrs,
     onclick: async () => {
       if (!armed) {
         armed = true;
-        b.textContent = t('adm.confirm');
+        b.textContent = confirm;
         setTimeout(() => { armed = false; b.textContent = label; }, 4000);
         return;
       }

@@ -25,6 +25,7 @@ addStrings({
   'tok.live': ['有效', 'Live'],
   'tok.revoked': ['已吊销 {t}', 'Revoked {t}'],
   'tok.revoke': ['吊销', 'Revoke'],
+  'tok.revoke.confirm': ['确认吊销？', 'Really revoke?'],
   'tok.revoked.toast': ['令牌“{n}”已吊销', 'Token “{n}” revoked'],
   'tok.none': ['尚无接口令牌', 'No API token yet'],
   'tok.new': ['新建接口令牌', 'New API token'],
@@ -89,7 +90,7 @@ export async function tokensTab(box) {
             if (secretBox.dataset.id === String(k.id)) put(secretBox);
             toast(t('tok.revoked.toast', { n: k.name }));
             await load();
-          }, { dataset: { act: 'revoke' } })));
+          }, { confirm: t('tok.revoke.confirm'), dataset: { act: 'revoke' } })));
       }))));
     return true;
   }
