@@ -97,7 +97,9 @@ static void words_put(api_ctx *c)
         goto out;
     }
     json_array_foreach(arr, i, v) {
-        words[i] = json_string_value(v);
+        const char *w = json_string_value(v);
+        size_t start = 0, len = w ? alert_word_trim(w, &start) : 0;
+        words[i] = w ? arena_strndup(c->r->a, w + start, len) : NULL;
         if (!words[i] || !alert_word_valid(words[i])) {
             api_invalid(c, "words",
                         arena_printf(c->r->a,

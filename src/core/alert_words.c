@@ -48,3 +48,24 @@ int alert_word_valid(const char *w)
     }
     return 1;
 }
+
+/* Length of the space at s (within n bytes): 1 for ' ' or '\t', 3 for U+3000, else 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+    if (n >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0) return 3;
+    return 0;
+}
+
+size_t alert_word_trim(const char *w, size_t *start)
+{
+    size_t a = 0, b = strlen(w), k;
+    while ((k = space_at(w + a, b - a))) a += k;
+    for (;;) {
+        if (b > a && (w[b - 1] == ' ' || w[b - 1] == '\t')) b--;
+        else if (b >= a + 3 && memcmp(w + b - 3, "\xe3\x80\x80", 3) == 0) b -= 3;
+        else break;
+    }
+    *start = a;
+    return b - a;
+}

@@ -15,5 +15,9 @@ size_t alert_words_match(const char *text, const char *const *words, size_t nwor
 /* Is w acceptable as a sensitive word: 1..ALERT_WORD_MAX bytes of valid UTF-8, no control
  * characters, not only spaces? */
 int alert_word_valid(const char *w);
+/* The part of w without the spaces around it (ASCII space and tab, and the ideographic space
+ * U+3000 a Chinese input method types): its length, and its offset in *start. A word saved
+ * with a space around it would match only text with that space. */
+size_t alert_word_trim(const char *w, size_t *start);
 
 #endif

@@ -134,6 +134,13 @@ def test_edit_the_word_list(client, admin):
         assert c["urgency"] == "urgent"
         c = register(client, "物业通知全楼疏散")
         assert c["urgency"] == "urgent"
+        # the spaces around a word (a Chinese input method's ideographic space too) are not
+        # part of it: it matches text without them, and equals the word without them
+        r = client.put(WORDS, {"words": original + [f" {word}\u3000", word, "\t疏散 "]},
+                       session=admin)
+        assert r.status == 200 and r.body["words"].count(word) == 1 and "疏散" in r.body["words"]
+        assert not any(w != w.strip(" \t\u3000") for w in r.body["words"])
+        assert register(client, f"通知{word}")["urgency"] == "urgent"
         # an empty list: nothing is urgent by words any more
         assert client.put(WORDS, {"words": []}, session=admin).body == {"words": []}
         assert register(client, "楼道里有煤气味")["urgency"] == "normal"
@@ -146,7 +153,7 @@ def test_word_list_validation(client, admin):
     assert_error(client.put(WORDS, {}, session=admin), 400, "missing_field", "words")
     assert_error(client.put(WORDS, {"words": "着火"}, session=admin), 400, "invalid_type", "words")
     assert_error(client.put(WORDS, {"words": ["x"] * 501}, session=admin), 400, "out_of_range", "words")
-    for bad in ([""], ["  "], [1], ["a\nb"], ["很" * 11]):
+    for bad in ([""], ["  "], ["\u3000"], [1], ["a\nb"], ["很" * 11]):
         assert_error(client.put(WORDS, {"words": bad}, session=admin), 422, "invalid_field", "words")
     assert "煤气味" in client.get(WORDS, session=admin).body["words"]  # unchanged
     for who in ("dispatcher-zhang", "calltaker-wang", "supervisor-chen"):

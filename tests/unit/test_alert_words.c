@@ -48,8 +48,25 @@ static void test_valid(void **state)
     assert_true(alert_word_valid("一二三四五六七八九十"));     /* 30 bytes */
 }
 
+static void test_trim(void **state)
+{
+    (void)state;
+    size_t at = 99;
+    assert_int_equal(alert_word_trim(" 着火\t", &at), 6);
+    assert_int_equal(at, 1);
+    /* the ideographic space of a Chinese input method, on both sides */
+    assert_int_equal(alert_word_trim("\xe3\x80\x80煤气味\xe3\x80\x80 ", &at), 9);
+    assert_int_equal(at, 3);
+    /* spaces inside a word stay */
+    assert_int_equal(alert_word_trim("gas leak", &at), 8);
+    assert_int_equal(at, 0);
+    assert_int_equal(alert_word_trim(" \xe3\x80\x80 ", &at), 0);
+    assert_int_equal(alert_word_trim("", &at), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_valid)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_valid),
+                                       cmocka_unit_test(test_trim)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
