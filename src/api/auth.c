@@ -56,7 +56,7 @@ int auth_token_user(api_ctx *c, const char *token, store_user *out)
         return HL_ENOTFOUND;
     char hash[65];
     hex_hash(token, hash);
-    return store_token_lookup(c->app->st, c->r->a, hash, out);
+    return store_token_lookup(c->app->st, c->r->a, hash, api_now(), out);
 }
 
 int auth_identify(api_ctx *c)

@@ -74,8 +74,9 @@ json_t *json_out_user(store *st, arena *a, const store_user *u)
 
 json_t *json_out_token(const store_token *t, int utc_offset_min)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)t->id, "name", t->name,
-                     "prefix", t->prefix, "username", t->username, "created_at",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)t->id, "name",
+                     t->name, "prefix", t->prefix, "username", t->username, "created_at",
                      json_out_time(t->created_at, utc_offset_min), "revoked_at",
-                     json_out_time(t->revoked_at, utc_offset_min));
+                     json_out_time(t->revoked_at, utc_offset_min), "last_used_at",
+                     json_out_time(t->last_used_at, utc_offset_min));
 }

@@ -2,6 +2,7 @@
  * client holds; the secrets themselves are never stored. */
 #include "store/store_internal.h"
 #include "util/err.h"
+#include "util/log.h"
 
 
 struct session_args {
@@ -100,6 +101,7 @@ static int read_token(db_q *q, arena *a, void *item)
     t->username = db_text(q, a, 4);
     t->created_at = db_int(q, 5);
     t->revoked_at = db_int(q, 6);
+    t->last_used_at = db_int(q, 7);
     return t->name && t->prefix && t->username ? 0 : HL_ENOMEM;
 }
 
@@ -114,7 +116,8 @@ static int tokens_list_fn(sqlite3 *db, void *arg)
     struct tlist_args *l = arg;
     return db_list(db, l->a, sizeof **l->items, read_token, (void **)l->items, l->n,
                    "SELECT t.id, t.user_id, t.name, t.prefix, u.username, t.created_at,"
-                   " ifnull(t.revoked_at,0) FROM api_tokens t JOIN users u ON u.id=t.user_id"
+                   " ifnull(t.revoked_at,0), ifnull(t.last_used_at,0)"
+                   " FROM api_tokens t JOIN users u ON u.id=t.user_id"
                    " ORDER BY t.id",
                    NULL);
 }
@@ -164,24 +167,53 @@ static int token_revoke_fn(sqlite3 *db, void *arg)
 
 int store_token_revoke(store *s, int64_t id) { return store_write(s, token_revoke_fn, &id); }
 
+#define TOKEN_USE_RESOLUTION 60 /* seconds: last_used_at is noted at most this often */
+
 struct tlookup_args {
     arena *a;
     const char *hash;
     store_user *out;
+    int64_t token_id, last_used;
 };
+
+static int token_user_row(db_q *q, arena *a, void *item)
+{
+    struct tlookup_args *l = item;
+    l->token_id = db_int(q, STORE_USER_NCOLS);
+    l->last_used = db_int(q, STORE_USER_NCOLS + 1);
+    return store_user_row(q, a, l->out);
+}
 
 static int token_lookup_fn(sqlite3 *db, void *arg)
 {
     struct tlookup_args *l = arg;
-    return db_one(db, l->a, store_user_row, l->out,
-                  "SELECT " STORE_USER_COLS
+    return db_one(db, l->a, token_user_row, l,
+                  "SELECT " STORE_USER_COLS ", t.id, ifnull(t.last_used_at,0)"
                   " FROM api_tokens t JOIN users u ON u.id=t.user_id"
                   " WHERE t.token_hash=? AND t.revoked_at IS NULL AND u.active",
                   "t", l->hash);
 }
 
-int store_token_lookup(store *s, arena *a, const char *token_hash, store_user *out)
+struct tused_args {
+    int64_t id, now;
+};
+
+static int token_used_fn(sqlite3 *db, void *arg)
 {
-    struct tlookup_args l = {a, token_hash, out};
-    return store_read(s, token_lookup_fn, &l);
+    struct tused_args *u = arg;
+    return db_exec(db, NULL, "UPDATE api_tokens SET last_used_at=? WHERE id=?", "ii", u->now, u->id);
+}
+
+int store_token_lookup(store *s, arena *a, const char *token_hash, int64_t now, store_user *out)
+{
+    struct tlookup_args l = {a, token_hash, out, 0, 0};
+    int rc = store_read(s, token_lookup_fn, &l);
+    /* read-only storage serves the token all the same, unnoted */
+    if (rc || now - l.last_used < TOKEN_USE_RESOLUTION || s->read_only) return rc;
+    struct tused_args u = {l.token_id, now};
+    int wrc = store_write(s, token_used_fn, &u);
+    if (wrc)
+        log_warn("store: cannot note the use of API token %lld: %s", (long long)u.id,
+                 hl_strerror(wrc));
+    return 0;
 }

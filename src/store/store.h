@@ -196,14 +196,17 @@ typedef struct {
     int64_t id, user_id;
     const char *name, *prefix, *username;
     int64_t created_at, revoked_at; /* revoked_at 0 = live */
+    int64_t last_used_at;           /* 0 = never; to the minute */
 } store_token;
 
 int store_tokens_list(store *s, arena *a, store_token **items, size_t *n);
 int store_token_create(store *s, int64_t user_id, const char *name, const char *token_hash,
                        const char *prefix, int64_t *id);
 int store_token_revoke(store *s, int64_t id);
-/* The active user owning a live token. HL_ENOTFOUND otherwise. */
-int store_token_lookup(store *s, arena *a, const char *token_hash, store_user *out);
+/* The active user owning a live token. HL_ENOTFOUND otherwise. Notes the token as used at now
+ * (through the writer) when its last use is a minute old or more; a failure to note it is
+ * logged and does not refuse the token. */
+int store_token_lookup(store *s, arena *a, const char *token_hash, int64_t now, store_user *out);
 
 /* ---- cases (requests) and their event log -------------------------------------------------- */
 

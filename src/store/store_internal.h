@@ -61,6 +61,7 @@ void store_writer_stop(store *s);
 /* Reads the user columns "u.id, u.unit_id, u.username, u.display_name, u.role, u.active,
  * u.created_at" (STORE_USER_COLS) at the start of a row into a store_user. */
 #define STORE_USER_COLS "u.id, u.unit_id, u.username, u.display_name, u.role, u.active, u.created_at"
+#define STORE_USER_NCOLS 7 /* its columns: a query's own columns follow them */
 int store_user_row(db_q *q, arena *a, void *item);
 
 /* Registers the FTS5 tokenizer "hotline_bigram" (CJK bigrams + ASCII words, see

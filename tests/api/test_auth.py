@@ -139,7 +139,7 @@ def test_token_lifecycle(client, admin):
     assert t["username"] == "integrator"
     assert t["name"] == name
     assert t["prefix"] == secret[:12]
-    assert t["revoked_at"] is None
+    assert t["revoked_at"] is None and t["last_used_at"] is None
     assert isinstance(t["id"], int)
 
     # works as a bearer token
@@ -158,6 +158,7 @@ def test_token_lifecycle(client, admin):
     mine = [x for x in r.body["tokens"] if x["id"] == t["id"]]
     assert len(mine) == 1
     assert mine[0]["name"] == name and mine[0]["prefix"] == secret[:12]
+    assert mine[0]["last_used_at"] is not None  # it has just authenticated requests
     assert "token" not in mine[0]
     assert secret not in r.raw.decode()
     assert secret[4:] not in r.raw.decode()

@@ -746,18 +746,18 @@ static void test_users(void **state)
     int64_t tok = 0;
     assert_int_equal(store_token_create(f->s, uid, "ci", "tok-hash-1", "htk_12345678", &tok), 0);
     assert_int_equal(store_session_lookup(f->s, a, "sess-1", 1, &ss), 0);
-    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", &u), 0);
+    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", 1000, &u), 0);
     store_user off = {.active = false};
     assert_int_equal(store_user_update(f->s, uid, &off, false), 0);
     assert_int_equal(store_session_lookup(f->s, a, "sess-1", 1, &ss), HL_ENOTFOUND);
-    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", &u), HL_ENOTFOUND);
+    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", 1000, &u), HL_ENOTFOUND);
     store_user on = {.active = true};
     assert_int_equal(store_user_update(f->s, uid, &on, false), 0);
     assert_int_equal(store_user_get(f->s, a, uid, &u), 0);
     assert_true(u.active);
     assert_int_equal(u.role, ROLE_DISPATCHER); /* set_role false kept it */
     assert_int_equal(store_session_lookup(f->s, a, "sess-1", 1, &ss), HL_ENOTFOUND);
-    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", &u), HL_ENOTFOUND);
+    assert_int_equal(store_token_lookup(f->s, a, "tok-hash-1", 1000, &u), HL_ENOTFOUND);
     store_token *toks = NULL;
     assert_int_equal(store_tokens_list(f->s, a, &toks, &n), 0);
     assert_int_equal(n, 1);
@@ -818,10 +818,10 @@ static void test_tokens(void **state)
 
     arena *a = arena_new();
     store_user u;
-    assert_int_equal(store_token_lookup(f->s, a, "hash-1", &u), 0);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-1", 1000, &u), 0);
     assert_int_equal(u.id, uid);
     assert_string_equal(u.username, "integrator");
-    assert_int_equal(store_token_lookup(f->s, a, "hash-x", &u), HL_ENOTFOUND);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-x", 1000, &u), HL_ENOTFOUND);
 
     store_token *items = NULL;
     size_t n = 0;
@@ -833,12 +833,21 @@ static void test_tokens(void **state)
     assert_string_equal(items[0].username, "integrator");
     assert_int_equal(items[0].revoked_at, 0);
     assert_true(items[0].created_at > 1700000000);
+    /* a use is noted, to the minute: hash-1 was used at 1000, hash-2 never */
+    assert_int_equal(items[0].last_used_at, 1000);
+    assert_int_equal(items[1].last_used_at, 0);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-1", 1059, &u), 0);
+    assert_int_equal(store_tokens_list(f->s, a, &items, &n), 0);
+    assert_int_equal(items[0].last_used_at, 1000);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-1", 1060, &u), 0);
+    assert_int_equal(store_tokens_list(f->s, a, &items, &n), 0);
+    assert_int_equal(items[0].last_used_at, 1060);
 
     assert_int_equal(store_token_revoke(f->s, t1), 0);
     assert_int_equal(store_token_revoke(f->s, t1), HL_ENOTFOUND);
     assert_int_equal(store_token_revoke(f->s, 9999), HL_ENOTFOUND);
-    assert_int_equal(store_token_lookup(f->s, a, "hash-1", &u), HL_ENOTFOUND);
-    assert_int_equal(store_token_lookup(f->s, a, "hash-2", &u), 0);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-1", 1000, &u), HL_ENOTFOUND);
+    assert_int_equal(store_token_lookup(f->s, a, "hash-2", 1000, &u), 0);
     assert_int_equal(store_tokens_list(f->s, a, &items, &n), 0);
     assert_true(items[0].revoked_at > 0);
     assert_int_equal(items[1].revoked_at, 0);

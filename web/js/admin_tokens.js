@@ -21,6 +21,8 @@ addStrings({
   'tok.integrators': ['对接系统账号', 'Integrator accounts'],
   'tok.staff': ['其他账号', 'Other accounts'],
   'tok.created': ['创建时间', 'Created'],
+  'tok.last_used': ['最近使用', 'Last used'],
+  'tok.never_used': ['从未使用', 'Never'],
   'tok.status': ['状态', 'Status'],
   'tok.live': ['有效', 'Live'],
   'tok.revoked': ['已吊销 {t}', 'Revoked {t}'],
@@ -75,7 +77,7 @@ export async function tokensTab(box) {
     // live tokens first, the newest on top: revoked ones are kept for the record only
     const shown = [...tokens].sort((a, b) => (a.revoked_at ? 1 : 0) - (b.revoked_at ? 1 : 0) || b.id - a.id);
     put(list, el('table.cases.adm-table#tokens-table',
-      el('thead', el('tr', ['tok.name', 'tok.prefix', 'tok.user', 'tok.created', 'tok.status', 'f.actions'].map((k) => el('th', t(k))))),
+      el('thead', el('tr', ['tok.name', 'tok.prefix', 'tok.user', 'tok.created', 'tok.last_used', 'tok.status', 'f.actions'].map((k) => el('th', t(k))))),
       el('tbody', shown.map((k) => {
         const u = byName.get(k.username);
         return el('tr', { dataset: { id: k.id, prefix: k.prefix }, class: k.revoked_at ? 'inactive' : null },
@@ -83,6 +85,9 @@ export async function tokensTab(box) {
           el('td', el('code', `${k.prefix}…`)),
           el('td', u ? [u.display_name, ' ', el('code.small', u.username), el('span.badge', t(`role.${u.role}`))] : el('code', k.username)),
           el('td.nowrap', fmtTime(k.created_at, true)),
+          // to the minute; a live token nobody uses is one to revoke
+          el('td.nowrap', { dataset: { lastUsed: k.last_used_at || '' } },
+            k.last_used_at ? fmtTime(k.last_used_at, true) : el('span.muted', t('tok.never_used'))),
           el('td', k.revoked_at ? el('span.badge', t('tok.revoked', { t: fmtTime(k.revoked_at, true) })) : el('span.badge.pub', t('tok.live'))),
           el('td.actions', k.revoked_at ? null : confirmButton(t('tok.revoke'), async () => {
             await api('DELETE', `/api/admin/tokens/${k.id}`);
