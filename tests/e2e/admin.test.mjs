@@ -5,7 +5,9 @@
 // workday on a weekday refused next to the kind, then a holiday added; everything checked
 // through the API; a dispatcher is told the page is not theirs.
 
-import { startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run } from './lib.mjs';
+import {
+  startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run, submitAndWait, errorField,
+} from './lib.mjs';
 
 /** The first Monday of June next year (a weekday: no make-up workday allowed there). */
 function nextYearMonday() {
@@ -13,28 +15,6 @@ function nextYearMonday() {
   const d = new Date(Date.UTC(y, 5, 1));
   while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
-}
-
-/** Clicks a form's submit button and returns the answer of the API call it makes. */
-async function submitAndWait(page, formSel, urlPart) {
-  const [resp] = await Promise.all([
-    page.waitForResponse((r) => r.url().includes(urlPart) && r.request().method() !== 'GET'),
-    page.click(`${formSel} button[type=submit]`),
-  ]);
-  return { status: resp.status(), body: resp.status() === 204 ? null : await resp.json() };
-}
-
-/** The field wrapper's [name] of the error shown in a form (the field the message sits in). */
-async function errorField(page, formSel) {
-  const err = await page.waitForSelector(`${formSel} .field-error`);
-  return {
-    text: (await err.textContent()).trim(),
-    name: await err.evaluate((n) => {
-      const f = n.closest('.field');
-      const c = f && f.querySelector('input,select,textarea');
-      return c ? c.name : null;
-    }),
-  };
 }
 
 export default () => run('admin', async ({ note }) => {
@@ -71,7 +51,7 @@ export default () => run('admin', async ({ note }) => {
     r = await submitAndWait(page, '#unit-form', '/api/admin/units');
     assert(r.status === 409 && r.body.error.field === 'code', `a taken code is refused on "code" (${JSON.stringify(r.body)})`);
     let fe = await errorField(page, '#unit-form');
-    assert(fe.name === 'code' && fe.text.includes('冲突'), `the error sits at the code field (${JSON.stringify(fe)})`);
+    assert(fe.field === 'code' && fe.text.includes('冲突'), `the error sits at the code field (${JSON.stringify(fe)})`);
     assert(await page.getAttribute('#unit-code', 'aria-invalid') === 'true', 'the code field is marked invalid');
     await shot(page, 'admin-unit-error');
 
@@ -81,7 +61,7 @@ export default () => run('admin', async ({ note }) => {
     r = await submitAndWait(page, '#unit-form', '/api/admin/units');
     assert(r.status === 400 && r.body.error.field === 'name_zh', `an empty name is refused on "name_zh" (${JSON.stringify(r.body)})`);
     fe = await errorField(page, '#unit-form');
-    assert(fe.name === 'name_zh', `the error sits at the name field (${JSON.stringify(fe)})`);
+    assert(fe.field === 'name_zh', `the error sits at the name field (${JSON.stringify(fe)})`);
     assert(await page.$$eval('#unit-form .field-error', (n) => n.length) === 1, 'only the new error is shown');
 
     // rename the new street
@@ -94,7 +74,7 @@ export default () => run('admin', async ({ note }) => {
     // deactivating a district that still has active streets and users is refused, by the checkbox
     await page.click('#units-table tr[data-code="d-donghu"] button[data-act=toggle]');
     fe = await errorField(page, '#unit-form');
-    assert(fe.name === 'active' && fe.text.includes('active sub-units or users'), `the refusal sits at "active" (${JSON.stringify(fe)})`);
+    assert(fe.field === 'active' && fe.text.includes('active sub-units or users'), `the refusal sits at "active" (${JSON.stringify(fe)})`);
     assert(await page.$('#units-table tr[data-code="d-donghu"]:not(.inactive)'), 'the district stays active');
 
     // ---- users: a handler for the new street ---------------------------------------------------
@@ -108,7 +88,7 @@ export default () => run('admin', async ({ note }) => {
     r = await submitAndWait(page, '#user-form', '/api/admin/users');
     assert(r.status === 422 && r.body.error.field === 'password', `a short password is refused (${JSON.stringify(r.body)})`);
     fe = await errorField(page, '#user-form');
-    assert(fe.name === 'password', `the error sits at the password (${JSON.stringify(fe)})`);
+    assert(fe.field === 'password', `the error sits at the password (${JSON.stringify(fe)})`);
     await page.fill('#u-password', 'e2e-long-password');
     r = await submitAndWait(page, '#user-form', '/api/admin/users');
     assert(r.status === 201 && r.body.unit_id === unitId, `the user is created (${JSON.stringify(r.body)})`);
@@ -146,7 +126,7 @@ export default () => run('admin', async ({ note }) => {
     r = await submitAndWait(page, '#cal-form', '/api/admin/calendar/');
     assert(r.status === 422 && r.body.error.field === 'kind', `a weekday make-up workday is refused (${JSON.stringify(r.body)})`);
     fe = await errorField(page, '#cal-form');
-    assert(fe.name === 'kind' && fe.text.includes('Saturday or Sunday'), `the error sits at the kind (${JSON.stringify(fe)})`);
+    assert(fe.field === 'kind' && fe.text.includes('Saturday or Sunday'), `the error sits at the kind (${JSON.stringify(fe)})`);
     await shot(page, 'admin-calendar-error');
     await page.selectOption('#cal-kind', 'off');
     await page.fill('#cal-name', '测试假日');

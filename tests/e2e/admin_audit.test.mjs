@@ -7,7 +7,9 @@
 // a valid list is saved and read back through the API, and a request registered with the new
 // word is urgent; the model's status is shown and reloaded. The changes appear in the log.
 
-import { startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run } from './lib.mjs';
+import {
+  startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run, submitAndWait, errorField,
+} from './lib.mjs';
 
 /** YYYY-MM-DD in the city (UTC+8), `days` from today. */
 const cityDay = (days = 0) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
@@ -104,27 +106,18 @@ export default () => run('admin_audit', async ({ note }) => {
     assert((await page.textContent('.adm-list h2')).includes(`${before.length} 个`), 'the list says how many words');
     const long = '这是一个超过三十二字节长度的敏感词语'; // 18 characters, 54 bytes
     await page.fill('#wrd-words', [...before, '', '测试敏感词', long].join('\n'));
-    let [resp] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/admin/sensitive-words') && r.request().method() === 'PUT'),
-      page.click('#words-form button[type=submit]'),
-    ]);
-    let body = await resp.json();
-    assert(resp.status() === 422 && body.error.field === 'words', `the long word is refused on "words" (${resp.status()} ${JSON.stringify(body)})`);
-    const err = await page.waitForSelector('#words-form .field-error');
-    const errText = await err.textContent();
-    assert(errText.includes(`第 ${before.length + 3} 行`) && errText.includes(long), `the error names the line and the word (${errText})`);
-    assert(await err.evaluate((n) => !!n.closest('.field').querySelector('#wrd-words')), 'the error sits under the words box');
+    let r = await submitAndWait(page, '#words-form', '/api/admin/sensitive-words');
+    assert(r.status === 422 && r.body.error.field === 'words', `the long word is refused on "words" (${r.status} ${JSON.stringify(r.body)})`);
+    const fe = await errorField(page, '#words-form');
+    assert(fe.text.includes(`第 ${before.length + 3} 行`) && fe.text.includes(long), `the error names the line and the word (${fe.text})`);
+    assert(fe.field === 'words', `the error sits under the words box (${JSON.stringify(fe)})`);
     assert(await page.getAttribute('#wrd-words', 'aria-invalid') === 'true', 'the box is marked invalid');
     assert(await page.$eval('#wrd-words', (a) => a.value.slice(a.selectionStart, a.selectionEnd)) === long, 'the refused line is selected');
     await shot(page, 'admin-words-error');
 
     await page.fill('#wrd-words', [...before, '', '测试敏感词', '  Gas Leak E2E  ', '测试敏感词'].join('\n'));
-    [resp] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/admin/sensitive-words') && r.request().method() === 'PUT'),
-      page.click('#words-form button[type=submit]'),
-    ]);
-    body = await resp.json();
-    assert(resp.status() === 200, `the list is saved (${resp.status()} ${JSON.stringify(body)})`);
+    r = await submitAndWait(page, '#words-form', '/api/admin/sensitive-words');
+    assert(r.status === 200, `the list is saved (${r.status} ${JSON.stringify(r.body)})`);
     await page.waitForSelector('#words-form .field-error', { state: 'detached' });
     const after = (await admin('GET', '/api/admin/sensitive-words')).words;
     assert(after.length === before.length + 2 && after.includes('测试敏感词') && after.includes('Gas Leak E2E') && !after.includes(long),
@@ -142,8 +135,8 @@ export default () => run('admin_audit', async ({ note }) => {
     const card = await page.textContent('#model-card');
     assert(card.includes(`版本${model.version}`) && card.includes(`${model.categories} 类，${model.category_samples} 条样本`) && card.includes(model.trained_at.slice(0, 10)),
       `the card shows the model (${card})`);
-    [resp] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/admin/model/reload')),
+    const [resp] = await Promise.all([
+      page.waitForResponse((x) => x.url().endsWith('/api/admin/model/reload')),
       page.click('#model-reload'),
     ]);
     assert(resp.status() === 200, `the reload answers (${resp.status()})`);

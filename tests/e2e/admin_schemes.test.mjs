@@ -6,32 +6,9 @@
 // a Bearer credential and as Open311's api_key, the secret is gone once closed, and after
 // revoking it both refuse it.
 
-import { startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run } from './lib.mjs';
-
-/** Clicks a form's submit button and returns the answer of the API call it makes. */
-async function submitAndWait(page, formSel, urlPart) {
-  const [resp] = await Promise.all([
-    page.waitForResponse((r) => r.url().includes(urlPart) && r.request().method() !== 'GET'),
-    page.click(`${formSel} button[type=submit]`),
-  ]);
-  return { status: resp.status(), body: resp.status() === 204 ? null : await resp.json() };
-}
-
-/** The error shown in a form: its text and the field it sits in (the wrapper's data-field, or
- *  the name of the wrapper's control). */
-async function errorField(page, formSel) {
-  const err = await page.waitForSelector(`${formSel} .field-error`);
-  return {
-    text: (await err.textContent()).trim(),
-    field: await err.evaluate((n) => {
-      const f = n.closest('.field');
-      if (!f) return null;
-      if (f.dataset.field) return f.dataset.field;
-      const c = f.querySelector('input,select,textarea');
-      return c ? c.name : null;
-    }),
-  };
-}
+import {
+  startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run, submitAndWait, errorField,
+} from './lib.mjs';
 
 async function fillWeights(page, w) {
   for (const [k, v] of Object.entries(w)) await page.fill(`#sch-weight-${k}`, String(v));
@@ -151,6 +128,7 @@ export default () => run('admin_schemes', async ({ note }) => {
     assert(await tokRow.getAttribute('data-prefix') === secret.slice(0, 12) && tokText.includes('对接系统') && tokText.includes('有效'),
       `it is listed, live, for the integrator (${tokText})`);
     assert(!tokText.includes(secret), 'the list shows the prefix only');
+    assert(tokText.includes('从未使用'), `a new token has never been used (${tokText})`);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
     await page.click('#token-copy');
     assert(await page.evaluate(() => navigator.clipboard.readText()) === secret, 'the copy button copies the secret');
@@ -174,6 +152,10 @@ export default () => run('admin_schemes', async ({ note }) => {
     await page.click('#tab-tokens');
     await page.waitForSelector(`#tokens-table tr[data-id="${tokenId}"]`);
     assert(!(await page.content()).includes(secret), 'the secret is not shown again');
+    // the uses above are noted: the list says when it was last used
+    const used = await page.getAttribute(`#tokens-table tr[data-id="${tokenId}"] td[data-last-used]`, 'data-last-used');
+    const apiUsed = (await admin('GET', '/api/admin/tokens')).tokens.find((k) => k.id === tokenId).last_used_at;
+    assert(used && used === apiUsed, `the last use is shown (${used}, API ${apiUsed})`);
 
     // revoke (two clicks), then both ways refuse it
     const revoke = `#tokens-table tr[data-id="${tokenId}"] button[data-act=revoke]`;

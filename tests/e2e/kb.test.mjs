@@ -8,29 +8,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run } from './lib.mjs';
+import {
+  ROOT, startServer, launch, newPage, login, apiAs, shot, assert, noErrors, run, submitAndWait, errorField,
+} from './lib.mjs';
 
 const DEMO = JSON.parse(readFileSync(join(ROOT, 'data/demo/kb_articles.json'), 'utf8')).articles;
 const WATER = DEMO.find((a) => a.title === '计划停水通知查询');
 const PAST_REVIEW = '2026-01-15'; // a review date already past: the article is due
-
-/** Clicks a submit button and returns the answer of the write it makes. */
-async function submitAndWait(page, buttonSel) {
-  const [resp] = await Promise.all([
-    page.waitForResponse((r) => r.url().includes('/api/kb/articles') && r.request().method() !== 'GET'),
-    page.click(buttonSel),
-  ]);
-  return { status: resp.status(), body: await resp.json() };
-}
-
-/** The error shown in the form and the name of the control in the field it sits in. */
-async function errorField(page) {
-  const err = await page.waitForSelector('#kb-form .field-error');
-  return {
-    text: (await err.textContent()).trim(),
-    name: await err.evaluate((n) => n.closest('.field').querySelector('input,select,textarea').name),
-  };
-}
 
 /** The titles of a table's rows. */
 const titles = (page, table) => page.$$eval(`${table} tbody tr td.kb-title b`, (b) => b.map((x) => x.textContent));
@@ -93,15 +77,15 @@ export default () => run('kb', async ({ note }) => {
     await page.fill('#kb-body', body);
     await page.selectOption('#kb-form [name=category_id]', String(cat.id));
     await page.selectOption('#kb-form [name=unit_id]', String(medins.id));
-    let r = await submitAndWait(page, '#kb-form button[type=submit]');
+    let r = await submitAndWait(page, '#kb-form', '/api/kb/articles');
     assert(r.status === 400 && r.body.error.field === 'title', `a missing title is refused on "title" (${JSON.stringify(r.body)})`);
-    let fe = await errorField(page);
-    assert(fe.name === 'title' && fe.text.includes('title'), `the error sits at the title (${JSON.stringify(fe)})`);
+    let fe = await errorField(page, '#kb-form');
+    assert(fe.field === 'title' && fe.text.includes('title'), `the error sits at the title (${JSON.stringify(fe)})`);
     assert(await page.getAttribute('#kb-title', 'aria-invalid') === 'true', 'the title is marked invalid');
     await shot(page, 'kb-create-error');
 
     await page.fill('#kb-title', '医保电子凭证激活（测试）');
-    r = await submitAndWait(page, '#kb-form button[type=submit]');
+    r = await submitAndWait(page, '#kb-form', '/api/kb/articles');
     assert(r.status === 201, `the article is created (${r.status} ${JSON.stringify(r.body)})`);
     const id = r.body.id;
     await page.waitForSelector(`#kb-article[data-id="${id}"]`);
@@ -122,14 +106,14 @@ export default () => run('kb', async ({ note }) => {
     await page.click('#kb-edit');
     await page.fill('#kb-valid_from', '2027-03-01');
     await page.fill('#kb-valid_to', '2027-01-01');
-    r = await submitAndWait(page, '#kb-form button[type=submit]');
+    r = await submitAndWait(page, '#kb-form', '/api/kb/articles');
     assert(r.status === 422 && r.body.error.field === 'valid_to', `the end before the start is refused (${JSON.stringify(r.body)})`);
-    fe = await errorField(page);
-    assert(fe.name === 'valid_to' && fe.text.includes('before valid_from'), `the error sits at valid_to (${JSON.stringify(fe)})`);
+    fe = await errorField(page, '#kb-form');
+    assert(fe.field === 'valid_to' && fe.text.includes('before valid_from'), `the error sits at valid_to (${JSON.stringify(fe)})`);
     await page.fill('#kb-valid_from', '');
     await page.fill('#kb-valid_to', '');
     await page.fill('#kb-next_review', PAST_REVIEW);
-    r = await submitAndWait(page, '#kb-form button[type=submit]');
+    r = await submitAndWait(page, '#kb-form', '/api/kb/articles');
     assert(r.status === 200, `the edit is saved (${JSON.stringify(r.body)})`);
     a = await admin('GET', `/api/kb/articles/${id}`);
     assert(a.next_review === PAST_REVIEW && a.review_due && a.valid_from === null && a.valid_to === null && a.updated_by === adminId,

@@ -117,6 +117,32 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
+/** Clicks the form's submit button and returns {status, body} of the write (any method but GET)
+ *  to a URL containing urlPart that it makes: the server's own answer, to check beside the page. */
+export async function submitAndWait(page, formSel, urlPart) {
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes(urlPart) && r.request().method() !== 'GET'),
+    page.click(`${formSel} button[type=submit]`),
+  ]);
+  return { status: resp.status(), body: resp.status() === 204 ? null : await resp.json() };
+}
+
+/** The error shown in a form: {text, field}, field being where the message sits, as the server
+ *  named it: the .field wrapper's data-field (for a group of controls), else its control's name. */
+export async function errorField(page, formSel) {
+  const err = await page.waitForSelector(`${formSel} .field-error`);
+  return {
+    text: (await err.textContent()).trim(),
+    field: await err.evaluate((n) => {
+      const f = n.closest('.field');
+      if (!f) return null;
+      if (f.dataset.field) return f.dataset.field;
+      const c = f.querySelector('input,select,textarea');
+      return c ? c.name : null;
+    }),
+  };
+}
+
 export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`);
 }

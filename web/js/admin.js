@@ -10,7 +10,7 @@
 import { api, get, post, qs, ApiError } from './api.js';
 import { t, nm, isEn } from './i18n.js';
 import {
-  el, $$, requireUser, field, showLoading, showEmpty, showError, toast, put, cityDate,
+  el, requireUser, field, showLoading, showEmpty, showError, toast, put, cityDate, tabBar,
 } from './ui.js';
 import {
   data, loadUnits, loadCats, unitName, catPath, treeOrder, treeSelect, choice, text,
@@ -396,53 +396,23 @@ async function routingTab(box) {
 }
 
 // ---- the tabs ----------------------------------------------------------------------------------
-const TABS = [
-  ['users', usersTab], ['units', unitsTab], ['categories', categoriesTab],
-  ['calendar', calendarTab], ['limits', limitsTab], ['routing', routingTab],
-  ['schemes', schemesTab], ['tokens', tokensTab],
-  ['audit', auditTab], ['words', wordsTab],
-];
-const tabBar = el('div.tabs', { role: 'tablist', 'aria-label': t('adm.title') });
+const TABS = {
+  users: usersTab, units: unitsTab, categories: categoriesTab,
+  calendar: calendarTab, limits: limitsTab, routing: routingTab,
+  schemes: schemesTab, tokens: tokensTab,
+  audit: auditTab, words: wordsTab,
+};
 const panel = el('div.adm-panel', { role: 'tabpanel' });
-let current = (TABS.find(([k]) => `#${k}` === location.hash) || TABS[0])[0];
-
-for (const [key] of TABS) {
-  tabBar.append(el('button.tab', {
-    type: 'button', role: 'tab', id: `tab-${key}`, dataset: { key },
-    'aria-selected': key === current ? 'true' : 'false', tabindex: key === current ? 0 : -1,
-    onclick: () => choose(key),
-  }, t(`adm.tab.${key}`)));
-}
-tabBar.addEventListener('keydown', (e) => {
-  if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-  const i = TABS.findIndex(([k]) => k === current) + (e.key === 'ArrowRight' ? 1 : -1);
-  const next = TABS[(i + TABS.length) % TABS.length][0];
-  choose(next);
-  $$('.tab', tabBar).find((b) => b.dataset.key === next).focus();
+const tabs = tabBar({
+  tabs: Object.keys(TABS).map((key) => [key, t(`adm.tab.${key}`)]), label: t('adm.title'), panel,
+  onChoose: (key) => { panel.dataset.tab = key; return TABS[key](panel); },
 });
 
-async function choose(key) {
-  current = key;
-  history.replaceState(null, '', `#${key}`);
-  for (const b of $$('.tab', tabBar)) {
-    const on = b.dataset.key === key;
-    b.setAttribute('aria-selected', on ? 'true' : 'false');
-    b.tabIndex = on ? 0 : -1;
-  }
-  panel.dataset.tab = key;
-  showLoading(panel);
-  try {
-    await TABS.find(([k]) => k === key)[1](panel);
-  } catch (e) {
-    if (current === key) showError(panel, e, () => choose(key));
-  }
-}
-
-put(main, el('div.adm-page', el('h1', t('adm.title')), tabBar, panel));
+put(main, el('div.adm-page', el('h1', t('adm.title')), tabs.el, panel));
 try {
   await Promise.all([loadUnits(), loadCats()]);
 } catch (e) {
   showError(panel, e, () => location.reload());
   throw e;
 }
-choose(current);
+tabs.select(tabs.current());

@@ -4,53 +4,27 @@
 
 import { get, qs } from './api.js';
 import { t } from './i18n.js';
-import { el, $$, showLoading, showEmpty, showError, caseTable, arrowRows, pager } from './ui.js';
+import { el, $$, showLoading, showEmpty, showError, caseTable, arrowRows, pager, tabBar } from './ui.js';
 import { loadCaseInto } from './caseview.js';
 import { subscribe, debounce } from './live.js';
 
 /** tabs: [{key, label, path, params, columns, rowActions(c, refresh), emptyText, render(box)}] */
 export function mountDesk({ main, tabs, cats, units, user, pane = true, onOpen, paneTop, title }) {
-  const tabBar = el('div.tabs', { role: 'tablist', 'aria-label': title || '' });
   const listBox = el('div.list', { role: 'tabpanel' });
   const paneBox = pane ? el('section.pane.card', { 'aria-live': 'polite' }, el('div.state.empty', t('dd.pick'))) : null;
-  const counts = new Map();
-  let current = tabs.find((x) => `#${x.key}` === location.hash) || tabs[0];
+  const counts = new Map(tabs.map((tab) => [tab.key, el('span.count', '')]));
+  const bar = tabBar({
+    tabs: tabs.map((tab) => [tab.key, tab.label, counts.get(tab.key)]), label: title || '',
+    onChoose: (key) => { current = tabs.find((x) => x.key === key); page = 1; load(); },
+  });
+  let current = tabs.find((x) => x.key === bar.current());
   let page = 1;
   let selected = null;
   let items = [];
-
-  for (const tab of tabs) {
-    const n = el('span.count', '');
-    counts.set(tab.key, n);
-    tabBar.append(el('button.tab', {
-      type: 'button', role: 'tab', id: `tab-${tab.key}`, dataset: { key: tab.key },
-      'aria-selected': tab === current ? 'true' : 'false', tabindex: tab === current ? 0 : -1,
-      onclick: () => choose(tab),
-    }, tab.label, n));
-  }
-  tabBar.addEventListener('keydown', (e) => {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const i = tabs.indexOf(current) + (e.key === 'ArrowRight' ? 1 : -1);
-    const next = tabs[(i + tabs.length) % tabs.length];
-    choose(next);
-    $$('.tab', tabBar).find((b) => b.dataset.key === next.key).focus();
-  });
   arrowRows(listBox);
 
   main.replaceChildren(el('div.desk', { class: pane ? 'desk with-pane' : 'desk' },
-    el('div.desk-main', tabBar, listBox), paneBox));
-
-  function choose(tab) {
-    current = tab;
-    page = 1;
-    history.replaceState(null, '', `#${tab.key}`);
-    for (const b of $$('.tab', tabBar)) {
-      const on = b.dataset.key === tab.key;
-      b.setAttribute('aria-selected', on ? 'true' : 'false');
-      b.tabIndex = on ? 0 : -1;
-    }
-    load();
-  }
+    el('div.desk-main', bar.el, listBox), paneBox));
 
   async function refreshCounts() {
     await Promise.all(tabs.filter((x) => x.path).map(async (tab) => {

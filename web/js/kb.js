@@ -15,7 +15,7 @@ import { api, get, post, qs } from './api.js';
 import { t, addStrings } from './i18n.js';
 import {
   el, $$, requireUser, field, showLoading, showEmpty, showError, showFormError, clearErrors,
-  toast, errText, put, cityDate, fmtTime, pager, arrowRows,
+  toast, errText, put, cityDate, fmtTime, pager, arrowRows, tabBar,
 } from './ui.js';
 import { makeUnits } from './catalog.js';
 import {
@@ -313,44 +313,18 @@ async function reviewTab(box) {
 }
 
 // ---- the tabs ----------------------------------------------------------------------------------
-const TABS = [['articles', articlesTab], ['review', reviewTab]];
-const tabBar = el('div.tabs', { role: 'tablist', 'aria-label': t('kbp.title') });
+const TABS = { articles: articlesTab, review: reviewTab };
 const panelBox = el('div.kb-panel', { role: 'tabpanel' });
-let current = (TABS.find(([k]) => `#${k}` === location.hash) || TABS[0])[0];
-
-for (const [key] of TABS) {
-  tabBar.append(el('button.tab', {
-    type: 'button', role: 'tab', id: `tab-${key}`, dataset: { key }, onclick: () => choose(key),
-  }, t(`kbp.tab.${key}`)));
-}
-tabBar.addEventListener('keydown', (e) => {
-  if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-  const next = TABS[(TABS.findIndex(([k]) => k === current) + 1) % TABS.length][0]; // two tabs: either key flips
-  choose(next);
-  $$('.tab', tabBar).find((b) => b.dataset.key === next).focus();
+const tabs = tabBar({
+  tabs: Object.keys(TABS).map((key) => [key, t(`kbp.tab.${key}`)]), label: t('kbp.title'), panel: panelBox,
+  onChoose: (key) => TABS[key](panelBox),
 });
 
-async function choose(key) {
-  current = key;
-  history.replaceState(null, '', `#${key}`);
-  for (const b of $$('.tab', tabBar)) {
-    const on = b.dataset.key === key;
-    b.setAttribute('aria-selected', on ? 'true' : 'false');
-    b.tabIndex = on ? 0 : -1;
-  }
-  showLoading(panelBox);
-  try {
-    await TABS.find(([k]) => k === key)[1](panelBox);
-  } catch (e) {
-    if (current === key) showError(panelBox, e, () => choose(key));
-  }
-}
-
-put(main, el('div.adm-page.kb-page', el('h1', t('kbp.title')), tabBar, panelBox));
+put(main, el('div.adm-page.kb-page', el('h1', t('kbp.title')), tabs.el, panelBox));
 try {
   await loadTrees();
 } catch (e) {
   showError(panelBox, e, () => location.reload());
   throw e;
 }
-choose(current);
+tabs.select(tabs.current());

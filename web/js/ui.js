@@ -344,3 +344,46 @@ export function pager(total, page, size, go) {
     el('span', t('page.of', { p: page, n: pages }), ' · ', t('total', { n: total })),
     el('button.ghost', { type: 'button', disabled: page >= pages, onclick: () => go(page + 1) }, t('page.next')));
 }
+
+// ---- tabs -----------------------------------------------------------------------------------
+/** An ARIA tab bar: tabs [[key, ...label]] (a label may hold nodes, e.g. a count) become
+ *  buttons #tab-<key>. The tab the URL's # names starts selected, else the first. A click, or
+ *  ←/→ (wrapping; focus follows), selects a tab: aria-selected and tabindex follow (one tab
+ *  stop), the # is replaced (a reload comes back to it, Back leaves the page), then
+ *  onChoose(key) runs. With a panel, it shows loading while onChoose's promise runs and its
+ *  error with a retry, unless another tab was chosen meanwhile.
+ *  Returns {el, select(key), current()}: a page calls select(current()) once it is ready. */
+export function tabBar({ tabs, label, panel, onChoose }) {
+  const keys = tabs.map(([key]) => key);
+  let current = keys.find((k) => `#${k}` === location.hash) || keys[0];
+  const bar = el('div.tabs', { role: 'tablist', 'aria-label': label }, tabs.map(([key, ...text]) => el('button.tab', {
+    type: 'button', role: 'tab', id: `tab-${key}`, dataset: { key },
+    'aria-selected': key === current ? 'true' : 'false', tabindex: key === current ? 0 : -1,
+    onclick: () => select(key),
+  }, text)));
+  bar.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = keys.indexOf(current) + (e.key === 'ArrowRight' ? 1 : -1);
+    const next = keys[(i + keys.length) % keys.length];
+    select(next);
+    $$('.tab', bar).find((b) => b.dataset.key === next).focus();
+  });
+
+  async function select(key) {
+    current = key;
+    history.replaceState(null, '', `#${key}`);
+    for (const b of $$('.tab', bar)) {
+      const on = b.dataset.key === key;
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on ? 0 : -1;
+    }
+    if (!panel) return onChoose(key);
+    showLoading(panel);
+    try {
+      await onChoose(key);
+    } catch (e) {
+      if (current === key) showError(panel, e, () => select(key));
+    }
+  }
+  return { el: bar, select, current: () => current };
+}
