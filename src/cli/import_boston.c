@@ -23,7 +23,8 @@ static const char boston_help[] =
     "                    more files may follow\n"
     "  --db PATH         the database (HOTLINE_DB, default var/hotline.db)\n"
     "\n"
-    "Times are read as the city's local time. Prints rows/s. Import each file once.\n";
+    "Times are read as the city's local time. Prints rows/s. Cases already imported (by\n"
+    "case_id) are skipped, so an import that stopped halfway can be run again.\n";
 
 /* name → id, for the handful of departments, reasons, types and neighbourhoods */
 #define MAP_SLOTS 4096
@@ -227,9 +228,9 @@ static int one_row(boston *b, const csv_field *f)
                         .unit_id = unit,
                         .reply_text = f[C_REASON_CLOSED].n ? dup_field(a, &f[C_REASON_CLOSED])
                                                            : "Case closed",
-                        .extra = arena_printf(a, "{\"source\":\"boston311\",\"case_id\":\"%.*s\"}",
-                                              (int)f[C_ID].n, f[C_ID].s)};
-    if (!k.address || !k.text || !h.reply_text || !h.extra || !title) return HL_ENOMEM;
+                        .import_id = f[C_ID].n ? dup_field(a, &f[C_ID]) : NULL};
+    if (!k.address || !k.text || !h.reply_text || (f[C_ID].n && !h.import_id) || !title)
+        return HL_ENOMEM;
     if (is_closed) b->closed++;
     else b->open++;
     return import_add_history(&b->ch, &k, &h);
@@ -353,7 +354,7 @@ int cli_import_boston(int argc, char **argv)
     b->off = CIVIL_TZ_SHANGHAI; /* the city's clock; Boston's wall times keep their durations */
     double t0 = import_now();
     int rc = store_open(db, &b->st);
-    if (!rc) rc = import_chunk_init(&b->ch, b->st, b->off);
+    if (!rc) rc = import_chunk_init(&b->ch, b->st, b->off, "boston311");
     if (!rc) rc = find_centre(b->st, &b->centre);
     if (!rc) rc = import_category(b->st, "bos-311", "Boston 311", 1, 0, &b->level1);
     double t1 = import_now();
@@ -364,10 +365,10 @@ int cli_import_boston(int argc, char **argv)
     if (rc) fprintf(stderr, "hotline import: failed: %s\n", hl_strerror(rc));
     double secs = t2 - t1 > 0 ? t2 - t1 : 1e-9;
     printf("boston311: %lld rows: %lld imported (%lld open, %lld closed), %lld skipped (closed "
-           "before opened), %lld unreadable, %lld refused\n",
+           "before opened), %lld unreadable, %lld refused, %lld already imported\n",
            (long long)b->rows, (long long)b->ch.imported, (long long)b->open,
            (long long)b->closed, (long long)b->skipped_order, (long long)b->unreadable,
-           (long long)b->ch.refused);
+           (long long)b->ch.refused, (long long)b->ch.skipped);
     printf("boston311: %.2f s, %.0f rows/s (%lld transactions; setup %.2f s)\n", secs,
            (double)b->rows / secs, (long long)b->ch.chunks, t1 - t0);
     import_chunk_free(&b->ch);

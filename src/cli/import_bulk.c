@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "util/err.h"
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -110,6 +111,7 @@ static void buf_free_all(import_buf *b)
 {
     arena_free(b->a);
     free(b->cases);
+    free(b->ids);
     free(b->events);
     memset(b, 0, sizeof *b);
 }
@@ -118,14 +120,16 @@ static int buf_init(import_buf *b)
 {
     b->a = arena_new();
     b->cases = calloc(IMPORT_CHUNK, sizeof *b->cases);
+    b->ids = calloc(IMPORT_CHUNK, sizeof *b->ids);
     b->events = calloc((size_t)IMPORT_CHUNK * IMPORT_MAX_EVENTS, sizeof *b->events);
-    return b->a && b->cases && b->events ? 0 : HL_ENOMEM;
+    return b->a && b->cases && b->ids && b->events ? 0 : HL_ENOMEM;
 }
 
-int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min)
+int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min, const char *source)
 {
     memset(ch, 0, sizeof *ch);
     ch->st = st;
+    ch->source = source;
     ch->utc_offset_min = utc_offset_min;
     int rc = buf_init(&ch->buf[0]);
     if (!rc) rc = buf_init(&ch->buf[1]);
@@ -159,14 +163,54 @@ store_case_event *import_chunk_events(import_chunk *ch)
     return e;
 }
 
+/* Marks known a request whose id came earlier in the same chunk (a source that lists a
+ * request twice: the store cannot tell, the first one is not written yet). */
+static int mark_repeats(const char *const *ids, size_t n, bool *known)
+{
+    size_t cap = 2 * IMPORT_CHUNK; /* a power of two, at most half full */
+    size_t *slot = calloc(cap, sizeof *slot); /* index + 1 of the first request with the id */
+    if (!slot) return HL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i] || known[i]) continue;
+        uint32_t h = 2166136261u;
+        for (const unsigned char *p = (const unsigned char *)ids[i]; *p; p++) h = (h ^ *p) * 16777619u;
+        size_t at = h & (cap - 1);
+        while (slot[at] && strcmp(ids[slot[at] - 1], ids[i]) != 0) at = (at + 1) & (cap - 1);
+        if (slot[at]) known[i] = true;
+        else slot[at] = i + 1;
+    }
+    free(slot);
+    return 0;
+}
+
+/* Drops from the chunk the requests already imported, by an earlier run or earlier in it. */
+static int drop_known(import_chunk *ch, import_buf *b)
+{
+    bool *known = calloc(b->n ? b->n : 1, sizeof *known);
+    int rc = known ? store_imported(ch->st, ch->source, b->ids, b->n, known) : HL_ENOMEM;
+    if (!rc) rc = mark_repeats(b->ids, b->n, known);
+    size_t kept = 0;
+    for (size_t i = 0; !rc && i < b->n; i++) {
+        if (known[i]) {
+            ch->skipped++;
+            continue;
+        }
+        b->cases[kept] = b->cases[i];
+        b->ids[kept++] = b->ids[i];
+    }
+    if (!rc) b->n = kept;
+    free(known);
+    return rc;
+}
+
 /* The writing thread: the buffer that is not being filled. */
 static void *write_chunk(void *arg)
 {
     import_chunk *ch = arg;
     import_buf *b = &ch->buf[!ch->cur];
     size_t start = 0;
-    int rc = 0;
-    while (start < b->n) {
+    int rc = drop_known(ch, b);
+    while (!rc && start < b->n) {
         size_t bad = 0, unused;
         rc = store_bulk_write(ch->bulk, b->cases + start, b->n - start, ch->utc_offset_min, &bad);
         if (rc != HL_ESTATE && rc != HL_EINVAL) {
@@ -180,7 +224,7 @@ static void *write_chunk(void *arg)
         ch->imported += (int64_t)bad;
         start += bad + 1;
     }
-    ch->chunks++;
+    if (b->n) ch->chunks++; /* transactions: none when the whole chunk was known */
     ch->write_rc = rc;
     return NULL;
 }
@@ -211,10 +255,11 @@ int import_chunk_flush(import_chunk *ch)
     return rc ? rc : wait_written(ch);
 }
 
-int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev)
+int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev, const char *id)
 {
     import_buf *b = &ch->buf[ch->cur];
     if (nev == 0 || nev > IMPORT_MAX_EVENTS) return HL_EINVAL;
+    b->ids[b->n] = id;
     b->cases[b->n++] = (store_bulk_case){.k = *k, .events = &b->events[b->nev], .nevents = nev};
     b->nev += nev;
     return b->n == IMPORT_CHUNK ? start_writing(ch) : 0;
@@ -230,14 +275,29 @@ static store_case_event *ev(store_case_event *e, size_t *n, case_action a, int64
     return x;
 }
 
+/* The register event's extra: where the request comes from, and its id there (the key
+ * migration 0004's index case_events_import_id reads, which store_imported looks up). */
+static const char *source_extra(import_chunk *ch, const char *id)
+{
+    json_t *o = json_pack("{s:s, s:s}", "source", ch->source, "import_id", id);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    const char *out = text ? arena_strdup(ch->a, text) : NULL;
+    free(text);
+    json_decref(o);
+    return out;
+}
+
 int import_add_history(import_chunk *ch, const store_case *k, const import_history *h)
 {
+    const char *id = h->import_id && *h->import_id ? arena_strdup(ch->a, h->import_id) : NULL;
+    const char *extra = id ? source_extra(ch, id) : NULL;
+    if (id && !extra) return HL_ENOMEM;
     store_case_event *e = import_chunk_events(ch);
     size_t n = 0;
-    ev(e, &n, ACT_REGISTER, h->opened)->extra = h->extra;
+    ev(e, &n, ACT_REGISTER, h->opened)->extra = extra;
     if (!h->unit_id) {
         if (h->closed) ev(e, &n, ACT_ANSWER, h->closed)->body = h->reply_text ? h->reply_text : "";
-        return import_chunk_add(ch, k, n);
+        return import_chunk_add(ch, k, n, id);
     }
     int64_t dispatched = h->dispatched ? h->dispatched : h->opened;
     store_case_event *d = ev(e, &n, ACT_DISPATCH, dispatched);
@@ -264,7 +324,7 @@ int import_add_history(import_chunk *ch, const store_case *k, const import_histo
             ev(e, &n, ACT_VISIT, h->closed)->reason = "imported: the source records no return visit";
         ev(e, &n, ACT_CLOSE, h->closed)->reason = "imported: closed in the source";
     }
-    return import_chunk_add(ch, k, n);
+    return import_chunk_add(ch, k, n, id);
 }
 
 double import_now(void)

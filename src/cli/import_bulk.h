@@ -41,6 +41,7 @@ int import_category(store *st, const char *code, const char *name, int level, in
 typedef struct {
     arena *a;
     store_bulk_case *cases;
+    const char **ids; /* each request's id in the source, or NULL */
     store_case_event *events;
     size_t n, nev;
 } import_buf;
@@ -49,7 +50,8 @@ typedef struct {
  * reading and folding the source then runs beside the writer instead of before it. */
 typedef struct {
     store *st;
-    store_bulk *bulk; /* statements kept across chunks */
+    const char *source; /* "csv", "boston311": the register event's extra names it */
+    store_bulk *bulk;   /* statements kept across chunks */
     int utc_offset_min;
     import_buf buf[2];
     int cur;   /* the buffer being filled */
@@ -58,18 +60,20 @@ typedef struct {
     bool busy; /* a chunk is being written */
     int write_rc;
     int64_t imported, refused; /* refused: histories the lifecycle did not accept */
+    int64_t skipped;           /* already in the store (an earlier run), or repeated in a chunk */
     int64_t chunks;
 } import_chunk;
 
-int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min);
+int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min, const char *source);
 /* Before store_close. */
 void import_chunk_free(import_chunk *ch);
 /* Room for the next request's events (at most IMPORT_MAX_EVENTS), zeroed. */
 store_case_event *import_chunk_events(import_chunk *ch);
-/* Adds a request whose nev events were written at import_chunk_events(); starts writing the
- * chunk when full. 0 or HL_E* (a store failure, perhaps of the chunk before; refused
- * histories are counted, not failures). */
-int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev);
+/* Adds a request whose nev events were written at import_chunk_events() (id: its id in the
+ * source, or NULL); starts writing the chunk when full. A request whose id is already in the
+ * store, or earlier in the same chunk, is skipped when the chunk is written. 0 or HL_E* (a
+ * store failure, perhaps of the chunk before; refused histories are counted, not failures). */
+int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev, const char *id);
 /* Writes what is pending and waits until all is written. */
 int import_chunk_flush(import_chunk *ch);
 
@@ -79,7 +83,9 @@ typedef struct {
     int64_t unit_id; /* 0: never dispatched (closed ones were answered directly) */
     bool has_visit, reachable, solved;
     satisfaction satisfaction;
-    const char *reply_text, *extra; /* extra: JSON for the register event */
+    const char *reply_text;
+    const char *import_id; /* the request's id in the source (NULL: none): an import run again
+                              skips the requests it already brought in */
 } import_history;
 
 /* Adds a request with the events its history implies: register; dispatch, sign-for, reply

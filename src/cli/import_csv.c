@@ -29,7 +29,8 @@ static const char csv_help[] =
     "                 docs/operations.md, \"Importing history\")\n"
     "  --db PATH      the database (HOTLINE_DB, default var/hotline.db)\n"
     "\n"
-    "Writes thousands of requests per transaction; prints rows/s. Import each file once.\n";
+    "Writes thousands of requests per transaction; prints rows/s. Rows whose source_id is\n"
+    "already in the store (an earlier run of the same or an overlapping file) are skipped.\n";
 
 enum {
     F_OPENED, F_CATEGORY, F_TEXT, F_TITLE, F_CHANNEL, F_UNIT, F_DISTRICT, F_STREET, F_ADDRESS,
@@ -159,13 +160,7 @@ static int one_row(csv_import *x, const csv_field *row, size_t n)
     }
     h.reachable = h.satisfaction != SATISFACTION_NONE;
     h.solved = strcmp(solved, "true") == 0 || strcmp(solved, "yes") == 0 || strcmp(solved, "1") == 0;
-    if (*v[F_SOURCE_ID]) {
-        json_t *extra = json_pack("{s:s, s:s}", "source", "csv", "source_id", v[F_SOURCE_ID]);
-        char *text = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
-        json_decref(extra);
-        h.extra = text ? arena_strdup(a, text) : NULL;
-        free(text);
-    }
+    h.import_id = v[F_SOURCE_ID];
     if (!k.text || !*k.text) k.text = "(imported)";
     return import_add_history(&x->ch, &k, &h);
 }
@@ -268,7 +263,7 @@ int cli_import_csv(int argc, char **argv)
         return 2;
     }
     rc = store_open(db, &x.st);
-    if (!rc) rc = import_chunk_init(&x.ch, x.st, x.off);
+    if (!rc) rc = import_chunk_init(&x.ch, x.st, x.off, "csv");
     double t0 = import_now();
     if (!rc) rc = import_csv_file(&x, file);
     if (!rc) rc = import_chunk_flush(&x.ch);
@@ -276,9 +271,9 @@ int cli_import_csv(int argc, char **argv)
     if (secs <= 0) secs = 1e-9;
     if (rc) fprintf(stderr, "hotline import: failed: %s\n", hl_strerror(rc));
     printf("csv: %lld rows: %lld imported, %lld unreadable, %lld with unknown codes, %lld "
-           "refused\n",
+           "refused, %lld already imported\n",
            (long long)x.rows, (long long)x.ch.imported, (long long)x.unreadable,
-           (long long)x.unknown_code, (long long)x.ch.refused);
+           (long long)x.unknown_code, (long long)x.ch.refused, (long long)x.ch.skipped);
     printf("csv: %.2f s, %.0f rows/s (%lld transactions)\n", secs, (double)x.rows / secs,
            (long long)x.ch.chunks);
     import_chunk_free(&x.ch);

@@ -14,6 +14,7 @@
  *  - the full-text index is filled last in one statement (FTS5 flushes its pending terms at
  *    every statement boundary once it has been written in a transaction). */
 #include "core/civil.h"
+#include "store/open311_internal.h"
 #include "store/rollup.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -566,4 +567,34 @@ int store_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_
     if (!rc) rc = store_bulk_write(b, cases, n, utc_offset_min, bad);
     store_bulk_close(b);
     return rc;
+}
+
+struct imported_args {
+    const char *source;
+    const char *const *ids;
+    size_t n;
+    bool *known;
+};
+
+static int imported_fn(sqlite3 *db, void *arg)
+{
+    struct imported_args *i = arg;
+    for (size_t k = 0; k < i->n; k++) {
+        int64_t one = 0;
+        int rc = i->ids[k] ? db_int1(db, &one,
+                                     "SELECT 1 FROM case_events WHERE action='register'"
+                                     " AND extra IS NOT NULL AND " STORE_IMPORT_ID_EXPR "=?"
+                                     " AND json_extract(extra, '$.source')=? LIMIT 1",
+                                     "tt", i->ids[k], i->source)
+                           : HL_ENOTFOUND;
+        if (rc && rc != HL_ENOTFOUND) return rc;
+        i->known[k] = !rc;
+    }
+    return 0;
+}
+
+int store_imported(store *s, const char *source, const char *const *ids, size_t n, bool *known)
+{
+    struct imported_args i = {source, ids, n, known};
+    return store_read(s, imported_fn, &i);
 }

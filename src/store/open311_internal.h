@@ -1,5 +1,5 @@
 /* open311_internal.h — what store/open311.c and store/open311_search.c share (internal to
- * src/store/). */
+ * src/store/); the import id expression also serves store/bulk_import.c. */
 #ifndef HOTLINE_STORE_OPEN311_INTERNAL_H
 #define HOTLINE_STORE_OPEN311_INTERNAL_H
 

@@ -713,5 +713,10 @@ int store_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int 
                      size_t *bad);
 /* Accepts NULL. */
 void store_bulk_close(store_bulk *b);
+/* known[i]: whether a request imported from source with the id ids[i] is in the store (its
+ * register event's extra is {"source": source, "import_id": ids[i], ...}); a NULL id is never
+ * known. So that running an import again, after it stopped halfway or on a file that overlaps
+ * an earlier one, adds only what is missing. 0 or HL_E*. */
+int store_imported(store *s, const char *source, const char *const *ids, size_t n, bool *known);
 
 #endif

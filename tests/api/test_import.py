@@ -63,8 +63,23 @@ def test_generic_csv_import(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert "csv: 7 rows: 5 imported, 1 unreadable, 1 with unknown codes, 0 refused" in p.stdout, p.stdout
     assert re.search(r"\d+ rows/s", p.stdout), p.stdout
+    # run again (as after an import that stopped halfway): nothing is imported twice; a file
+    # that overlaps the first adds only its new rows, and a row repeated in it only once
+    p = run(BIN, "import", "--csv", str(tmp_path / "h.csv"), "--map", str(tmp_path / "map.json"),
+            "--db", str(db))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "csv: 7 rows: 0 imported, 1 unreadable, 1 with unknown codes, 0 refused, " \
+        "5 already imported" in p.stdout, p.stdout
+    head, a1 = CSV.splitlines()[0], CSV.splitlines()[1]
+    a8 = "A8,2026-03-05 09:00:00,010101,电话,d-xishan,,,,,,,,,2026-03-05 09:03:00,新的一件,13800000008"
+    (tmp_path / "more.csv").write_text("\n".join([head, a1, a8, a8]) + "\n", encoding="utf-8")
+    p = run(BIN, "import", "--csv", str(tmp_path / "more.csv"), "--map",
+            str(tmp_path / "map.json"), "--db", str(db))
+    assert "csv: 3 rows: 1 imported, 0 unreadable, 0 with unknown codes, 0 refused, " \
+        "2 already imported" in p.stdout, p.stdout
     p = run(BIN, "check", "--db", str(db))
     assert p.returncode == 0 and "rollups: agree" in p.stdout, p.stdout
+    assert "requests: 6 checked" in p.stdout, p.stdout
     srv = Server(db)
     try:
         c = srv.client
