@@ -20,7 +20,7 @@ static const api_route *const tables[] = {
     api_routing_routes, api_calendar_routes, api_time_limits_routes, api_users_routes, api_events_routes, api_cases_routes, api_case_actions_routes,
     api_open311_routes, api_audit_routes, api_reveal_routes, api_public_catalog_routes,
     api_kb_routes, api_suggest_routes, api_duplicates_routes, api_alerts_routes,
-    api_appraisal_routes, api_analytics_routes, api_export_routes,
+    api_appraisal_routes, api_analytics_routes, api_export_routes, api_calls_routes,
 };
 
 int api_init(api_app *app)

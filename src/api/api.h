@@ -69,6 +69,7 @@ extern const api_route api_open311_routes[];
 extern const api_route api_audit_routes[];
 extern const api_route api_reveal_routes[];
 extern const api_route api_public_catalog_routes[];
+extern const api_route api_calls_routes[];
 
 /* ---- helpers every handler uses ---- */
 
@@ -94,6 +95,8 @@ void api_invalid(api_ctx *c, const char *field, const char *message);
 /* Publishes an event to the live hub (see http/hub.h); takes the reference to data.
  * Returns the event's sequence number or a negative HL_E* code. */
 int64_t api_publish(api_ctx *c, const char *type, json_t *data);
+/* The same, addressed to one user (user_id > 0): only that user's event streams get it. */
+int64_t api_publish_to(api_ctx *c, const char *type, json_t *data, int64_t user_id);
 /* Current time in Unix seconds. */
 int64_t api_now(void);
 

@@ -1,17 +1,18 @@
 /* case_view.c — see case_view.h. */
 #include "api/case_view.h"
+#include "api/calls.h"
 #include "api/json_out.h"
 #include "core/mask.h"
 #include "util/err.h"
 #include <string.h>
 
-static bool sees_caller_in_full(role r) { return r == ROLE_CALLTAKER || r == ROLE_VISITOR; }
+bool case_view_sees_caller(role r) { return r == ROLE_CALLTAKER || r == ROLE_VISITOR; }
 
 static json_t *caller_json(api_ctx *c, const store_case *k)
 {
     role r = c->user.role;
-    if (k->confidential && !sees_caller_in_full(r)) return json_null();
-    if (sees_caller_in_full(r))
+    if (k->confidential && !case_view_sees_caller(r)) return json_null();
+    if (case_view_sees_caller(r))
         return json_pack("{s:s, s:s}", "name", k->caller_name, "phone", k->caller_phone);
     char phone[32], name[128];
     mask_phone(k->caller_phone, strlen(k->caller_phone), phone, sizeof phone);
@@ -139,6 +140,7 @@ json_t *case_view(api_ctx *c, const store_case *k, bool with_history)
                                               *m.reply_text ? json_string(m.reply_text)
                                                             : json_null()));
         }
+        json_object_set_new(o, "calls", api_case_calls_json(c, k));
         json_object_set_new(o, "history", history(c, k));
     }
     return o;

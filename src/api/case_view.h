@@ -6,6 +6,9 @@
 #define HOTLINE_API_CASE_VIEW_H
 #include "api/api.h"
 
+/* Whether a role sees a caller's name and phone in full (the roles that call residents: call-
+ * takers and return-visit agents); every other role sees them masked. Calls follow it too. */
+bool case_view_sees_caller(role r);
 /* The case as the caller may see it; with_history adds "history" (the event log), for which
  * the store is read. New reference. */
 json_t *case_view(api_ctx *c, const store_case *k, bool with_history);

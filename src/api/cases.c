@@ -5,6 +5,7 @@
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
 #include "api/case_fields.h"
+#include "api/calls.h"
 #include "api/cases.h"
 #include "api/json_out.h"
 #include "core/civil.h"
@@ -161,6 +162,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         goto out;
     }
     if (!api_case_commit(c, &k, actor_role)) goto out;
+    if (actor_role == ROLE_CALLTAKER) api_calls_link_case(c, &k); /* to the call it came on */
     if (resident)
         http_send_json(c->r, 201,
                        json_pack("{s:s, s:s, s:o}", "number", k.number, "state", "registered",

@@ -1,6 +1,7 @@
-/* events.c — live events: api_publish puts a committed action on the hub, GET
- * /api/events/stream streams the hub to the dashboards (SSE, unit handlers see only their
- * subtree), and POST /api/events/announce lets a supervisor put a notice on the big screen. */
+/* events.c — live events: api_publish puts a committed action on the hub (api_publish_to one
+ * addressed to a single user), GET /api/events/stream streams the hub to the dashboards (SSE;
+ * unit handlers see only their subtree, addressed events reach only their user), and POST
+ * /api/events/announce lets a supervisor put a notice on the big screen. */
 #include "api/events.h"
 #include "http/sse.h"
 #include "util/err.h"
@@ -12,7 +13,8 @@
 
 struct api_event_scope {
     api_app *app;
-    int64_t unit_id;
+    int64_t user_id; /* whose stream */
+    int64_t unit_id; /* 0: the whole city */
     size_t n, next;
     struct {
         int64_t id;
@@ -22,21 +24,28 @@ struct api_event_scope {
 
 int64_t api_publish(api_ctx *c, const char *type, json_t *data)
 {
+    return api_publish_to(c, type, data, 0);
+}
+
+int64_t api_publish_to(api_ctx *c, const char *type, json_t *data, int64_t user_id)
+{
     char *s = data ? json_dumps(data, JSON_COMPACT) : NULL; /* escapes line breaks */
     json_decref(data);
     if (!s) return HL_ENOMEM;
-    int64_t seq = c->app->hub ? hub_publish(c->app->hub, type, s, strlen(s)) : HL_EINVAL;
+    int64_t seq =
+        c->app->hub ? hub_publish_to(c->app->hub, type, s, strlen(s), user_id) : HL_EINVAL;
     free(s);
     if (seq < 0) log_warn("events: cannot publish a %s event: %s", type, hl_strerror((int)seq));
     return seq;
 }
 
-api_event_scope *api_event_scope_new(arena *a, api_app *app, int64_t unit_id)
+api_event_scope *api_event_scope_new(arena *a, api_app *app, int64_t user_id, int64_t unit_id)
 {
     api_event_scope *sc = arena_alloc(a, sizeof *sc);
     if (!sc) return NULL;
     memset(sc, 0, sizeof *sc);
     sc->app = app;
+    sc->user_id = user_id;
     sc->unit_id = unit_id;
     return sc;
 }
@@ -53,9 +62,12 @@ static bool within(api_event_scope *sc, int64_t unit_id)
     return yes;
 }
 
-bool api_event_scope_filter(void *ctx, const char *type, const char *data)
+bool api_event_scope_filter(void *ctx, const char *type, const char *data, int64_t to)
 {
     api_event_scope *sc = ctx;
+    /* a call's caller is for the call-taker who answered it, whatever else the stream sees */
+    if (to || strcmp(type, "call") == 0) return to > 0 && to == sc->user_id;
+    if (!sc->unit_id) return true;
     if (strcmp(type, "announcement") == 0) return true;
     if (!strstr(data, "\"unit_id\"")) return false; /* most events: no parse needed */
     json_t *doc = json_loads(data, 0, NULL);
@@ -99,17 +111,14 @@ static void stream(api_ctx *c)
     int64_t last_id = parse_id(http_header(c->r, "Last-Event-ID")); /* ignored if garbled */
     if (last_id >= 0) after = last_id;
 
-    sse_filter_fn filter = NULL;
-    api_event_scope *sc = NULL;
-    if (role_is_unit_scoped(c->user.role)) {
-        sc = api_event_scope_new(c->r->a, c->app, c->user.unit_id);
-        if (!sc) {
-            http_send_rc(c->r, HL_ENOMEM);
-            return;
-        }
-        filter = api_event_scope_filter;
+    /* every stream is filtered: addressed events must find their one user */
+    api_event_scope *sc = api_event_scope_new(
+        c->r->a, c->app, c->user.id, role_is_unit_scoped(c->user.role) ? c->user.unit_id : 0);
+    if (!sc) {
+        http_send_rc(c->r, HL_ENOMEM);
+        return;
     }
-    http_send_sse(c->r, h, after, filter, sc);
+    http_send_sse(c->r, h, after, api_event_scope_filter, sc);
 }
 
 static const json_field announce_fields[] = {

@@ -9,8 +9,11 @@
  * event. Each request's events are written by one thread, in order; many threads write at once
  * so the store's writer group-commits them. A duplicate (并单) is planned and written by the
  * thread of the request it merges into, interleaved in time, so the master is still open in
- * the database when the merge is written. */
+ * the database when the merge is written. The calls the phone requests came in on, and calls
+ * abandoned in the queue, are drawn from a stream of their own (generate_calls.c), so adding
+ * them left every request's history as it was. */
 #include "cli/cli.h"
+#include "cli/generate_calls.h"
 #include "cli/generate_text.h"
 #include "core/civil.h"
 #include "store/store.h"
@@ -40,7 +43,8 @@ static const char generate_help[] =
     "\n"
     "Adds requests with their whole event log (registered, answered, dispatched, signed,\n"
     "returned, extended, re-dispatched, replied, visited, reopened, closed, merged, urged);\n"
-    "the most recent ones are left open. Run 'hotline check' afterwards to verify.\n";
+    "the most recent ones are left open. Phone requests come with the call they came in on,\n"
+    "and a few calls are abandoned in the queue. Run 'hotline check' afterwards to verify.\n";
 
 #define DAY CIVIL_DAY_SECONDS
 #define HOUR 3600
@@ -113,7 +117,7 @@ typedef struct {
 
     atomic_size_t next;
     atomic_uint_fast64_t requests, events, answered, invalid, merged, dispatched, done,
-        returned, extended, redispatched, reopened, urged, late_replies;
+        returned, extended, redispatched, reopened, urged, late_replies, calls, abandoned_calls;
     atomic_int failed, workers_left;
     pthread_mutex_t err_mu;
     char err[512];
@@ -817,7 +821,45 @@ static void fail(gen *g, const char *what, const char *number, case_action a, in
     pthread_mutex_unlock(&g->err_mu);
 }
 
-static int write_plan(gen *g, plan *p)
+/* The calls of a written plan: each request a call-taker registered from a phone call came in
+ * on one (with the direct answer given on the phone, if any, before hanging up). */
+static int write_calls(gen *g, plan *p, const int64_t *ids, char numbers[][STORE_CASE_NUMBER_MAX],
+                       gen_calls *calls, gen_rng *cr)
+{
+    int64_t answered_on_phone = 0;
+    for (int i = 0; i < p->nops; i++)
+        if (p->ops[i].who == 0 && p->ops[i].e.ev.action == ACT_ANSWER &&
+            p->ops[i].e.ev.actor_role == ROLE_CALLTAKER)
+            answered_on_phone = p->ops[i].e.ev.at;
+    for (int i = 0; i < p->nops; i++) {
+        const gop *op = &p->ops[i];
+        const store_case *k = &p->k[op->who];
+        if (op->e.ev.action != ACT_REGISTER || op->e.ev.actor_role != ROLE_CALLTAKER ||
+            strcmp(k->channel, "phone") != 0 || !ids[op->who] || !*k->caller_phone)
+            continue;
+        int64_t on_phone = op->who == 0 && answered_on_phone - op->e.ev.at < 10 * MINUTE
+                               ? answered_on_phone
+                               : 0;
+        int rc = gen_calls_request(calls, cr, numbers[op->who], k->caller_phone, op->e.actor_id,
+                                   ids[op->who], op->e.ev.at, on_phone, g->cap);
+        if (rc) {
+            fail(g, "cannot write the calls of request", numbers[op->who], ACT_REGISTER, rc);
+            return rc;
+        }
+    }
+    /* a few callers hang up in the queue before anyone answers (GB/T 33358 asks for at least
+     * 95 % answered); named after the request of the arrival, whose number is unique */
+    if (ids[0] && gen_chance(cr, 0.025)) {
+        int rc = gen_calls_abandoned(calls, cr, numbers[0], p->k[0].snap.registered_at, g->cap);
+        if (rc) {
+            fail(g, "cannot write the calls of request", numbers[0], ACT_REGISTER, rc);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int write_plan(gen *g, plan *p, gen_calls *calls, gen_rng *cr)
 {
     /* interleave the cases by time (insertion sort keeps each case's own order) */
     for (int i = 1; i < p->nops; i++) {
@@ -861,6 +903,8 @@ static int write_plan(gen *g, plan *p)
     }
     atomic_fetch_add(&g->requests, requests);
     atomic_fetch_add(&g->events, events);
+    int rc = write_calls(g, p, ids, numbers, calls, cr);
+    if (rc) return rc;
     if (p->was_dispatched) atomic_fetch_add(&g->dispatched, 1);
     if (p->was_dispatched && p->closed_at) atomic_fetch_add(&g->done, 1);
     if (p->was_returned) atomic_fetch_add(&g->returned, 1);
@@ -881,11 +925,20 @@ static void *worker(void *arg)
         atomic_fetch_sub(&g->workers_left, 1);
         return NULL;
     }
+    gen_calls *calls = gen_calls_new(g->st);
+    if (!calls) {
+        free(p);
+        fail(g, "out of memory", NULL, ACT_REGISTER, HL_ENOMEM);
+        atomic_fetch_sub(&g->workers_left, 1);
+        return NULL;
+    }
     while (!atomic_load(&g->failed)) {
         size_t i = atomic_fetch_add(&g->next, 1);
         if (i >= g->narr) break;
         /* the request's own stream: its history is the same whichever thread writes it */
         gen_rng r = {mix64(g->seed * 0x9E3779B97F4A7C15ull + mix64((uint64_t)i + 1))};
+        /* its calls' own: drawing them changes nothing of the request's */
+        gen_rng cr = {mix64(g->seed * 0xD1B54A32D192ED03ull + mix64((uint64_t)i + 1) + 0xCA11)};
         arena *a = arena_new();
         if (!a) {
             fail(g, "out of memory", NULL, ACT_REGISTER, HL_ENOMEM);
@@ -904,9 +957,16 @@ static void *worker(void *arg)
             plan_main(p, t0);
             plan_duplicates(p);
         }
-        write_plan(g, p);
+        write_plan(g, p, calls, &cr);
         arena_free(a);
     }
+    int rc = atomic_load(&g->failed) ? 0 : gen_calls_flush(calls);
+    if (rc) fail(g, "cannot write calls", NULL, ACT_REGISTER, rc);
+    uint64_t ncalls = 0, nabandoned = 0;
+    gen_calls_counts(calls, &ncalls, &nabandoned);
+    atomic_fetch_add(&g->calls, ncalls);
+    atomic_fetch_add(&g->abandoned_calls, nabandoned);
+    gen_calls_free(calls);
     free(p);
     atomic_fetch_sub(&g->workers_left, 1);
     return NULL;
@@ -1394,6 +1454,9 @@ int cli_generate(int argc, char **argv)
            (unsigned long long)atomic_load(&g->redispatched),
            (unsigned long long)atomic_load(&g->late_replies),
            (unsigned long long)atomic_load(&g->reopened), (unsigned long long)atomic_load(&g->urged));
+    printf("calls: %llu, of which %llu abandoned in the queue\n",
+           (unsigned long long)atomic_load(&g->calls),
+           (unsigned long long)atomic_load(&g->abandoned_calls));
     printf("database: %s, %.1f MB; %llu commits for %llu writes\n", db,
            (double)stats.db_bytes / 1e6, (unsigned long long)stats.commits,
            (unsigned long long)stats.writes);

@@ -31,6 +31,7 @@ typedef struct {
     char type[HUB_TYPE_MAX + 1];
     char *data; /* malloc'd, NUL-terminated, len bytes */
     size_t len;
+    int64_t to; /* the recipient, 0 = everyone */
 } slot;
 
 typedef struct {
@@ -127,7 +128,12 @@ static void call_listeners(hub *h)
 
 int64_t hub_publish(hub *h, const char *type, const char *data, size_t len)
 {
-    if (!h || !type || (!data && len)) return HL_EINVAL;
+    return hub_publish_to(h, type, data, len, 0);
+}
+
+int64_t hub_publish_to(hub *h, const char *type, const char *data, size_t len, int64_t to)
+{
+    if (!h || !type || (!data && len) || to < 0) return HL_EINVAL;
     if (len > HUB_MAX_EVENT) return HL_ERANGE;
     if (!type_ok(type)) return HL_EINVAL;
     /* an SSE "data:" line ends at a line break, and C strings at NUL */
@@ -147,6 +153,7 @@ int64_t hub_publish(hub *h, const char *type, const char *data, size_t len)
     memcpy(s->type, type, tn + 1);
     s->data = copy;
     s->len = len;
+    s->to = to;
     pthread_mutex_unlock(&h->mu);
     free(old);
 
@@ -165,7 +172,7 @@ int64_t hub_last(hub *h)
 /* Beyond hub.h: HL_EINVAL for after < 0, and (with *seq set, so the caller can skip it) when
  * the event does not fit typecap or datacap; HUB_TYPE_MAX + 1 and HUB_MAX_EVENT + 1 always fit. */
 int hub_next(hub *h, int64_t after, int64_t *seq, char *type, size_t typecap, char *data,
-             size_t datacap)
+             size_t datacap, int64_t *to)
 {
     if (after < 0) return HL_EINVAL;
     int rc = 1;
@@ -185,6 +192,7 @@ int hub_next(hub *h, int64_t after, int64_t *seq, char *type, size_t typecap, ch
         } else {
             memcpy(type, s->type, tn + 1);
             memcpy(data, s->data, s->len + 1);
+            if (to) *to = s->to;
         }
     }
     pthread_mutex_unlock(&h->mu);

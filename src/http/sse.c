@@ -130,9 +130,9 @@ static bool next_frame(stream *st)
     }
     char *data = st->frame + PREFIX_CAP; /* the hub copies the data in place */
     for (;;) {
-        int64_t seq = 0;
-        int rc =
-            hub_next(st->h, st->cursor, &seq, st->type, sizeof st->type, data, HUB_MAX_EVENT + 1);
+        int64_t seq = 0, to = 0;
+        int rc = hub_next(st->h, st->cursor, &seq, st->type, sizeof st->type, data,
+                          HUB_MAX_EVENT + 1, &to);
         if (rc == 0) return false;
         if (rc == HL_ERANGE) {
             st->cursor = seq;
@@ -145,7 +145,8 @@ static bool next_frame(stream *st)
             continue;
         }
         st->cursor = seq;
-        if (st->filter && !st->filter(st->fctx, st->type, data)) continue;
+        if (to && !st->filter) continue; /* addressed, and nobody to say it is ours */
+        if (st->filter && !st->filter(st->fctx, st->type, data, to)) continue;
         char pre[PREFIX_CAP];
         int pn = snprintf(pre, sizeof pre, "id: %lld\nevent: %s\ndata: ", (long long)seq, st->type);
         if (pn < 0 || pn >= PREFIX_CAP) continue;

@@ -14,8 +14,10 @@
 #define SSE_HEARTBEAT_S 15   /* seconds between comment lines on an idle stream */
 #define SSE_RETRY_MS 2000    /* the client's reconnection delay, sent first */
 
-/* Decides whether a stream's client receives an event; runs on the connection's thread. */
-typedef bool (*sse_filter_fn)(void *ctx, const char *type, const char *data);
+/* Decides whether a stream's client receives an event; runs on the connection's thread. `to`
+ * is the event's recipient (hub_publish_to; 0 = everyone). A stream without a filter never
+ * gets an addressed event (to > 0): only a filter that knows whose stream it is may pass one. */
+typedef bool (*sse_filter_fn)(void *ctx, const char *type, const char *data, int64_t to);
 
 /* Answers r with a stream of the hub's events with sequence number > after. When the client is
  * further behind than the hub keeps (or `after` is newer than the hub, e.g. after a restart),

@@ -36,6 +36,9 @@ KB_WRITERS = frozenset({"calltaker", "dispatcher", "admin", "handler"})  # kb.c
 SUGGESTERS = frozenset({"calltaker", "dispatcher"})                 # suggest.c
 MERGERS = frozenset({"admin", "calltaker", "dispatcher", "supervisor"})  # duplicates.c
 CENTRE_STAFF = STAFF - {"handler"}
+INTEGRATORS = frozenset({"integrator"})                             # calls.c
+CALLTAKERS = frozenset({"calltaker"})
+CALL_READERS = CENTRE_ANALYSTS | CALLTAKERS
 
 PERIOD = "period=2026-11"  # any period that parses: the units are listed whatever their volume
 
@@ -222,6 +225,13 @@ ROWS = [
     # ... and a new article's unit is checked last of all, after what any probe could fail on:
     # the role only
     Row("POST", "/api/kb/articles", KB_WRITERS, body=BAD, ok=400),
+    # calls.c: the switch reports calls; a call-taker has a call in progress and lists their
+    # own calls (the list's own-only rule is test_calls.py's); the centre lists and sums them.
+    # Calls belong to no unit, and no handler may read them.
+    Row("POST", "/api/calls", INTEGRATORS, body=BAD, ok=400),
+    Row("GET", "/api/calls/current", CALLTAKERS),
+    Row("GET", "/api/calls", CALL_READERS),
+    Row("GET", "/api/analytics/calls", CENTRE_ANALYSTS, path=f"/api/analytics/calls?{PERIOD}"),
     # suggest.c
     Row("GET", "/api/suggest", SUGGESTERS, path="/api/suggest?text=water"),
     Row("GET", "/api/cases/:id/suggestions", SUGGESTERS, path="/api/cases/{case}/suggestions",

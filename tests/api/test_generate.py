@@ -159,6 +159,41 @@ def test_due_times_are_the_apis(gen):
     assert checked >= 20
 
 
+def test_phone_requests_come_with_their_calls(gen):
+    """Each phone request a call-taker registered is linked to the call it came in on: offered
+    before the registration, answered by the registering call-taker, ended after it; a few
+    callers hung up in the queue; so the call figures of the history are a centre's."""
+    now = datetime.now(CST)
+    first = (now - timedelta(days=DAYS - 1)).strftime("%Y-%m-%d")
+    linked = 0
+    for k in get(gen, "/api/cases?channel=phone&page_size=40&sort=oldest")["items"] + \
+            get(gen, "/api/cases?channel=phone&page_size=40")["items"]:
+        full = get(gen, f"/api/cases/{k['id']}")
+        reg = full["history"][0]
+        if reg["actor_role"] != "calltaker":
+            continue
+        calls = full["calls"]
+        assert len(calls) == 1, (k["number"], calls)
+        c = calls[0]
+        assert c["call_id"] == f"demo-{k['number']}"
+        assert c["agent"]["display_name"] == reg["actor_name"], (c, reg)
+        assert parse(c["offered_at"]) < parse(c["answered_at"]) < parse(reg["at"]), (c, reg)
+        assert parse(reg["at"]) < parse(c["ended_at"]) < now, (c, reg)
+        assert 2 <= c["wait_seconds"] <= 90 and c["talk_seconds"] > 0, c
+        linked += 1
+    assert linked >= 40
+    for k in get(gen, "/api/cases?channel=web&page_size=5")["items"]:
+        assert get(gen, f"/api/cases/{k['id']}")["calls"] == []
+    b = get(gen, f"/api/analytics/calls?from={first}&to={now.strftime('%Y-%m-%d')}")
+    assert b["offered"] >= linked and b["answered"] + b["abandoned"] == b["offered"], b
+    assert 0.005 <= b["abandoned"] / b["offered"] <= 0.1, b
+    assert 0.9 <= b["answer_rate"] < 1 and 0.75 <= b["answer_15s_rate"] < b["answer_rate"], b
+    assert 60 <= b["avg_talk_seconds"] <= 600, b
+    assert sum(h["offered"] for h in b["by_hour"]) == b["offered"]
+    busy = max(b["by_hour"], key=lambda h: h["offered"])["hour"]
+    assert 8 <= busy <= 17, b["by_hour"]  # the day's peaks, in local hours
+
+
 def test_the_same_seed_gives_the_same_history(gen):
     # a past --until, so the end of the history does not move with the clock between runs
     until = (datetime.now(CST) - timedelta(days=1)).strftime("%Y-%m-%d")

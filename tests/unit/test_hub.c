@@ -24,7 +24,7 @@ static int64_t pub(hub *h, const char *type, const char *data)
 
 static int next(hub *h, int64_t after, int64_t *seq, char *type, char *data)
 {
-    return hub_next(h, after, seq, type, 64, data, HUB_MAX_EVENT + 1);
+    return hub_next(h, after, seq, type, 64, data, HUB_MAX_EVENT + 1, NULL);
 }
 
 static void sleep_ms(long ms)
@@ -68,6 +68,26 @@ static void test_publish_next_sequence(void **state)
     assert_string_equal(data, "");
     hub_free(h);
     hub_free(NULL);
+}
+
+/* An addressed event keeps its recipient; a plain one has none; a negative one is refused. */
+static void test_addressed(void **state)
+{
+    (void)state;
+    hub *h = hub_new();
+    assert_non_null(h);
+    char type[64], data[HUB_MAX_EVENT + 1];
+    int64_t seq = 0, to = -1;
+    assert_int_equal(hub_publish_to(h, "call", "{\"id\":1}", 8, 42), 1);
+    assert_int_equal(pub(h, "case", "{}"), 2);
+    assert_int_equal(hub_publish_to(h, "call", "{}", 2, -1), HL_EINVAL);
+    assert_int_equal(hub_next(h, 0, &seq, type, sizeof type, data, sizeof data, &to), 1);
+    assert_int_equal(seq, 1);
+    assert_int_equal(to, 42);
+    assert_string_equal(type, "call");
+    assert_int_equal(hub_next(h, 1, &seq, type, sizeof type, data, sizeof data, &to), 1);
+    assert_int_equal(to, 0);
+    hub_free(h);
 }
 
 static void test_ring_overwrite_and_erange(void **state)
@@ -131,10 +151,10 @@ static void test_refusals(void **state)
     assert_int_equal(strlen(data), HUB_MAX_EVENT);
     /* buffers too small: refused, with seq set so the caller can skip the event */
     seq = 0;
-    assert_int_equal(hub_next(h, 1, &seq, type, 64, data, 100), HL_EINVAL);
+    assert_int_equal(hub_next(h, 1, &seq, type, 64, data, 100, NULL), HL_EINVAL);
     assert_int_equal(seq, 2);
     seq = 0;
-    assert_int_equal(hub_next(h, 0, &seq, type, 10, data, sizeof data), HL_EINVAL);
+    assert_int_equal(hub_next(h, 0, &seq, type, 10, data, sizeof data, NULL), HL_EINVAL);
     assert_int_equal(seq, 1);
     free(big);
     hub_free(h);
@@ -164,7 +184,7 @@ static void reentrant_listener(void *ctx)
     atomic_store(&p->seen_last, hub_last(p->h));
     char type[64], data[HUB_MAX_EVENT + 1];
     int64_t seq;
-    assert_int_equal(hub_next(p->h, 0, &seq, type, sizeof type, data, sizeof data), 1);
+    assert_int_equal(hub_next(p->h, 0, &seq, type, sizeof type, data, sizeof data, NULL), 1);
     int64_t id = 0;
     assert_int_equal(hub_listen(p->h, count_listener, p, &id), 0);
     hub_unlisten(p->h, id);
@@ -323,7 +343,7 @@ static void *reader(void *arg)
     char type[64], data[HUB_MAX_EVENT + 1];
     for (;;) {
         int64_t seq = 0;
-        int rc = hub_next(r->h, cursor, &seq, type, sizeof type, data, sizeof data);
+        int rc = hub_next(r->h, cursor, &seq, type, sizeof type, data, sizeof data, NULL);
         if (rc == 1) {
             if (seq != cursor + 1) r->bad++; /* a gap nobody told us about */
             int t = -1, i = -1;
@@ -386,6 +406,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_next_sequence),
+        cmocka_unit_test(test_addressed),
         cmocka_unit_test(test_ring_overwrite_and_erange),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_listener_outside_lock),

@@ -3,15 +3,28 @@
 // district and street, address, urgency, confidential, text) registers with POST /api/cases;
 // a question answered on the spot is registered and answered directly (action "answer",
 // citing the knowledge-base article when one was used). Everything works from the keyboard;
-// the new request's number is shown large.
+// the new request's number is shown large. Screen pop: a call this call-taker answers on the
+// phone switch fills the caller's number and looks it up (see "screen pop" below).
 
 import { get, post, qs, hasEndpoint } from './api.js';
-import { t, nm } from './i18n.js';
+import { t, nm, addStrings } from './i18n.js';
 import {
   el, $, requireUser, field, showFormError, clearErrors, showLoading, showEmpty, showError,
   fmtTime, stateBadge, toast, isTyping, errText, put,
 } from './ui.js';
 import { loadCategories, loadUnits, categoryPicker } from './catalog.js';
+import { subscribe } from './live.js';
+
+addStrings({
+  'ct.call': ['来电', 'Call'],
+  'ct.call.ended': ['已挂断', 'ended'],
+  'ct.call.cases': ['本次来电已登记：', 'Registered during this call: '],
+  'ct.call.busy': ['表单中是另一位来电人尚未登记的内容。', 'The form holds another caller\'s unregistered request.'],
+  'ct.call.use': ['使用此来电（清空表单）', 'Use this caller (clears the form)'],
+  'ct.call.dismiss': ['关闭来电提示', 'Dismiss the call'],
+  'ct.pop.on': ['来电弹屏已连接', 'Screen pop connected'],
+  'ct.pop.off': ['来电弹屏未连接，正在重连…', 'Screen pop disconnected, reconnecting…'],
+});
 
 await requireUser(['calltaker'], '/calltaker.html');
 const main = $('#main');
@@ -22,7 +35,8 @@ try {
   showError(main, e, () => location.reload());
   throw e;
 }
-const [kbOn, suggestOn] = await Promise.all([hasEndpoint('/api/kb/search'), hasEndpoint('/api/suggest')]);
+const [kbOn, suggestOn, callsOn] = await Promise.all([
+  hasEndpoint('/api/kb/search'), hasEndpoint('/api/suggest'), hasEndpoint('/api/calls/current')]);
 
 // ---- the form -----------------------------------------------------------------------------
 const form = el('form#reg-form', { novalidate: true, autocomplete: 'off' });
@@ -186,6 +200,93 @@ async function lookup(force) {
   }
 }
 
+// ---- screen pop (来电弹屏) ----------------------------------------------------------------------
+// The phone switch reports its calls to the server (POST /api/calls); a call answered by this
+// call-taker comes as a `call` event on this user's stream only, and GET /api/calls/current
+// gives the call in progress (or just ended) after a load or a dropped stream. Its number goes
+// into the caller box and is looked up through the same path as a typed number. A form that
+// already holds something else is never overwritten: the banner asks first. The request
+// registered during the call is linked to it by the server (same call-taker, same number).
+const callBanner = el('div#call-banner.call-banner', { hidden: true, role: 'status', 'aria-live': 'assertive' });
+const popState = el('p#pop-state.pop-state.small', { hidden: !callsOn });
+let call = null; // the call on the banner: {id, call_id, caller, answered_at, ended_at?, cases?}
+let callStatus = ''; // 'used' (in the form), 'waiting' (the form was busy), 'registered'
+const seenCalls = new Set(); // ids already handled: the stream and /current both report a call
+
+/** Nothing typed, and no registration dialog still open: a call may fill the form. */
+function formClean() {
+  return ![phone, callerName, title, text, address, answer, picker.input].some((i) => i.value.trim())
+    && !picker.value() && !districtSel.value && !document.querySelector('.overlay');
+}
+
+function takeCall(c) {
+  if (!c || !c.caller || seenCalls.has(c.id)) return;
+  seenCalls.add(c.id);
+  call = c;
+  if (phone.value.replace(/\D/g, '') === c.caller) callStatus = 'used'; // typed already
+  else if (c.cases && c.cases.length) callStatus = 'registered'; // a reload after registering
+  else if (formClean()) { useCall(); return; }
+  else callStatus = 'waiting';
+  drawBanner();
+}
+
+/** Puts the call's number in the (cleared) form and looks the caller up at once. */
+function useCall() {
+  if (!formClean()) reset({ keepCall: true });
+  callStatus = 'used';
+  phone.value = call.caller;
+  lookup(true);
+  drawBanner();
+  // like Enter in the number box, move on to the name; not when the focus is elsewhere at work
+  if (document.activeElement === phone || document.activeElement === document.body) callerName.focus();
+}
+
+function dropCall() {
+  call = null;
+  callStatus = '';
+  drawBanner();
+}
+
+function drawBanner() {
+  callBanner.hidden = !call;
+  if (!call) { callBanner.replaceChildren(); return; }
+  const at = (call.answered_at || '').slice(11, 19);
+  put(callBanner,
+    el('div.call-line',
+      el('b', t('ct.call')), ' ', el('span.call-number', call.caller),
+      el('button.call-x', { type: 'button', title: t('ct.call.dismiss'), 'aria-label': t('ct.call.dismiss'), onclick: dropCall }, '×')),
+    el('div.call-id.small.muted', [at, call.ended_at ? t('ct.call.ended') : '', `#${call.call_id}`].filter(Boolean).join(' · ')),
+    callStatus === 'registered' && call.cases && call.cases.length ? el('div.small', t('ct.call.cases'),
+      call.cases.map((k, i) => [i ? '、' : '', el('a', { href: `/case.html?id=${k.id}`, target: '_blank' }, k.number)])) : null,
+    callStatus === 'waiting' && !formClean() ? el('div.small', t('ct.call.busy')) : null,
+    callStatus === 'waiting' || callStatus === 'registered'
+      ? el('button#use-call.primary.small', { type: 'button', onclick: useCall }, t('ct.call.use')) : null);
+  callBanner.dataset.callId = call.id;
+  callBanner.dataset.status = callStatus;
+}
+
+async function loadCurrentCall() {
+  try {
+    const r = await get('/api/calls/current');
+    takeCall(r.call);
+  } catch { /* the banner is a help: typing the number still works */ }
+}
+
+if (callsOn) {
+  // each (re)opening of the stream asks for the call in progress too: a call answered before
+  // the stream was open, or while it was down, is not missed
+  subscribe({
+    onCall: takeCall,
+    onResync: loadCurrentCall,
+    onState: (s) => {
+      popState.textContent = s === 'open' ? `● ${t('ct.pop.on')}` : t('ct.pop.off');
+      popState.classList.toggle('on', s === 'open');
+      if (s === 'open') loadCurrentCall();
+    },
+  });
+  loadCurrentCall();
+}
+
 // ---- register -------------------------------------------------------------------------------
 let busy = false;
 async function submit(withAnswer) {
@@ -233,6 +334,8 @@ async function submit(withAnswer) {
 form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
 
 function showSaved(c, answered) {
+  // the call's request is in: "next call" then takes the banner away
+  if (call && callStatus === 'used') callStatus = 'registered';
   const next = el('button#next-call.primary.big', { type: 'button', onclick: () => { dlg.remove(); reset(); } }, t('ct.next'));
   const dlg = el('div.overlay', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'saved-title' },
     el('div.dialog.saved',
@@ -277,7 +380,9 @@ function dupHints(c) {
       }, t('ct.dups.merge'))))));
 }
 
-function reset() {
+/** Clears the form. A call that waited for the form fills it now; the call whose request was
+ *  registered leaves; a call that was in the form stays on the banner with "use this caller". */
+function reset({ keepCall = false } = {}) {
   form.reset();
   answerForm.reset();
   for (const i of [phone, callerName, kbInput]) i.value = '';
@@ -291,12 +396,17 @@ function reset() {
   kbResults.replaceChildren();
   $('#route-hint').textContent = '';
   phone.focus();
+  if (keepCall || !call) return;
+  if (callStatus === 'waiting') useCall();
+  else if (callStatus === 'registered') dropCall();
+  else { callStatus = 'waiting'; drawBanner(); }
 }
 
 // ---- layout ---------------------------------------------------------------------------------
 main.replaceChildren(
   el('section.ct-caller.card',
     el('h2', t('ct.caller')),
+    popState, callBanner,
     field(t('f.caller_phone'), phone),
     field(t('f.caller_name'), callerName, { optional: true }),
     el('h3', t('ct.history')), historyBox),

@@ -1,15 +1,45 @@
 // caseview.js — one request: its facts, deadlines, history, and the forms of the actions the
 // server allows to this user (allowed_actions). Used by the request page, the dispatcher desk,
 // the return-visit desk. Every form posts to POST /api/cases/:id/:action and shows the
-// server's error next to the field it names.
+// server's error next to the field it names. A request registered during a phone call shows
+// that call (answered, wait, talk, call-taker) among its facts.
 
 import { get, post, qs, ApiError } from './api.js';
-import { t, nm } from './i18n.js';
+import { t, nm, addStrings } from './i18n.js';
 import {
   el, fmtTime, dueCell, stateBadge, urgencyBadge, callerText, countsText,
   field, showFormError, clearErrors, toast, showLoading, showError,
 } from './ui.js';
 import { unitSelect } from './catalog.js';
+
+addStrings({
+  'cv.calls': ['来电记录', 'Calls'],
+  'cv.call.answered': ['{t} 接通', 'answered {t}'],
+  'cv.call.unanswered': ['{t} 呼入，未接通', 'offered {t}, not answered'],
+  'cv.call.wait': ['等待 {d}', 'waited {d}'],
+  'cv.call.talk': ['通话 {d}', 'talked {d}'],
+  'cv.call.talking': ['通话中', 'in progress'],
+  'cv.sec': ['{n} 秒', '{n} s'],
+  'cv.min_sec': ['{m} 分 {n} 秒', '{m} min {n} s'],
+});
+
+/** 75 → "1 分 15 秒": a call's wait and talk are seconds to minutes. */
+function secs(s) {
+  if (s === null || s === undefined) return '—';
+  return s < 60 ? t('cv.sec', { n: s }) : t('cv.min_sec', { m: Math.floor(s / 60), n: s % 60 });
+}
+
+/** The request's calls (`calls` of GET /api/cases/:id; empty for other channels), one line
+ *  each: when answered, how long the caller waited and talked, and who answered. */
+function callList(calls) {
+  return el('ul.case-calls', calls.map((k) => el('li', { dataset: { callId: k.id } },
+    k.answered_at
+      ? [t('cv.call.answered', { t: fmtTime(k.answered_at, true) }), ' · ', t('cv.call.wait', { d: secs(k.wait_seconds) }), ' · ',
+        k.talk_seconds !== null && k.talk_seconds !== undefined ? t('cv.call.talk', { d: secs(k.talk_seconds) })
+          : k.ended_at ? t('cv.call.talk', { d: '—' }) : t('cv.call.talking')]
+      : t('cv.call.unanswered', { t: fmtTime(k.offered_at, true) }),
+    k.agent ? el('span.muted', ` · ${k.agent.display_name || k.agent.username}`) : null)));
+}
 
 export async function fetchCase(id) {
   return get(`/api/cases/${encodeURIComponent(id)}`);
@@ -286,7 +316,8 @@ export function renderCase(box, c, ctx) {
             c.street_id && ctx.units ? ` · ${ctx.units.name(c.street_id)}` : ''].join('')),
           dl(t('f.address'), c.address || '—'),
           dl(t('f.unit'), [c.unit_id && ctx.units ? ctx.units.name(c.unit_id) : '—',
-            c.co_unit_ids && c.co_unit_ids.length && ctx.units ? ` (${t('f.co_units')}: ${c.co_unit_ids.map((u) => ctx.units.name(u)).join('、')})` : ''].join(''))),
+            c.co_unit_ids && c.co_unit_ids.length && ctx.units ? ` (${t('f.co_units')}: ${c.co_unit_ids.map((u) => ctx.units.name(u)).join('、')})` : ''].join('')),
+          c.calls && c.calls.length ? dl(t('cv.calls'), callList(c.calls)) : null),
         c.title ? el('h3.case-title', c.title) : null,
         el('p.case-text', c.text),
         c.reply_text ? el('div.reply', el('h4', t('f.reply_text')), el('p', c.reply_text)) : null,

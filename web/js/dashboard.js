@@ -10,18 +10,37 @@
 // event. The 30-day trend comes from GET /api/analytics/volume, the rankings from
 // GET /api/appraisal (this month, tier by tier), clusters from GET /api/clusters; without
 // those endpoints the page falls back to counting with GET /api/cases and the overdue queue.
+// Today's calls (connection rates against GB/T 33358's 95 %) come from GET /api/analytics/calls,
+// for the roles that may read it; call events go to call-takers only, so the tile is fetched
+// again after request events and every 30 seconds.
 
 import { get, qs, getAll, hasEndpoint } from './api.js';
-import { t, nm, isEn, applyI18n } from './i18n.js';
+import { t, nm, isEn, applyI18n, addStrings } from './i18n.js';
 import { el, $, cityDate, fmtTime, requireUser, langButton, CITY_OFFSET_MIN } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
 import { subscribe, debounce } from './live.js';
 
+addStrings({
+  'db.calls': ['今日话务', 'Calls today'],
+  'db.calls.target': ['GB/T 33358 标准 ≥ 95%', 'GB/T 33358: ≥ 95 %'],
+  'db.calls.answer_rate': ['接通率', 'Answered'],
+  'db.calls.answer_15s_rate': ['15秒接通率', 'Answered within 15 s'],
+  'db.calls.offered': ['呼入', 'Offered'],
+  'db.calls.answered': ['接通', 'Answered'],
+  'db.calls.abandoned': ['放弃', 'Abandoned'],
+  'db.calls.avg_wait': ['平均等待', 'Avg wait'],
+  'db.calls.sec': ['{n}秒', '{n} s'],
+});
+
 /* global echarts */
-await requireUser(null, '/dashboard.html');
+const user = await requireUser(null, '/dashboard.html');
 applyI18n();
 $('#db-tools').replaceChildren(langButton(), el('a.ghost.button', { href: '/' }, t('nav.home')));
-const [cats, units, geo] = await Promise.all([loadCategories(), loadUnits(), get('/vendor/districts.geojson')]);
+const CALL_ROLES = ['dispatcher', 'supervisor', 'admin']; // who may read GET /api/analytics/calls
+const [cats, units, geo, callsOn] = await Promise.all([loadCategories(), loadUnits(), get('/vendor/districts.geojson'),
+  CALL_ROLES.includes(user.role) && hasEndpoint('/api/analytics/calls')]);
+// shown before the charts are laid out, so that they take the space that is left
+$('#calls-tile').hidden = !callsOn;
 
 const OPEN = 'registered,dispatched,signed,return_pending,replied';
 const CHANNELS = ['phone', 'web', 'open311', 'app', 'wechat', 'email', 'grid', 'province', 'letter', 'video'];
@@ -273,6 +292,24 @@ async function loadLists() {
   listItems($('#list-urgent'), urgent.items);
 }
 
+/** Today's call figures (the server's day; rates are 0..1 or null when nothing was offered). */
+async function loadCalls() {
+  if (!callsOn) return;
+  const r = await get('/api/analytics/calls');
+  const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+  for (const [id, rate] of [['calls-answer-rate', r.answer_rate], ['calls-15s-rate', r.answer_15s_rate]]) {
+    const box = $(`#${id}`);
+    box.querySelector('.v').textContent = pct(rate);
+    box.classList.toggle('low', rate !== null && rate !== undefined && rate < 0.95); // below the standard: red
+  }
+  $('#calls-offered').textContent = r.offered;
+  $('#calls-answered').textContent = r.answered;
+  $('#calls-abandoned').textContent = r.abandoned;
+  $('#calls-avg-wait').textContent = r.avg_wait_seconds === null || r.avg_wait_seconds === undefined
+    ? '—' : t('db.calls.sec', { n: Number(r.avg_wait_seconds.toFixed(1)) });
+  $('#calls-tile').dataset.updated = String(Date.now());
+}
+
 function stamp() {
   document.body.dataset.updated = String(Date.now());
 }
@@ -281,6 +318,7 @@ function stamp() {
 const refreshLists = debounce(() => loadLists().then(stamp).catch(() => {}), 600);
 const refreshRank = debounce(() => loadRank().catch(() => {}), 5000);
 const refreshClusters = debounce(() => loadClusters().catch(() => {}), 1500);
+const refreshCalls = debounce(() => loadCalls().catch(() => {}), 1000);
 
 function onCase(ev) {
   const day = ev.at.slice(0, 10);
@@ -303,6 +341,7 @@ function onCase(ev) {
   stamp();
   refreshLists();
   refreshRank();
+  if (ev.action === 'register' && ev.channel === 'phone') refreshCalls(); // a call was answered for it
 }
 
 const live = $('#db-live');
@@ -313,8 +352,8 @@ function setLive(s) {
 setLive('connecting');
 subscribe({
   onCase,
-  onState: (s) => { setLive(s); if (s === 'open') refreshLists(); },
-  onResync: () => { loadToday().catch(() => {}); refreshLists(); },
+  onState: (s) => { setLive(s); if (s === 'open') { refreshLists(); refreshCalls(); } },
+  onResync: () => { loadToday().catch(() => {}); refreshLists(); refreshCalls(); },
   onAnnouncement: (a) => {
     const box = $('#db-announce');
     box.replaceChildren(el('b', `${t('db.announcement')}：`), a.message, el('span.muted', a.by ? ` — ${a.by}` : ''));
@@ -336,11 +375,11 @@ setInterval(() => {
 
 [appraisalOn, analyticsOn, clustersOn] = await Promise.all([
   hasEndpoint('/api/appraisal'), hasEndpoint('/api/analytics/volume'), hasEndpoint('/api/clusters')]);
-await Promise.all([loadToday(), loadLists(), loadTrend(), loadRank(), loadClusters()].map((p) => p.catch((e) => console.error(e))));
+await Promise.all([loadToday(), loadLists(), loadTrend(), loadRank(), loadClusters(), loadCalls()].map((p) => p.catch((e) => console.error(e))));
 seedFeed();
 stamp();
 // slow corrections: the lists turn overdue with time; the day's figures are recounted
-setInterval(() => refreshLists(), 30000);
+setInterval(() => { refreshLists(); refreshCalls(); }, 30000);
 setInterval(() => { loadToday().catch(() => {}); loadRank().catch(() => {}); }, 5 * 60000);
 setInterval(() => loadTrend().catch(() => {}), 30 * 60000);
 setInterval(() => { tierIndex++; showTier(); }, 12000);

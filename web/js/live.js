@@ -1,8 +1,8 @@
 // live.js — the server's event stream (GET /api/events/stream, SSE) for pages that follow
 // what happens: one EventSource, resumed by the browser with Last-Event-ID after a drop.
-// subscribe({onCase, onAnnouncement, onResync, onState, onAlert, onCluster}) → unsubscribe.
+// subscribe({onCase, onAnnouncement, onResync, onState, onAlert, onCluster, onCall}) → unsubscribe.
 
-export function subscribe({ onCase, onAnnouncement, onResync, onState, onAlert, onCluster } = {}) {
+export function subscribe({ onCase, onAnnouncement, onResync, onState, onAlert, onCluster, onCall } = {}) {
   let es = null;
   let closed = false;
   const open = () => {
@@ -22,8 +22,9 @@ export function subscribe({ onCase, onAnnouncement, onResync, onState, onAlert, 
       try { onAnnouncement(JSON.parse(m.data)); } catch (e) { console.error(e); }
     });
     es.addEventListener('resync', () => onResync && onResync());
-    // urgent-word alerts and duplicate clusters, published by the server when it has them
-    for (const [type, fn] of [['alert', onAlert], ['cluster', onCluster]]) {
+    // urgent-word alerts and duplicate clusters, published by the server when it has them;
+    // `call`: a call this call-taker answered (the server sends it to that user's stream only)
+    for (const [type, fn] of [['alert', onAlert], ['cluster', onCluster], ['call', onCall]]) {
       if (fn) es.addEventListener(type, (m) => { try { fn(JSON.parse(m.data)); } catch (e) { console.error(e); } });
     }
   };
