@@ -153,6 +153,18 @@ export default () => run('admin_audit', async ({ note }) => {
     rows = await search(page, { action: 'model.reload.create' });
     assert(rows.length === 1 && rows[0].actor === 'admin', `the reload is logged (${rows.length})`);
     noErrors(page, 'admin_audit');
+
+    // ---- a supervisor reads the log (the API lets them), from the top bar, and nothing else ----------
+    const sup = await newPage(browser);
+    await login(sup, srv.url, 'supervisor-chen');
+    await sup.click('#top nav a[href="/admin.html"]');
+    await sup.waitForSelector('#audit-table tbody tr');
+    const supTabs = await sup.$$eval('[role=tab]', (b) => b.map((x) => x.id));
+    assert(supTabs.length === 1 && supTabs[0] === 'tab-audit', `the supervisor gets the audit tab alone (${supTabs})`);
+    rows = await search(sup, { action: 'case.reveal' });
+    assert(rows.length === 1 && rows[0].actor === 'dispatcher-zhang', `the supervisor finds the reveal (${rows.length})`);
+    await shot(sup, 'audit-supervisor');
+    noErrors(sup, 'admin_audit (supervisor)');
   } finally {
     await browser.close();
     await srv.stop();

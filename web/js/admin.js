@@ -1,8 +1,10 @@
 // admin.js — the administrator's console: tabs for users, units, categories, the working
-// calendar, time limits and the routing catalogue. Each tab is a list (a table, trees indented
-// by depth) beside one form that creates, or edits the row chosen; the server judges every
-// input and its error.field lands next to the field (ui.showFormError). Admin only: other roles
-// get the "no access" notice (the /api/admin/* routes refuse them anyway).
+// calendar, time limits, the routing catalogue, appraisal schemes, API tokens, the audit log,
+// sensitive words and the model. Each tab is a list (a table, trees indented by depth) beside
+// one form that creates, or edits the row chosen; the server judges every input and its
+// error.field lands next to the field (ui.showFormError). A supervisor, who may read the audit
+// log (GET /api/admin/audit), gets that tab alone; other roles get the "no access" notice (the
+// /api/admin/* routes refuse them anyway).
 // GET /api/units, /api/categories, /api/calendar, /api/time-limits, /api/routing,
 // /api/admin/users; POST/PATCH /api/admin/{users,units,categories}; PUT/DELETE
 // /api/admin/{calendar/:date,time-limits,routing}.
@@ -22,7 +24,7 @@ import { tokensTab } from './admin_tokens.js';
 import { auditTab } from './admin_audit.js';
 import { wordsTab } from './admin_words.js';
 
-const me = await requireUser(['admin'], '/admin.html');
+const me = await requireUser(['admin', 'supervisor'], '/admin.html');
 const main = document.getElementById('main');
 
 const ROLES = ['calltaker', 'dispatcher', 'handler', 'visitor', 'supervisor', 'admin', 'integrator'];
@@ -396,19 +398,19 @@ async function routingTab(box) {
 }
 
 // ---- the tabs ----------------------------------------------------------------------------------
-const TABS = {
+const TABS = me.role === 'admin' ? {
   users: usersTab, units: unitsTab, categories: categoriesTab,
   calendar: calendarTab, limits: limitsTab, routing: routingTab,
   schemes: schemesTab, tokens: tokensTab,
   audit: auditTab, words: wordsTab,
-};
+} : { audit: auditTab };
 const panel = el('div.adm-panel', { role: 'tabpanel' });
 const tabs = tabBar({
   tabs: Object.keys(TABS).map((key) => [key, t(`adm.tab.${key}`)]), label: t('adm.title'), panel,
   onChoose: (key) => { panel.dataset.tab = key; return TABS[key](panel); },
 });
 
-put(main, el('div.adm-page', el('h1', t('adm.title')), tabs.el, panel));
+put(main, el('div.adm-page', el('h1', t(me.role === 'admin' ? 'adm.title' : 'adm.tab.audit')), tabs.el, panel));
 try {
   await Promise.all([loadUnits(), loadCats()]);
 } catch (e) {

@@ -6,7 +6,7 @@
 // form (and in this module while the page is open, so that leaving the tab and coming back
 // keeps them); the tab's key alone is in the URL's #, which is how admin.js picks the tab.
 
-import { get, qs, ApiError } from './api.js';
+import { get, qs, ApiError, currentUser } from './api.js';
 import { t, addStrings } from './i18n.js';
 import { el, field, put, showLoading, showEmpty, showError, pager } from './ui.js';
 import { unitName, catPath, text, val, onSubmit, formCard, formButtons, layout } from './admin_kit.js';
@@ -190,9 +190,12 @@ export async function auditTab(box) {
   }
 
   showLoading(list);
-  try {
-    users = new Map((await get('/api/admin/users')).users.map((u) => [u.id, u.username]));
-  } catch (e) { showError(list, e, () => auditTab(box)); return; }
+  // a supervisor reads the log but not the user list: entries about a user then show its id
+  if (currentUser().role === 'admin') {
+    try {
+      users = new Map((await get('/api/admin/users')).users.map((u) => [u.id, u.username]));
+    } catch (e) { showError(list, e, () => auditTab(box)); return; }
+  }
   showForm();
   await load(1);
 }

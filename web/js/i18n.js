@@ -18,6 +18,8 @@ const D = {
   'nav.dashboard': ['大屏', 'Dashboard'],
   'nav.appraisal': ['考核', 'Appraisal'],
   'nav.kb': ['知识库', 'Knowledge base'],
+  'nav.calls': ['来电记录', 'Calls'],
+  'nav.audit': ['审计日志', 'Audit log'],
   'nav.portal': ['市民端', 'Resident portal'],
   'nav.search.placeholder': ['工单编号，回车打开 ( / )', 'Request number, Enter to open ( / )'],
   'nav.logout': ['退出', 'Log out'],

@@ -13,7 +13,9 @@ export function el(spec, attrs, ...children) {
     if (part[0] === '.') e.classList.add(part.slice(1));
     else e.id = part.slice(1);
   }
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+  // anything but a plain object is the first child — a 0 or '' too (append skips null/false)
+  if (attrs !== null && attrs !== undefined &&
+      (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
     attrs = null;
   }
@@ -198,7 +200,9 @@ const NAV = [
   { href: '/dashboard.html', key: 'nav.dashboard', roles: ['calltaker', 'dispatcher', 'handler', 'visitor', 'supervisor', 'admin'] },
   { href: '/appraisal.html', key: 'nav.appraisal', roles: ['supervisor', 'admin', 'dispatcher', 'handler'] },
   { href: '/kb.html', key: 'nav.kb', roles: ['calltaker', 'dispatcher', 'handler', 'visitor', 'supervisor', 'admin'] },
+  { href: '/calls.html', key: 'nav.calls', roles: ['calltaker', 'dispatcher', 'supervisor', 'admin'] },
   { href: '/admin.html', key: 'nav.admin', roles: ['admin'] },
+  { href: '/admin.html', key: 'nav.audit', roles: ['supervisor'] }, /* the console's audit tab alone */
 ];
 
 export function navFor(role) {
