@@ -38,6 +38,12 @@ static json_t *article_json(api_ctx *c, const store_kb_article *a, const char *d
         date_or_null(a->next_review), "valid", valid, "review_due", review_due, "created_by",
         id_or_null(a->created_by), "updated_by", id_or_null(a->updated_by), "created_at",
         json_out_time(a->created_at, off), "updated_at", json_out_time(a->updated_at, off));
+    /* the authors by name: staff who read an article may see who wrote and last changed it,
+     * and cannot look user ids up (the user list is the administrator's) */
+    json_object_set_new(o, "created_by_name",
+                        *a->created_by_name ? json_string(a->created_by_name) : json_null());
+    json_object_set_new(o, "updated_by_name",
+                        *a->updated_by_name ? json_string(a->updated_by_name) : json_null());
     if (with_body) json_object_set_new(o, "body", json_string(a->body));
     return o;
 }

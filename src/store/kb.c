@@ -30,8 +30,10 @@ int kb_row_read(db_q *q, arena *a, void *item)
     k->updated_at = db_int(q, 11);
     k->category_name = db_text(q, a, 12);
     k->unit_name = db_text(q, a, 13);
+    k->created_by_name = db_text(q, a, 14);
+    k->updated_by_name = db_text(q, a, 15);
     return k->title && k->body && k->valid_from && k->valid_to && k->next_review &&
-                   k->category_name && k->unit_name
+                   k->category_name && k->unit_name && k->created_by_name && k->updated_by_name
                ? 0
                : HL_ENOMEM;
 }
@@ -217,10 +219,7 @@ static int search_fn(sqlite3 *db, void *arg)
         rc |= buf_puts(&where, " AND k.unit_id IN " SUBTREE("units"));
         args[nargs++] = (db_arg){.type = 'i', .i = q->unit_id};
     }
-    const char *from = match ? " kb_fts JOIN kb_articles k ON k.id=kb_fts.rowid"
-                               " LEFT JOIN categories c ON c.id=k.category_id"
-                               " LEFT JOIN units u ON u.id=k.unit_id"
-                             : KB_FROM;
+    const char *from = match ? " kb_fts JOIN kb_articles k ON k.id=kb_fts.rowid" KB_JOINS : KB_FROM;
     const char *w = where.data ? where.data : "";
     char *count_sql = rc ? NULL : arena_printf(sa->a, "SELECT count(*) FROM%s WHERE 1=1%s", from, w);
     /* bm25 is lower for better matches; the title counts three times the body */

@@ -520,6 +520,7 @@ typedef struct {
     int64_t created_at, updated_at;
     /* filled by reads */
     const char *category_name, *unit_name; /* "" when none */
+    const char *created_by_name, *updated_by_name; /* display names, "" for none (seeded) */
     double score; /* search relevance (bm25, higher is better); 0 in lists */
 } store_kb_article;
 

@@ -121,6 +121,8 @@ def test_create_read_update(client):
     assert a["unit_name"] == "市人力资源和社会保障局"
     assert a["valid_to"] == day(30) and a["valid_from"] is None and a["valid"] is True
     assert a["created_by"] == client.user_id("dispatcher-zhang") and a["body"]
+    # the authors by name, for readers who cannot look a user id up
+    assert a["created_by_name"] == a["updated_by_name"] == "派单员 张伟"
     r = client.get(f"{ARTICLES}/{a['id']}", session=client.login("handler-xishan"))
     assert r.status == 200 and r.body["body"] == "补缴须到区社保窗口办理。"
     # without a review date, one a year ahead; without a unit, the writer's
@@ -134,6 +136,10 @@ def test_create_read_update(client):
     assert r.status == 200, r
     assert r.body["valid_to"] is None and r.body["category_id"] is None
     assert r.body["updated_by"] == client.user_id("admin")
+    assert r.body["created_by_name"] == "派单员 张伟"
+    assert r.body["updated_by_name"] == "系统管理员 赵磊"
+    hit = [x for x in search(client, f"断缴 {t}")["items"] if x["id"] == a["id"]][0]
+    assert hit["updated_by_name"] == r.body["updated_by_name"]  # in search results too
     assert r.body["body"] == "补缴须到区社保窗口办理。"  # untouched
     assert titles(search(client, f"断缴 {t}"))[0] == f"社保断缴 {t}"
     assert f"社保补缴 {t}" not in titles(search(client, f"补缴 {t}"))

@@ -93,6 +93,8 @@ export default () => run('kb', async ({ note }) => {
     assert(a.title === '医保电子凭证激活（测试）' && a.body === body && a.unit_id === medins.id && a.category_id === cat.id,
       `the API has what was typed (${JSON.stringify(a)})`);
     assert(a.valid && a.next_review > today() && a.valid_from === null, `in force, reviewed in a year by default (${JSON.stringify(a)})`);
+    assert(await page.textContent(`#kb-article[data-id="${id}"] #kb-author`) === a.created_by_name && a.created_by_name === '系统管理员 赵磊',
+      `the page names its author (${a.created_by_name})`);
     note(`article ${id} created`);
 
     // its ASCII word finds it, and only it
