@@ -38,34 +38,16 @@ static int list_fn(sqlite3 *db, void *arg)
     struct list_args *l = arg;
     db_arg args[8];
     int n = 0;
-    buf sql;
-    buf_init(&sql, 1024);
-    int rc = buf_puts(&sql, "SELECT count(*) FROM calls c") ? HL_ENOMEM : 0;
-    if (!rc) rc = where(&sql, l->q, args, &n);
-    db_q cq;
-    if (!rc) rc = db_open_qa(db, &cq, sql.data, args, n);
-    if (!rc) {
-        rc = db_step(&cq);
-        *l->total = rc == 1 ? db_int(&cq, 0) : 0;
-        rc = rc < 0 ? rc : 0;
-        db_close_q(&cq);
-    }
-    if (!rc) {
-        buf_reset(&sql);
-        n = 0;
-        rc = buf_puts(&sql, "SELECT " STORE_CALL_COLS) ? HL_ENOMEM : 0;
-        if (!rc) rc = where(&sql, l->q, args, &n);
-        if (!rc && buf_puts(&sql, " ORDER BY c.placed_at DESC, c.id DESC LIMIT ? OFFSET ?"))
-            rc = HL_ENOMEM;
-        args[n++] =
-            (db_arg){.type = 'i', .i = l->q->limit > 0 && l->q->limit <= 200 ? l->q->limit : 50};
-        args[n++] = (db_arg){.type = 'i', .i = l->q->offset > 0 ? l->q->offset : 0};
-        if (!rc)
-            rc = db_list_a(db, l->a, sizeof **l->items, store_call_row, (void **)l->items, l->n,
-                           sql.data, args, n);
-    }
+    buf where_sql;
+    buf_init(&where_sql, 256);
+    int rc = where(&where_sql, l->q, args, &n);
+    if (!rc)
+        rc = db_page(db, l->a, sizeof **l->items, store_call_row, (void **)l->items, l->n,
+                     l->total, "SELECT " STORE_CALL_COLS, "SELECT count(*) FROM calls c",
+                     where_sql.data, " ORDER BY c.placed_at DESC, c.id DESC", args, n,
+                     l->q->limit, l->q->offset);
     for (size_t i = 0; !rc && i < *l->n; i++) rc = store_call_cases_of(db, l->a, &(*l->items)[i]);
-    buf_free(&sql);
+    buf_free(&where_sql);
     return rc;
 }
 

@@ -351,3 +351,25 @@ int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **item
     int rc = db_open_qa(db, &q, sql, args, nargs);
     return rc ? rc : list_rows(q, a, item_size, fn, items, n);
 }
+
+int db_page(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+            int64_t *total, const char *select, const char *count, const char *where,
+            const char *order, const db_arg *args, int nargs, int limit, int offset)
+{
+    db_arg page[16 + 2];
+    if (nargs < 0 || nargs > 16) return HL_ERANGE;
+    const char *count_sql = arena_printf(a, "%s%s", count, where);
+    const char *page_sql = arena_printf(a, "%s%s%s LIMIT ? OFFSET ?", select, where, order);
+    if (!count_sql || !page_sql) return HL_ENOMEM;
+    db_q q;
+    int rc = db_open_qa(db, &q, count_sql, args, nargs);
+    if (rc) return rc;
+    rc = db_step(&q);
+    *total = rc == 1 ? db_int(&q, 0) : 0;
+    db_close_q(&q);
+    if (rc < 0) return rc;
+    if (nargs) memcpy(page, args, (size_t)nargs * sizeof *args);
+    page[nargs] = (db_arg){.type = 'i', .i = limit > 0 && limit <= 200 ? limit : 50};
+    page[nargs + 1] = (db_arg){.type = 'i', .i = offset > 0 ? offset : 0};
+    return db_list_a(db, a, item_size, fn, items, n, page_sql, page, nargs + 2);
+}

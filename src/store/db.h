@@ -60,6 +60,12 @@ int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items,
 /* db_list with an argument array. */
 int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
               const char *sql, const db_arg *args, int nargs);
+/* One page of a list filtered at run time: *total from `count` + where ("SELECT count(*) FROM
+ * t", " WHERE ..."), the items from `select` + where + order + " LIMIT ? OFFSET ?" (limit
+ * 1..200, else 50; offset >= 0), both with the same nargs (at most 16) arguments. */
+int db_page(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
+            int64_t *total, const char *select, const char *count, const char *where,
+            const char *order, const db_arg *args, int nargs, int limit, int offset);
 /* Runs a query and reads its first row with fn into item; HL_ENOTFOUND when there is none. */
 int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, const char *types,
            ...);
