@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "fixture_catalog.h"
 #include "tmp_dir.h"
 
 #include "core/calls.h"
@@ -204,22 +205,13 @@ static int setup(void **state)
     assert_int_equal(store_open(f->path, &f->s), 0);
     f->a = arena_new();
     assert_non_null(f->a);
-    int64_t centre = 0, top = 0, mid = 0;
+    int64_t centre = 0;
     store_unit u = {.code = "centre", .name_zh = "中心", .name_en = "Centre", .kind = UNIT_CENTRE,
                     .active = true};
     assert_int_equal(store_unit_create(f->s, &u, &centre), 0);
     f->wang = user(f, centre, "ct-wang");
     f->li = user(f, centre, "ct-li");
-    store_category c = {.code = "02", .name_zh = "城建", .name_en = "Urban", .level = 1,
-                        .keywords = "", .active = true};
-    assert_int_equal(store_category_create(f->s, &c, &top), 0);
-    c = (store_category){.parent_id = top, .code = "0201", .name_zh = "市政", .name_en = "Works",
-                         .level = 2, .keywords = "", .active = true};
-    assert_int_equal(store_category_create(f->s, &c, &mid), 0);
-    c = (store_category){.parent_id = mid, .code = "020101", .name_zh = "路灯", .name_en = "Lamps",
-                         .level = 3, .leaf_fields = true, .type = REQ_REPORT,
-                         .urgency = URGENCY_NORMAL, .keywords = "", .active = true};
-    assert_int_equal(store_category_create(f->s, &c, &f->category), 0);
+    f->category = fixture_leaf_category(f->s);
     *state = f;
     return 0;
 }
