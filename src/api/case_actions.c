@@ -1,43 +1,15 @@
-/* case_actions.c — POST /api/cases/:id/:action: every action of the lifecycle table by the
- * right role on the right unit's case, with its required fields. The state rules are
- * core/lifecycle.c's; an action the state does not allow answers 409 with the state and the
- * actions that are allowed, and changes nothing. */
+/* case_actions.c — POST /api/cases/:id/:action: every action of core's action specification
+ * (core/lifecycle.h: roles, states, body fields, what the event keeps, whether residents see
+ * it) on the right unit's case. An action the state does not allow answers 409 with the state
+ * and the actions that are allowed, and changes nothing. */
 #include "api/assist.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
-#include "api/case_fields.h"
 #include "api/cases.h"
 #include "core/civil.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
-
-static const struct {
-    case_action action;
-    const char *text_field;   /* stored as the event's body */
-    const char *reason_field; /* stored as the event's reason */
-    bool is_public;           /* shown in the resident's public history */
-} specs[] = {
-    {ACT_ANSWER, "answer", NULL, true},
-    {ACT_INVALIDATE, NULL, "reason", true},
-    {ACT_MERGE, "note", NULL, true},
-    {ACT_DISPATCH, "note", NULL, true},
-    {ACT_REDISPATCH, "note", NULL, false},
-    {ACT_SIGN, "note", NULL, true},
-    {ACT_REQUEST_RETURN, NULL, "reason", false},
-    {ACT_APPROVE_RETURN, NULL, "reason", false},
-    {ACT_REJECT_RETURN, NULL, "reason", false},
-    {ACT_REQUEST_EXTENSION, NULL, "reason", false},
-    {ACT_APPROVE_EXTENSION, NULL, "reason", true},
-    {ACT_REJECT_EXTENSION, NULL, "reason", false},
-    {ACT_URGE, "note", NULL, false},
-    {ACT_SUPERVISE, "note", NULL, false},
-    {ACT_PROGRESS, "note", NULL, false},
-    {ACT_REPLY, "reply", NULL, true},
-    {ACT_VISIT, "note", NULL, true},
-    {ACT_REOPEN, NULL, "reason", true},
-    {ACT_CLOSE, "note", NULL, true},
-};
 
 static void refuse_state(api_ctx *c, const case_snapshot *s, case_action a)
 {
@@ -76,31 +48,22 @@ static void refuse_invalid(api_ctx *c, case_action a)
 
 static void act(api_ctx *c)
 {
-    const char *name = http_param(c->r, "action");
     case_action a;
-    size_t si = 0;
-    if (!name || case_action_parse(name, &a) == 0) {
-        for (si = 0; si < sizeof specs / sizeof specs[0]; si++)
-            if (specs[si].action == a) break;
-    } else {
-        si = sizeof specs / sizeof specs[0];
-    }
-    if (si == sizeof specs / sizeof specs[0]) {
+    if (lifecycle_api_action(http_param(c->r, "action"), &a)) {
         api_not_found(c, "action");
         return;
     }
-    if (!(lifecycle_roles(a) & ROLE_BIT(c->user.role))) {
+    const lifecycle_spec *sp = lifecycle_spec_of(a);
+    if (!(sp->roles & ROLE_BIT(c->user.role))) {
         http_send_error(c->r, 403, "forbidden",
-                        arena_printf(c->r->a, "a %s may not %s", role_name(c->user.role), name),
+                        arena_printf(c->r->a, "a %s may not %s", role_name(c->user.role),
+                                     case_action_name(a)),
                         NULL);
         return;
     }
     store_case k;
     if (!api_case_load(c, &k)) return;
-    const json_field *fields = NULL;
-    size_t nfields = 0;
-    case_action_fields(a, &fields, &nfields);
-    json_t *b = api_body(c, fields, nfields);
+    json_t *b = api_body(c, sp->fields, sp->nfields);
     if (!b) return;
 
     int64_t now = api_now();
@@ -108,18 +71,16 @@ static void act(api_ctx *c)
         .ev = {.action = a, .at = now, .actor_role = (int)c->user.role,
                .actor_unit = c->user.unit_id},
         .actor_id = c->user.id,
-        .is_public = specs[si].is_public,
-        .body = specs[si].text_field ? api_str(b, specs[si].text_field) : NULL,
-        .reason = specs[si].reason_field ? api_str(b, specs[si].reason_field) : NULL,
+        .is_public = sp->is_public,
+        .body = sp->text_field ? api_str(b, sp->text_field) : NULL,
+        .reason = sp->reason_field ? api_str(b, sp->reason_field) : NULL,
     };
     store_act_guard guard = {.scope_unit = role_is_unit_scoped(c->user.role) ? c->user.unit_id : 0,
                              .allow_co = a == ACT_PROGRESS};
-    json_t *extra = json_object();
-    int64_t co[5];
     int rc = 0;
     switch (a) {
     case ACT_ANSWER:
-        if (!api_kb_answer_article(c, b, extra)) goto out; /* the article must exist */
+        if (!api_kb_answer_article(c, b, &ev.article_id)) goto out; /* the article must exist */
         break;
     case ACT_MERGE: ev.ev.merged_into = json_integer_value(json_object_get(b, "into")); break;
     case ACT_DISPATCH: {
@@ -131,15 +92,14 @@ static void act(api_ctx *c)
                                 "co_unit_ids");
                 goto out;
             }
-            co[guard.n_co++] = json_integer_value(v);
+            /* the field's bound (the spec's) keeps this within co_units */
+            ev.co_units[ev.n_co++] = json_integer_value(v);
         }
-        guard.co_units = co;
-        if (guard.n_co) json_object_set(extra, "co_unit_ids", json_object_get(b, "co_unit_ids"));
     }
         /* fall through */
     case ACT_REDISPATCH: ev.ev.unit_id = json_integer_value(json_object_get(b, "unit_id")); break;
     case ACT_REOPEN: ev.ev.unit_id = k.snap.unit_id; break; /* back to the same unit */
-    case ACT_REQUEST_RETURN: json_object_set(extra, "basis", json_object_get(b, "basis")); break;
+    case ACT_REQUEST_RETURN: ev.basis = api_str(b, "basis"); break;
     case ACT_REQUEST_EXTENSION: {
         const char *until = api_str(b, "until");
         if (civil_parse_time(until, strlen(until), c->app->utc_offset_min,
@@ -167,7 +127,6 @@ static void act(api_ctx *c)
     }
     default: break;
     }
-    if (json_object_size(extra)) ev.extra = json_dumps(extra, JSON_COMPACT);
     rc = case_deadlines_for(c, &k, a, now, ev.ev.due);
     if (a == ACT_APPROVE_EXTENSION)
         /* recorded in the event, so a later calendar amendment knows this due was granted,
@@ -175,7 +134,6 @@ static void act(api_ctx *c)
         ev.ev.due[STAGE_REPLY] = k.snap.extension_requested_due;
     case_snapshot after;
     if (!rc) rc = store_case_act(c->app->st, k.id, &ev, &guard, &after);
-    free((void *)ev.extra);
     switch (rc) {
     case 0: break;
     case HL_ESTATE: refuse_state(c, &after, a); goto out;
@@ -195,7 +153,6 @@ static void act(api_ctx *c)
     if (a == ACT_MERGE) api_dup_after_merge(c, ev.ev.merged_into); /* a hot cluster? */
     http_send_json(c->r, 200, case_view(c, &k, false));
 out:
-    json_decref(extra);
     json_decref(b);
 }
 

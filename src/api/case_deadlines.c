@@ -3,28 +3,32 @@
 #include "util/err.h"
 #include <string.h>
 
-int case_deadlines_stage(store *st, const calendar *cal, const store_case *k, stage s,
-                         int64_t at, int64_t *due)
+/* case_deadlines_for on a calendar already built. */
+static int dues_on(store *st, const calendar *cal, const store_case *k, case_action a,
+                   int64_t at, int64_t due[STAGE_COUNT])
 {
-    time_limit lim;
-    *due = 0;
-    int rc = store_time_limit_resolve(st, s, k->urgency, k->type, k->category_id, &lim);
-    if (rc == HL_ENOTFOUND) return 0;
-    if (rc) return rc;
-    return deadline_compute(cal, at, lim, due);
+    const lifecycle_spec *sp = lifecycle_spec_of(a);
+    time_limit lim[STAGE_COUNT];
+    const time_limit *limits[STAGE_COUNT] = {0};
+    for (int i = 0; sp && i < sp->nstarts; i++) {
+        stage s = sp->starts[i];
+        int rc = store_time_limit_resolve(st, s, k->urgency, k->type, k->category_id, &lim[s]);
+        if (rc == HL_ENOTFOUND) continue; /* no policy: no due time */
+        if (rc) return rc;
+        limits[s] = &lim[s];
+    }
+    return lifecycle_dues(a, cal, at, limits, due);
 }
 
 int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t at,
                        int64_t due[STAGE_COUNT])
 {
     memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
-    stage stages[2];
-    int n = lifecycle_started_stages(a, stages);
-    if (n == 0) return 0;
+    stage started[2];
+    if (lifecycle_started_stages(a, started) == 0) return 0;
     calendar *cal = NULL;
     int rc = store_calendar_build(c->app->st, c->app->utc_offset_min, &cal);
-    for (int i = 0; !rc && i < n; i++)
-        rc = case_deadlines_stage(c->app->st, cal, k, stages[i], at, &due[stages[i]]);
+    if (!rc) rc = dues_on(c->app->st, cal, k, a, at, due);
     calendar_free(cal);
     return rc;
 }
@@ -52,9 +56,9 @@ static int recalc_one(api_ctx *c, const calendar *cal, const store_case *k, stag
     for (size_t i = 0; i < n; i++)
         if (evs[i].ev.due[*st] && evs[i].ev.action != ACT_RECALCULATE) setter = &evs[i];
     if (!setter || !policy_setter(setter->ev.action)) return 0;
-    int64_t fresh = 0;
-    rc = case_deadlines_stage(c->app->st, cal, k, *st, setter->ev.at, &fresh);
-    if (!rc && fresh && fresh != k->snap.due[*st]) *due = fresh;
+    int64_t fresh[STAGE_COUNT];
+    rc = dues_on(c->app->st, cal, k, setter->ev.action, setter->ev.at, fresh);
+    if (!rc && fresh[*st] && fresh[*st] != k->snap.due[*st]) *due = fresh[*st];
     return rc;
 }
 
@@ -63,8 +67,11 @@ int case_deadlines_recalculate(api_ctx *c, const char *why, int *changed)
     calendar *cal = NULL;
     int rc = store_calendar_build(c->app->st, c->app->utc_offset_min, &cal);
     *changed = 0;
-    uint32_t open = (1u << CASE_REGISTERED) | (1u << CASE_DISPATCHED) | (1u << CASE_SIGNED) |
-                    (1u << CASE_RETURN_PENDING) | (1u << CASE_REPLIED);
+    /* every open state: a visited request whose resident could not be reached still owes its
+     * visit on the visit clock (lifecycle_running_stage says which clock runs) */
+    uint32_t open = 0;
+    for (int st = 0; st < CASE_STATE_COUNT; st++)
+        if (case_state_open((case_state)st)) open |= 1u << st;
     store_case_query q = {.states = open, .urgency = -1, .sort = CASE_SORT_OLDEST, .limit = 200};
     for (int64_t total = 1; !rc && q.offset < total; q.offset += q.limit) {
         arena *page = arena_new(), *saved = c->r->a;

@@ -1,6 +1,6 @@
-/* case_deadlines.h — the due times an action sets: which stages it starts is core's rule
- * (lifecycle_started_stages); how long each lasts comes from the time-limit policies and the
- * working calendar (PRODUCT.md "Deadlines"). */
+/* case_deadlines.h — the due times an action sets: which stages it starts and how a due time
+ * follows from a policy are core's rules (lifecycle_dues); this feeds them the time-limit
+ * policies in force and the working calendar from the store (docs/product.md, Deadlines). */
 #ifndef HOTLINE_API_CASE_DEADLINES_H
 #define HOTLINE_API_CASE_DEADLINES_H
 #include "api/api.h"
@@ -9,10 +9,6 @@
  * gets no due time. 0 or an HL_E* code. */
 int case_deadlines_for(api_ctx *c, const store_case *k, case_action a, int64_t at,
                        int64_t due[STAGE_COUNT]);
-/* Due time of one stage started at `at` under the current calendar; 0 in *due when no policy. */
-int case_deadlines_stage(store *st, const calendar *cal, const store_case *k, stage s,
-                         int64_t at, int64_t *due);
-
 /* After a calendar amendment: recomputes the running stage's due time of every open request
  * whose clock was set by a policy (not by an approved extension) and, where it moved, appends
  * a recalculate event saying why. *changed gets how many requests moved. */

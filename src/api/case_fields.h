@@ -1,7 +1,6 @@
 /* case_fields.h — the field tables of request bodies (see case_fields.c). */
 #ifndef HOTLINE_API_CASE_FIELDS_H
 #define HOTLINE_API_CASE_FIELDS_H
-#include "core/lifecycle.h"
 #include "http/json_check.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,8 +9,5 @@ extern const json_field case_register_fields[]; /* POST /api/cases */
 extern const size_t case_register_nfields;
 extern const json_field case_portal_fields[]; /* POST /api/public/cases */
 extern const size_t case_portal_nfields;
-/* The body of an action (POST /api/cases/:id/:action); false for actions taken by no one
- * through the API (register, recalculate). */
-bool case_action_fields(case_action a, const json_field **fields, size_t *n);
 
 #endif

@@ -31,6 +31,23 @@ json_t *case_view_allowed(api_ctx *c, const case_snapshot *s)
     return arr;
 }
 
+
+/* What some events carry besides, under the names the API has always shown. */
+static json_t *event_extra(const store_case_event *e)
+{
+    json_t *x = json_object();
+    if (e->article_id) json_object_set_new(x, "article_id", json_integer(e->article_id));
+    if (e->basis) json_object_set_new(x, "basis", json_string(e->basis));
+    if (e->n_co) {
+        json_t *co = json_array();
+        for (int i = 0; i < e->n_co; i++) json_array_append_new(co, json_integer(e->co_units[i]));
+        json_object_set_new(x, "co_unit_ids", co);
+    }
+    if (e->import_source) json_object_set_new(x, "source", json_string(e->import_source));
+    if (e->import_id) json_object_set_new(x, "import_id", json_string(e->import_id));
+    return x;
+}
+
 static json_t *history(api_ctx *c, const store_case *k)
 {
     store_case_event *evs;
@@ -66,10 +83,9 @@ static json_t *history(api_ctx *c, const store_case *k)
         }
         if (*e->reason) json_object_set_new(o, "reason", json_string(e->reason));
         if (*e->body) json_object_set_new(o, "text", json_string(e->body));
-        if (*e->extra) {
-            json_t *x = json_loads(e->extra, 0, NULL);
-            if (x) json_object_set_new(o, "extra", x);
-        }
+        json_t *x = event_extra(e);
+        if (json_object_size(x)) json_object_set_new(o, "extra", x);
+        else json_decref(x);
         json_array_append_new(arr, o);
     }
     return arr;

@@ -96,7 +96,7 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
     store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = now, .actor_role = actor_role,
                                   .actor_unit = resident ? 0 : c->user.unit_id},
                            .actor_id = resident ? 0 : c->user.id,
-                           .is_public = true};
+                           .is_public = lifecycle_spec_of(ACT_REGISTER)->is_public};
     char number[STORE_CASE_NUMBER_MAX];
     k->created_by = resident ? 0 : c->user.id;
     int rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);

@@ -346,7 +346,7 @@ static void kb_maintenance(api_ctx *c)
 
 /* ---- the direct answer's article ----------------------------------------------------------- */
 
-bool api_kb_answer_article(api_ctx *c, json_t *body, json_t *extra)
+bool api_kb_answer_article(api_ctx *c, json_t *body, int64_t *article_id)
 {
     json_t *v = json_object_get(body, "article_id");
     if (!json_is_integer(v)) return true; /* absent or null: answered without an article */
@@ -360,8 +360,7 @@ bool api_kb_answer_article(api_ctx *c, json_t *body, json_t *extra)
         http_send_rc(c->r, rc);
         return false;
     }
-    /* the id only: the event log's index (migration 0007) finds an article's answers by it */
-    json_object_set_new(extra, "article_id", json_integer(a.id));
+    *article_id = a.id;
     return true;
 }
 

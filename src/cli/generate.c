@@ -232,40 +232,16 @@ static int64_t centre_time(const gen *g, gen_rng *r, int64_t t, bool urgent)
 
 /* ---- due times ---------------------------------------------------------------------------- */
 
-/* The due times an action sets, as case_deadlines_for in src/api/case_deadlines.c sets them:
- * the stages it starts are core's rule (lifecycle_started_stages), each lasting the limit
+/* The due times an action sets, as the API sets them (core's lifecycle_dues), with the limits
  * store_time_limit_resolve gives — resolved once per category at start-up, since policies do
- * not change during a run — from `at` on the working calendar (deadline_compute). */
+ * not change during a run. */
 static void dues_for(const gen *g, const gcat *c, urgency u, case_action a, int64_t at,
                      int64_t due[STAGE_COUNT])
 {
-    memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
-    stage stages[2];
-    int n = lifecycle_started_stages(a, stages);
-    for (int i = 0; i < n; i++)
-        if (c->has_limit[u][stages[i]] &&
-            deadline_compute(g->cal, at, c->limit[u][stages[i]], &due[stages[i]]) != 0)
-            due[stages[i]] = 0; /* out of range: treated as no policy, as never happens */
-}
-
-/* Public in the resident's history: the same choice as the specs table of
- * src/api/case_actions.c. */
-static bool action_public(case_action a)
-{
-    switch (a) {
-    case ACT_REGISTER:
-    case ACT_ANSWER:
-    case ACT_INVALIDATE:
-    case ACT_MERGE:
-    case ACT_DISPATCH:
-    case ACT_SIGN:
-    case ACT_APPROVE_EXTENSION:
-    case ACT_REPLY:
-    case ACT_VISIT:
-    case ACT_REOPEN:
-    case ACT_CLOSE: return true;
-    default: return false;
-    }
+    const time_limit *limits[STAGE_COUNT];
+    for (int s = 0; s < STAGE_COUNT; s++) limits[s] = c->has_limit[u][s] ? &c->limit[u][s] : NULL;
+    /* out of range: treated as no policy, as never happens */
+    (void)lifecycle_dues(a, g->cal, at, limits, due);
 }
 
 /* ---- one request's plan --------------------------------------------------------------- */
@@ -321,7 +297,7 @@ static gop *push(plan *p, int who, case_action act, int64_t at, const store_user
     } else {
         op->e.ev.actor_role = ACTOR_RESIDENT; /* the public portal */
     }
-    op->e.is_public = action_public(act);
+    op->e.is_public = lifecycle_spec_of(act)->is_public;
     dues_for(p->g, p->cat, p->k[who].urgency, act, at, op->e.ev.due);
     p->last[who] = at;
     if (who == 0)
@@ -454,11 +430,7 @@ static void plan_handling(plan *p, int64_t from, int backlog_stage, bool may_ret
                     unpush(p, before);
                 } else {
                     op->e.reason = gen_phrase_pick(r, GEN_RETURN_REASON);
-                    json_t *x = json_pack("{s:s}", "basis", gen_phrase_pick(r, GEN_RETURN_BASIS));
-                    char *s = x ? json_dumps(x, JSON_COMPACT) : NULL;
-                    op->e.extra = s ? arena_strdup(p->a, s) : NULL;
-                    free(s);
-                    json_decref(x);
+                    op->e.basis = gen_phrase_pick(r, GEN_RETURN_BASIS);
                     p->was_returned = true;
                     int64_t review = centre_time(g, r, op->e.ev.at + gen_range(r, 15 * MINUTE, 4 * HOUR),
                                                  urgent);
@@ -882,6 +854,7 @@ static int write_plan(gen *g, plan *p, gen_calls *calls, gen_rng *cr)
                       ? (lifecycle_roles(a) & ROLE_BIT((role)op->e.ev.actor_role)) != 0
                       : a == ACT_REGISTER;
         int rc = ok ? 0 : HL_EINVAL;
+        case_snapshot after;
         if (!rc && a == ACT_REGISTER) {
             rc = store_case_register(g->st, &p->k[op->who], &op->e, g->off, &ids[op->who],
                                      numbers[op->who]);
@@ -891,14 +864,16 @@ static int write_plan(gen *g, plan *p, gen_calls *calls, gen_rng *cr)
                 op->e.ev.merged_into = ids[0];
                 op->e.body = arena_printf(p->a, "与工单%s反映同一问题，并单处理", numbers[0]);
             }
-            rc = store_case_act(g->st, ids[op->who], &op->e, NULL, NULL);
+            rc = store_case_act(g->st, ids[op->who], &op->e, NULL, &after);
+            case_event next;
+            const char *why;
+            if (!rc && lifecycle_follow_up(&after, &op->e.ev, &next, &why)) events++;
         }
         if (rc) {
             fail(g, "cannot write request", numbers[op->who], a, rc);
             return rc;
         }
         events++;
-        if (a == ACT_VISIT && op->e.ev.reachable && op->e.ev.solved) events++; /* its close */
         if (op->merge) atomic_fetch_add(&g->merged, 1);
     }
     atomic_fetch_add(&g->requests, requests);

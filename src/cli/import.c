@@ -61,13 +61,10 @@ static int parse_time(const char *s, int64_t *t)
 static void dues(const job *j, const import_service *svc, case_action a, int64_t at,
                  int64_t due[STAGE_COUNT])
 {
-    stage started[2];
-    int n = lifecycle_started_stages(a, started);
-    memset(due, 0, sizeof(int64_t) * STAGE_COUNT);
-    for (int i = 0; i < n; i++)
-        if (svc->has_limit[started[i]] &&
-            deadline_compute(j->cal, at, svc->limit[started[i]], &due[started[i]]))
-            due[started[i]] = 0;
+    const time_limit *limits[STAGE_COUNT];
+    for (int s = 0; s < STAGE_COUNT; s++) limits[s] = svc->has_limit[s] ? &svc->limit[s] : NULL;
+    /* a due time out of range is left 0: the stage runs without one, as with no policy */
+    (void)lifecycle_dues(a, j->cal, at, limits, due);
 }
 
 static int act(job *j, const import_service *svc, int64_t id, case_action a, int64_t at,
@@ -75,7 +72,7 @@ static int act(job *j, const import_service *svc, int64_t id, case_action a, int
 {
     store_case_event ev = {.ev = {.action = a, .at = at, .actor_role = ACTOR_SYSTEM,
                                   .unit_id = unit},
-                           .body = body, .is_public = true};
+                           .body = body, .is_public = lifecycle_spec_of(a)->is_public};
     dues(j, svc, a, at, ev.ev.due);
     return store_case_act(j->st, id, &ev, NULL, NULL);
 }
@@ -107,13 +104,10 @@ static int import_one(job *j, const json_t *r)
                      (json_number_value(lat) != 0 || json_number_value(lng) != 0);
     k.lat = json_number_value(lat);
     k.lng = json_number_value(lng);
-    json_t *extra = json_pack("{s:s, s:s}", "import_city", j->cat->slug, "import_id", rid);
-    char *extra_text = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
-    json_decref(extra);
-    if (!extra_text) return HL_ENOMEM;
     store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = requested,
                                   .actor_role = ACTOR_SYSTEM},
-                           .extra = extra_text, .is_public = true};
+                           .import_source = j->cat->slug, .import_id = rid,
+                           .is_public = lifecycle_spec_of(ACT_REGISTER)->is_public};
     dues(j, svc, ACT_REGISTER, requested, ev.ev.due);
     const char *media = str(r, "media_url"), *address_id = str(r, "address_id");
     const char *zipcode = str(r, "zipcode");
@@ -122,7 +116,6 @@ static int import_one(job *j, const json_t *r)
     char number[STORE_CASE_NUMBER_MAX];
     int64_t id = 0;
     rc = store_case_register(j->st, &k, &ev, CIVIL_TZ_SHANGHAI, &id, number);
-    free(extra_text);
     int64_t unit = import_agency_of(j->cat, str(r, "agency_responsible"));
     if (!rc) rc = act(j, svc, id, ACT_DISPATCH, requested, unit, NULL);
     if (!rc) rc = act(j, svc, id, ACT_SIGN, closed ? requested : updated, 0, NULL);

@@ -271,30 +271,21 @@ static store_case_event *ev(store_case_event *e, size_t *n, case_action a, int64
     x->ev.action = a;
     x->ev.at = at;
     x->ev.actor_role = ACTOR_SYSTEM;
-    x->is_public = true;
+    x->is_public = lifecycle_spec_of(a)->is_public;
     return x;
-}
-
-/* The register event's extra: where the request comes from, and its id there (the key
- * migration 0004's index case_events_import_id reads, which store_imported looks up). */
-static const char *source_extra(import_chunk *ch, const char *id)
-{
-    json_t *o = json_pack("{s:s, s:s}", "source", ch->source, "import_id", id);
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    const char *out = text ? arena_strdup(ch->a, text) : NULL;
-    free(text);
-    json_decref(o);
-    return out;
 }
 
 int import_add_history(import_chunk *ch, const store_case *k, const import_history *h)
 {
     const char *id = h->import_id && *h->import_id ? arena_strdup(ch->a, h->import_id) : NULL;
-    const char *extra = id ? source_extra(ch, id) : NULL;
-    if (id && !extra) return HL_ENOMEM;
+    if (h->import_id && *h->import_id && !id) return HL_ENOMEM;
     store_case_event *e = import_chunk_events(ch);
     size_t n = 0;
-    ev(e, &n, ACT_REGISTER, h->opened)->extra = extra;
+    store_case_event *r = ev(e, &n, ACT_REGISTER, h->opened);
+    if (id) { /* what store_imported looks up when the import runs again */
+        r->import_source = ch->source;
+        r->import_id = id;
+    }
     if (!h->unit_id) {
         if (h->closed) ev(e, &n, ACT_ANSWER, h->closed)->body = h->reply_text ? h->reply_text : "";
         return import_chunk_add(ch, k, n, id);

@@ -1,4 +1,5 @@
-/* lifecycle.c — the request state machine: who may act from which state, checks, the fold. */
+/* lifecycle.c — the request state machine: the checks an event must pass and the fold that
+ * applies it. Who may act from which state is the table in lifecycle_spec.c. */
 #include "core/lifecycle.h"
 #include "util/err.h"
 
@@ -10,52 +11,6 @@
 #define OPEN_STATES                                                                                \
     (S(CASE_REGISTERED) | S(CASE_DISPATCHED) | S(CASE_SIGNED) | S(CASE_RETURN_PENDING) |           \
      S(CASE_REPLIED) | S(CASE_VISITED))
-
-/* Conditions that depend on the row, not only on its state. They belong to the state check
- * (HL_ESTATE, and absent from lifecycle_allowed) rather than to the field rules: the API
- * answers 409 with the allowed actions, and that list must agree with the refusal. */
-typedef enum {
-    GUARD_NONE = 0,
-    GUARD_NO_EXTENSION,   /* no extension request is pending */
-    GUARD_EXTENSION,      /* an extension request is pending */
-    GUARD_NO_VALID_VISIT, /* on a visited case, only after an unreachable visit */
-} guard;
-
-typedef struct {
-    uint32_t states; /* S(state) from which the action may be taken */
-    guard guard;
-    role_set roles;
-} action_rule;
-
-/* The one table of PRODUCT.md "Life of a request". register and recalculate have no states:
- * register needs "no case yet" and recalculate "any open case", which lifecycle_check decides
- * before the table, so neither ever shows in lifecycle_allowed. */
-static const action_rule rules[ACT_COUNT] = {
-    [ACT_REGISTER] = {0, GUARD_NONE, ROLE_BIT(ROLE_CALLTAKER) | ROLE_BIT(ROLE_INTEGRATOR)},
-    [ACT_ANSWER] = {S(CASE_REGISTERED), GUARD_NONE, ROLE_BIT(ROLE_CALLTAKER)},
-    [ACT_INVALIDATE] = {S(CASE_REGISTERED), GUARD_NONE,
-                        ROLE_BIT(ROLE_CALLTAKER) | ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_MERGE] = {OPEN_STATES, GUARD_NONE, ROLE_BIT(ROLE_CALLTAKER) | ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_DISPATCH] = {S(CASE_REGISTERED), GUARD_NONE, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_REDISPATCH] = {S(CASE_SIGNED), GUARD_NONE, ROLE_BIT(ROLE_HANDLER)},
-    [ACT_SIGN] = {S(CASE_DISPATCHED), GUARD_NONE, ROLE_BIT(ROLE_HANDLER)},
-    [ACT_REQUEST_RETURN] = {S(CASE_DISPATCHED) | S(CASE_SIGNED), GUARD_NONE,
-                            ROLE_BIT(ROLE_HANDLER)},
-    [ACT_APPROVE_RETURN] = {S(CASE_RETURN_PENDING), GUARD_NONE, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_REJECT_RETURN] = {S(CASE_RETURN_PENDING), GUARD_NONE, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_REQUEST_EXTENSION] = {S(CASE_SIGNED), GUARD_NO_EXTENSION, ROLE_BIT(ROLE_HANDLER)},
-    [ACT_APPROVE_EXTENSION] = {S(CASE_SIGNED), GUARD_EXTENSION, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_REJECT_EXTENSION] = {S(CASE_SIGNED), GUARD_EXTENSION, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_URGE] = {OPEN_STATES, GUARD_NONE, ROLE_BIT(ROLE_DISPATCHER) | ROLE_BIT(ROLE_SUPERVISOR)},
-    [ACT_SUPERVISE] = {OPEN_STATES, GUARD_NONE, ROLE_BIT(ROLE_SUPERVISOR)},
-    [ACT_PROGRESS] = {S(CASE_SIGNED), GUARD_NONE, ROLE_BIT(ROLE_HANDLER)},
-    [ACT_REPLY] = {S(CASE_SIGNED), GUARD_NONE, ROLE_BIT(ROLE_HANDLER)},
-    [ACT_VISIT] = {S(CASE_REPLIED) | S(CASE_VISITED), GUARD_NO_VALID_VISIT, ROLE_BIT(ROLE_VISITOR)},
-    [ACT_REOPEN] = {S(CASE_VISITED), GUARD_NONE,
-                    ROLE_BIT(ROLE_VISITOR) | ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_CLOSE] = {S(CASE_VISITED), GUARD_NONE, ROLE_BIT(ROLE_DISPATCHER)},
-    [ACT_RECALCULATE] = {0, GUARD_NONE, 0},
-};
 
 static const char *const state_names[CASE_STATE_COUNT] = {
     [CASE_REGISTERED] = "registered", [CASE_DISPATCHED] = "dispatched",
@@ -156,13 +111,7 @@ bool case_state_open(case_state s)
     return (unsigned)s < CASE_STATE_COUNT && (OPEN_STATES & S(s)) != 0;
 }
 
-role_set lifecycle_roles(case_action a)
-{
-    if ((unsigned)a >= ACT_COUNT) return 0;
-    return rules[a].roles;
-}
-
-static bool guard_holds(guard g, const case_snapshot *c)
+static bool guard_holds(lifecycle_guard g, const case_snapshot *c)
 {
     switch (g) {
     case GUARD_NONE:
@@ -182,9 +131,11 @@ uint32_t lifecycle_allowed(const case_snapshot *c)
 {
     if (!c || !case_state_open(c->state)) return 0;
     uint32_t mask = 0;
-    for (int a = 0; a < ACT_COUNT; a++)
-        if ((rules[a].states & S(c->state)) && guard_holds(rules[a].guard, c))
+    for (int a = 0; a < ACT_COUNT; a++) {
+        const lifecycle_spec *sp = lifecycle_spec_of((case_action)a);
+        if ((sp->states & S(c->state)) && guard_holds(sp->guard, c))
             mask |= (uint32_t)1u << a;
+    }
     return mask;
 }
 
@@ -401,21 +352,4 @@ bool lifecycle_overdue(const case_snapshot *c, int64_t now)
     if (!lifecycle_running_stage(c, &s)) return false;
     /* Due at the second itself is still in time; a stage with no due time never expires. */
     return c->due[s] != 0 && now > c->due[s];
-}
-
-int lifecycle_started_stages(case_action a, stage out[2])
-{
-    switch (a) {
-    case ACT_REGISTER:
-    case ACT_APPROVE_RETURN: out[0] = STAGE_DISPATCH; return 1;
-    case ACT_DISPATCH:
-    case ACT_REDISPATCH:
-    case ACT_REOPEN:
-        out[0] = STAGE_SIGN;
-        out[1] = STAGE_RETURN;
-        return 2;
-    case ACT_SIGN: out[0] = STAGE_REPLY; return 1;
-    case ACT_REPLY: out[0] = STAGE_VISIT; return 1;
-    default: return 0;
-    }
 }

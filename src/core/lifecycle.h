@@ -13,9 +13,12 @@
  *   visit that found the matter solved). */
 #ifndef HOTLINE_CORE_LIFECYCLE_H
 #define HOTLINE_CORE_LIFECYCLE_H
+#include "core/deadline.h"
+#include "core/fields.h"
 #include "core/role.h"
 #include "core/taxonomy.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {
@@ -58,6 +61,8 @@ typedef enum {
 /* Actors that are not logged-in roles. Event actor_role holds a role or one of these. */
 #define ACTOR_RESIDENT (-1) /* the public portal */
 #define ACTOR_SYSTEM (-2)   /* hotline itself: automatic close, recalculation */
+
+#define LIFECYCLE_CO_UNITS_MAX 5 /* co-handling units a dispatch may name besides the lead */
 
 typedef enum {
     CLOSED_NOT = 0,
@@ -124,13 +129,74 @@ int satisfaction_parse(const char *s, satisfaction *out);
 /* Open = not closed and not merged. */
 bool case_state_open(case_state s);
 
-/* Roles that may take an action (ROLE_BIT set). register: calltaker, integrator (residents
- * register through the portal as ACTOR_RESIDENT); answer: calltaker; invalidate, merge:
- * calltaker, dispatcher; dispatch, approve/reject return, approve/reject extension, close:
- * dispatcher; redispatch, sign, request return, request extension, progress, reply: handler;
- * urge: dispatcher, supervisor; supervise: supervisor; visit: visitor; reopen: visitor,
- * dispatcher; recalculate: nobody (system only). */
+/* ---- the action specification: everything about an action, in one row ------------------ */
+
+/* Conditions on the row, not only on its state, under which an action is allowed. They belong
+ * to the state check (HL_ESTATE, and absent from lifecycle_allowed) rather than to the field
+ * rules: the API answers 409 with the allowed actions, and that list must agree with it. */
+typedef enum {
+    GUARD_NONE = 0,
+    GUARD_NO_EXTENSION,   /* no extension request is pending */
+    GUARD_EXTENSION,      /* an extension request is pending */
+    GUARD_NO_VALID_VISIT, /* on a visited case, only after an unreachable visit */
+} lifecycle_guard;
+
+/* What an action does to the reply text the resident is shown. */
+typedef enum {
+    REPLY_KEEPS = 0, /* the latest reply stays */
+    REPLY_SAYS_BODY, /* the event's text becomes the reply (reply, direct answer) */
+    REPLY_CLEARS,    /* no answer any more (reopen: the unit handles it afresh) */
+} lifecycle_reply;
+
+typedef struct {
+    role_set roles;           /* who may take it (ROLE_BIT set); register: calltaker and
+                                 integrator (residents register through the portal as
+                                 ACTOR_RESIDENT); recalculate: nobody (the system only) */
+    uint32_t states;          /* bit (1u << case_state) of the states it may be taken from;
+                                 0 for register ("no case yet") and recalculate ("any open
+                                 case"), which lifecycle_check decides itself */
+    lifecycle_guard guard;
+    const json_field *fields; /* the body it takes through the API; NULL for register (its
+                                 fields depend on who registers) and recalculate */
+    size_t nfields;
+    const char *text_field;   /* the body field kept as the event's text, or NULL */
+    const char *reason_field; /* the body field kept as the event's reason, or NULL */
+    bool is_public;           /* residents see the event in the request's public history */
+    stage starts[2];          /* the deadline stages whose clocks it starts (docs/product.md,
+                                 Deadlines): register and an approved return start dispatch;
+                                 dispatch, re-dispatch and reopen start sign-for and the return
+                                 window; sign starts the reply; reply starts the visit */
+    int nstarts;
+    lifecycle_reply reply;
+} lifecycle_spec;
+
+/* The row of action a; NULL when a is out of range. */
+const lifecycle_spec *lifecycle_spec_of(case_action a);
+/* The action called name when staff may take it through the API (neither register nor
+ * recalculate). HL_ENOTFOUND for anything else, NULL included. */
+int lifecycle_api_action(const char *name, case_action *out);
+
+/* The spec's roles; 0 out of range. */
 role_set lifecycle_roles(case_action a);
+/* The spec's starts: writes them to out and returns how many (0..2). */
+int lifecycle_started_stages(case_action a, stage out[2]);
+
+/* The due times action a sets when taken at `at`: each stage it starts lasts the policy in
+ * limits[stage] (NULL: no policy, no due time) on the working calendar. Writes every element of
+ * due (0 = leaves that stage alone). A stage whose due time cannot be computed is left 0 and
+ * its error (HL_EINVAL, HL_ERANGE) returned once the others are filled. */
+int lifecycle_dues(case_action a, const calendar *cal, int64_t at,
+                   const time_limit *const limits[STAGE_COUNT], int64_t due[STAGE_COUNT]);
+
+/* The event the log gains by itself right after e, given the row `after` e was applied: a
+ * valid visit that found the matter solved closes the request (an ACT_CLOSE by ACTOR_SYSTEM at
+ * the visit's time). true with *out and *reason filled; false when none follows. */
+bool lifecycle_follow_up(const case_snapshot *after, const case_event *e, case_event *out,
+                         const char **reason);
+
+/* The reply text after an event of action a whose text is body: body (or "") when the action
+ * says one, "" when it clears it, NULL when the current one stays. */
+const char *lifecycle_reply_text(case_action a, const char *body);
 
 /* Checks an event against the current row, state and time rules only (not role, not unit):
  *   0            allowed;
@@ -158,12 +224,6 @@ int lifecycle_apply(case_snapshot *c, const case_event *e);
 /* The actions the state allows (bit (1u << action)), ignoring roles and time rules;
  * ACT_REGISTER and ACT_RECALCULATE never appear. */
 uint32_t lifecycle_allowed(const case_snapshot *c);
-
-/* The stages whose clocks an action starts (PRODUCT.md "Deadlines"): register and an
- * approved return start dispatch; dispatch, re-dispatch and reopen start sign-for and the
- * return window; sign starts the reply; reply starts the visit. Writes them to out and
- * returns how many (0..2). */
-int lifecycle_started_stages(case_action a, stage out[2]);
 
 /* Which stage's clock is running in this state, if any: registered → dispatch, dispatched →
  * sign, signed and return_pending (from signed) → reply, return_pending from dispatched →

@@ -4,28 +4,13 @@
  * Pure (jansson only). */
 #ifndef HOTLINE_HTTP_JSON_CHECK_H
 #define HOTLINE_HTTP_JSON_CHECK_H
+#include "core/fields.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #define JSON_MAX_DEPTH 16 /* deeper documents are refused (see json_parse_body) */
 
-typedef enum {
-    JF_STRING = 0, /* string; min/max bound its length in Unicode characters */
-    JF_INT,        /* integer (not real); min/max bound its value */
-    JF_BOOL,
-    JF_NUMBER, /* integer or real; min/max bound its value */
-    JF_ARRAY,  /* min/max bound its number of elements */
-    JF_OBJECT,
-} json_field_type;
-
-typedef struct {
-    const char *name;
-    json_field_type type;
-    bool required;
-    bool nullable; /* JSON null accepted (and treated as "absent") */
-    long long min, max; /* both 0 = unbounded */
-} json_field;
 
 typedef struct {
     const char *code;  /* "unknown_field", "missing_field", "invalid_type", "out_of_range",

@@ -14,6 +14,7 @@
  *  - the full-text index is filled last in one statement (FTS5 flushes its pending terms at
  *    every statement boundary once it has been written in a transaction). */
 #include "core/civil.h"
+#include "store/case_row.h"
 #include "store/open311_internal.h"
 #include "store/rollup.h"
 #include "util/buf.h"
@@ -92,7 +93,8 @@ static int run(sqlite3_stmt *st)
 }
 
 /* One event's columns from parameter i on (as case_row_append_event writes them). */
-static void bind_event(sqlite3_stmt *st, int i, int64_t case_id, int seq, const store_case_event *ev)
+static void bind_event(sqlite3_stmt *st, int i, int64_t case_id, int seq,
+                       const store_case_event *ev, const char *extra)
 {
     const case_event *e = &ev->ev;
     bool visit = e->action == ACT_VISIT;
@@ -112,7 +114,7 @@ static void bind_event(sqlite3_stmt *st, int i, int64_t case_id, int seq, const 
     bt(st, i++, visit ? nz(satisfaction_name(e->satisfaction)) : NULL);
     bt(st, i++, nz(ev->reason));
     bt(st, i++, nz(ev->body));
-    bt(st, i++, nz(ev->extra));
+    bt(st, i++, extra);
     bi(st, i, ev->is_public);
 }
 
@@ -122,6 +124,8 @@ typedef struct {
     char number[STORE_CASE_NUMBER_MAX];
     case_snapshot snap;
     const char *reply_text;
+    size_t follow_after;     /* the event the log's own follow-up comes after */
+    store_case_event follow; /* that follow-up (action ACT_REGISTER when there is none) */
 } folded;
 
 static void bind_case(sqlite3_stmt *st, int i, const store_case *k, const folded *f)
@@ -182,35 +186,27 @@ static void bind_case(sqlite3_stmt *st, int i, const store_case *k, const folded
     bt(st, i, f->reply_text);
 }
 
-/* The automatic close store_case_act appends after a valid visit that found it solved. */
-static const store_case_event auto_close = {
-    .ev = {.action = ACT_CLOSE, .actor_role = ACTOR_SYSTEM},
-    .reason = "valid visit: solved",
-    .is_public = true,
-};
-
-/* A visit that closes the request by itself (lifecycle: valid = reachable). */
-static bool closes_case(const case_event *e) { return e->action == ACT_VISIT && e->reachable && e->solved; }
-
-/* Folds one history in memory: the row it gives. */
+/* Folds one history in memory: the row it gives, and the follow-up the log gains by itself
+ * (core's lifecycle_follow_up), exactly as store_case_act appends it. */
 static int fold(const store_bulk_case *bc, folded *f)
 {
     f->snap = (case_snapshot){0};
     f->reply_text = NULL;
+    f->follow = (store_case_event){0};
     const store_case *k = &bc->k;
     int rc = bc->nevents && k->channel && k->text ? 0 : HL_EINVAL;
     for (size_t j = 0; !rc && j < bc->nevents; j++) {
         const store_case_event *ev = &bc->events[j];
         if ((j == 0) != (ev->ev.action == ACT_REGISTER)) return HL_ESTATE;
         rc = lifecycle_apply(&f->snap, &ev->ev);
-        if (ev->ev.action == ACT_REPLY || ev->ev.action == ACT_ANSWER)
-            f->reply_text = or_empty(ev->body);
-        else if (ev->ev.action == ACT_REOPEN)
-            f->reply_text = "";
-        if (!rc && closes_case(&ev->ev)) {
-            case_event close = auto_close.ev;
-            close.at = ev->ev.at;
-            rc = lifecycle_apply(&f->snap, &close);
+        const char *reply = lifecycle_reply_text(ev->ev.action, ev->body);
+        if (reply) f->reply_text = reply;
+        case_event next;
+        if (!rc && lifecycle_follow_up(&f->snap, &ev->ev, &next, &f->follow.reason)) {
+            rc = lifecycle_apply(&f->snap, &next);
+            f->follow.ev = next;
+            f->follow.is_public = lifecycle_spec_of(next.action)->is_public;
+            f->follow_after = j;
         }
     }
     return rc;
@@ -429,6 +425,7 @@ typedef struct {
     int64_t case_id;
     int seq;
     const store_case_event *ev;
+    char *extra; /* its extra column (case_row_extra_json), NULL for none */
 } event_ref;
 
 struct event_rows {
@@ -438,7 +435,7 @@ struct event_rows {
 static void bind_event_row(sqlite3_stmt *st, int p, size_t row, void *ud)
 {
     const event_ref *r = &((const struct event_rows *)ud)->refs[row];
-    bind_event(st, p, r->case_id, r->seq, r->ev);
+    bind_event(st, p, r->case_id, r->seq, r->ev, r->extra);
 }
 
 /* The chunk's rollups, summed in memory (a GROUP BY over the new rows per dimension cost a
@@ -467,11 +464,10 @@ static int bulk_fn(sqlite3 *db, void *arg)
     struct store_bulk *ses = b->session;
     folded *f = calloc(b->n ? b->n : 1, sizeof *f);
     struct numbering *nb = calloc(1, sizeof *nb);
-    store_case_event *closes = calloc(b->n ? b->n : 1, sizeof *closes);
     event_ref *refs = NULL;
     size_t nrefs = 0;
     int64_t first = 0;
-    int rc = f && nb && closes ? 0 : HL_ENOMEM;
+    int rc = f && nb ? 0 : HL_ENOMEM;
     /* a chunk touches pages of a dozen indexes all over the file: on a big store the default
      * 16 MB cache makes most index inserts re-read their pages; the writer keeps 256 MB */
     if (!rc) rc = db_exec(db, NULL, "PRAGMA cache_size=-262144", NULL);
@@ -489,18 +485,16 @@ static int bulk_fn(sqlite3 *db, void *arg)
     if (!rc) rc = refs_check(db, &ids);
     refs_free(&ids);
     if (!rc && !(refs = calloc(nrefs ? nrefs : 1, sizeof *refs))) rc = HL_ENOMEM;
-    /* the event rows in order: each request's events, its automatic close after the visit */
+    /* the event rows in order: each request's events, its follow-up after the one it follows */
     size_t k = 0;
     for (size_t i = 0; !rc && i < b->n; i++) {
         int seq = 0;
-        for (size_t j = 0; j < b->cases[i].nevents && k < nrefs; j++) {
+        for (size_t j = 0; !rc && j < b->cases[i].nevents && k < nrefs; j++) {
             const store_case_event *ev = &b->cases[i].events[j];
-            refs[k++] = (event_ref){f[i].id, ++seq, ev};
-            if (closes_case(&ev->ev) && k < nrefs) {
-                closes[i] = auto_close;
-                closes[i].ev.at = ev->ev.at;
-                refs[k++] = (event_ref){f[i].id, ++seq, &closes[i]};
-            }
+            refs[k] = (event_ref){f[i].id, ++seq, ev, NULL};
+            rc = case_row_extra_json(ev, &refs[k++].extra);
+            if (f[i].follow.ev.action != ACT_REGISTER && f[i].follow_after == j && k < nrefs)
+                refs[k++] = (event_ref){f[i].id, ++seq, &f[i].follow, NULL};
         }
     }
     struct case_rows cr = {b->cases, f};
@@ -521,9 +515,9 @@ static int bulk_fn(sqlite3 *db, void *arg)
                      "INSERT INTO case_fts(rowid, title, text, address) SELECT id, title, text,"
                      " address FROM cases WHERE id BETWEEN ? AND ?",
                      "ii", first, last);
+    for (size_t i = 0; refs && i < k; i++) free(refs[i].extra);
     free(f);
     free(nb);
-    free(closes);
     free(refs);
     return rc;
 }

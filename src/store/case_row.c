@@ -1,6 +1,8 @@
 /* case_row.c — see case_row.h. */
 #include "store/case_row.h"
 #include "util/err.h"
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int parse_close(const char *s, close_kind *out)
@@ -113,10 +115,11 @@ int case_row_read_event(db_q *q, arena *a, void *item)
     if (*sat && satisfaction_parse(sat, &e->ev.satisfaction)) return HL_EIO;
     e->reason = db_text(q, a, 17);
     e->body = db_text(q, a, 18);
-    e->extra = db_text(q, a, 19);
+    int rc = case_row_extra_parse(col(q, 19), a, e);
     e->is_public = db_int(q, 20) != 0;
     e->actor_name = db_text(q, a, 21);
-    return e->reason && e->body && e->extra && e->actor_name ? 0 : HL_ENOMEM;
+    if (rc) return rc;
+    return e->reason && e->body && e->actor_name ? 0 : HL_ENOMEM;
 }
 
 static int read_snap_row(db_q *q, arena *a, void *item)
@@ -170,11 +173,65 @@ static const char *actor_role_name(int r)
     return role_name((role)r);
 }
 
+/* The event's extra column: what some actions carry besides, as a JSON object whose keys the
+ * knowledge-base report and the import look-ups read (article_id, import_id, source). */
+int case_row_extra_json(const store_case_event *ev, char **out)
+{
+    *out = NULL;
+    if (!ev->article_id && !ev->basis && !ev->n_co && !ev->import_source && !ev->import_id)
+        return 0;
+    json_t *o = json_object();
+    int rc = o ? 0 : HL_ENOMEM;
+    if (!rc && ev->article_id) rc = json_object_set_new(o, "article_id", json_integer(ev->article_id));
+    if (!rc && ev->basis) rc = json_object_set_new(o, "basis", json_string(ev->basis));
+    if (!rc && ev->n_co) {
+        json_t *co = json_array();
+        for (int i = 0; co && i < ev->n_co; i++)
+            if (json_array_append_new(co, json_integer(ev->co_units[i]))) json_decref(co), co = NULL;
+        rc = json_object_set_new(o, "co_unit_ids", co);
+    }
+    if (!rc && ev->import_source) rc = json_object_set_new(o, "source", json_string(ev->import_source));
+    if (!rc && ev->import_id) rc = json_object_set_new(o, "import_id", json_string(ev->import_id));
+    if (!rc) *out = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return rc || !*out ? HL_ENOMEM : 0;
+}
+
+static const char *extra_str(arena *a, json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? arena_strdup(a, v) : NULL;
+}
+
+int case_row_extra_parse(const char *text, arena *a, store_case_event *ev)
+{
+    if (!*text) return 0;
+    json_t *o = json_loads(text, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return HL_EIO;
+    }
+    ev->article_id = json_integer_value(json_object_get(o, "article_id"));
+    ev->basis = extra_str(a, o, "basis");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, "co_unit_ids"), i, v)
+        if (ev->n_co < LIFECYCLE_CO_UNITS_MAX) ev->co_units[ev->n_co++] = json_integer_value(v);
+    ev->import_source = extra_str(a, o, "source");
+    if (!ev->import_source) ev->import_source = extra_str(a, o, "import_city"); /* the Open311 city import's former key */
+    ev->import_id = extra_str(a, o, "import_id");
+    json_decref(o);
+    return 0;
+}
+
 int case_row_append_event(sqlite3 *db, int64_t case_id, int seq, const store_case_event *ev)
 {
     const case_event *e = &ev->ev;
     bool visit = e->action == ACT_VISIT;
-    return db_exec(db, NULL,
+    char *extra;
+    int rc = case_row_extra_json(ev, &extra);
+    if (rc) return rc;
+    rc = db_exec(db, NULL,
                    "INSERT INTO case_events(case_id, seq, action, at, actor_id, actor_role,"
                    " actor_unit, unit_id, merged_into, requested_due, due_dispatch, due_sign,"
                    " due_return, due_reply, due_visit, reachable, solved, satisfaction, reason,"
@@ -185,7 +242,9 @@ int case_row_append_event(sqlite3 *db, int64_t case_id, int seq, const store_cas
                    e->due[STAGE_DISPATCH], e->due[STAGE_SIGN], e->due[STAGE_RETURN],
                    e->due[STAGE_REPLY], e->due[STAGE_VISIT], (int64_t)(visit && e->reachable),
                    (int64_t)(visit && e->solved),
-                   visit ? nz(satisfaction_name(e->satisfaction)) : NULL, nz(ev->reason), nz(ev->body), nz(ev->extra), (int)ev->is_public);
+                   visit ? nz(satisfaction_name(e->satisfaction)) : NULL, nz(ev->reason), nz(ev->body), extra, (int)ev->is_public);
+    free(extra);
+    return rc;
 }
 
 int case_row_index_text(sqlite3 *db, int64_t case_id, const store_case *c)

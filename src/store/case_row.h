@@ -33,6 +33,13 @@
 
 /* db_row_fn reading CASE_ROW_COLS into a store_case. */
 int case_row_read(db_q *q, arena *a, void *item);
+/* The typed extras of an event (article_id, basis, co_units, import_source, import_id) as
+ * the JSON object of the extra column: malloc'd text in *out (the caller frees it), NULL
+ * when the event has none. HL_ENOMEM. */
+int case_row_extra_json(const store_case_event *ev, char **out);
+/* The reverse, from the column's text ("" for none) into ev's typed fields, strings from a.
+ * HL_EIO when the text is not a JSON object. */
+int case_row_extra_parse(const char *text, arena *a, store_case_event *ev);
 /* db_row_fn reading CASE_EVENT_COLS into a store_case_event. */
 int case_row_read_event(db_q *q, arena *a, void *item);
 /* The derived row of a case as a snapshot. HL_ENOTFOUND if no such case. */

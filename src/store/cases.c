@@ -125,8 +125,9 @@ static int check_scope(sqlite3 *db, int64_t case_id, int64_t lead, const store_a
 }
 
 static int check_targets(sqlite3 *db, int64_t case_id, const case_snapshot *c,
-                         const case_event *e, const store_act_guard *g)
+                         const store_case_event *ev)
 {
+    const case_event *e = &ev->ev;
     int64_t ok = 0;
     int rc = 0;
     switch (e->action) {
@@ -135,10 +136,10 @@ static int check_targets(sqlite3 *db, int64_t case_id, const case_snapshot *c,
         rc = db_int1(db, &ok, "SELECT kind<>'centre' FROM units WHERE id=? AND active", "i",
                      e->unit_id);
         if (rc == HL_ENOTFOUND || (!rc && !ok)) return HL_EINVAL;
-        for (size_t i = 0; !rc && g && i < g->n_co; i++) {
+        for (int i = 0; !rc && i < ev->n_co; i++) {
             rc = db_int1(db, &ok, "SELECT kind<>'centre' FROM units WHERE id=? AND active", "i",
-                         g->co_units[i]);
-            if (rc == HL_ENOTFOUND || (!rc && (!ok || g->co_units[i] == e->unit_id)))
+                         ev->co_units[i]);
+            if (rc == HL_ENOTFOUND || (!rc && (!ok || ev->co_units[i] == e->unit_id)))
                 return HL_EINVAL;
         }
         return rc;
@@ -161,18 +162,6 @@ static int check_targets(sqlite3 *db, int64_t case_id, const case_snapshot *c,
     }
 }
 
-/* What the resident is told after an event: a reply or a direct answer says it; a reopened
- * request has no answer yet; anything else leaves the current one (NULL). */
-static const char *reply_text_after(const store_case_event *ev)
-{
-    switch (ev->ev.action) {
-    case ACT_REPLY:
-    case ACT_ANSWER: return ev->body ? ev->body : "";
-    case ACT_REOPEN: return "";
-    default: return NULL;
-    }
-}
-
 static int act_fn(sqlite3 *db, void *arg)
 {
     struct act_args *a = arg;
@@ -182,30 +171,29 @@ static int act_fn(sqlite3 *db, void *arg)
     const case_event *e = &a->ev->ev;
     rc = check_scope(db, a->case_id, snap.unit_id, a->guard);
     if (!rc) rc = lifecycle_check(&snap, e);
-    if (!rc) rc = check_targets(db, a->case_id, &snap, e, a->guard);
+    if (!rc) rc = check_targets(db, a->case_id, &snap, a->ev);
     if (rc) {
         if (a->after) *a->after = snap;
         return rc;
     }
     rc = lifecycle_apply(&snap, e);
     if (!rc) rc = case_row_append_event(db, a->case_id, snap.events, a->ev);
-    if (!rc && e->action == ACT_DISPATCH && a->guard) {
+    if (!rc && e->action == ACT_DISPATCH) {
         rc = db_exec(db, NULL, "DELETE FROM case_co_units WHERE case_id=?", "i", a->case_id);
-        for (size_t i = 0; !rc && i < a->guard->n_co; i++)
+        for (int i = 0; !rc && i < a->ev->n_co; i++)
             rc = db_exec(db, NULL, "INSERT OR IGNORE INTO case_co_units VALUES(?,?)", "ii",
-                         a->case_id, a->guard->co_units[i]);
+                         a->case_id, a->ev->co_units[i]);
     }
-    if (!rc && e->action == ACT_VISIT && snap.visit_valid && snap.solved) {
-        /* closes itself: a valid visit that found the matter solved ends the case */
-        store_case_event close = {.ev = {.action = ACT_CLOSE, .at = e->at,
-                                         .actor_role = ACTOR_SYSTEM},
-                                  .reason = "valid visit: solved", .is_public = true};
-        rc = lifecycle_apply(&snap, &close.ev);
-        if (!rc) rc = case_row_append_event(db, a->case_id, snap.events, &close);
+    store_case_event follow = {0};
+    if (!rc && lifecycle_follow_up(&snap, e, &follow.ev, &follow.reason)) {
+        follow.is_public = lifecycle_spec_of(follow.ev.action)->is_public;
+        rc = lifecycle_apply(&snap, &follow.ev);
+        if (!rc) rc = case_row_append_event(db, a->case_id, snap.events, &follow);
     }
     if (!rc) rc = rollup_apply(db, a->case_id, &snap, e);
     if (!rc)
-        rc = case_row_write(db, a->case_id, &snap, reply_text_after(a->ev));
+        rc = case_row_write(db, a->case_id, &snap,
+                            lifecycle_reply_text(e->action, a->ev->body));
     if (!rc && a->after) *a->after = snap;
     return rc;
 }

@@ -223,7 +223,8 @@ static int imported_fn(sqlite3 *db, void *arg)
     struct imported_args *i = arg;
     return db_int1(db, i->case_id,
                    "SELECT case_id FROM case_events WHERE action='register' AND extra IS NOT NULL"
-                   " AND " STORE_IMPORT_ID_EXPR "=? AND json_extract(extra, '$.import_city')=?"
+                   " AND " STORE_IMPORT_ID_EXPR "=? AND ifnull(json_extract(extra, '$.source'),"
+                   " json_extract(extra, '$.import_city'))=?"
                    " LIMIT 1",
                    "tt", i->id, i->city);
 }

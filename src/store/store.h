@@ -239,7 +239,15 @@ typedef struct {
     case_event ev;
     int64_t actor_id;       /* 0 for residents and the system */
     const char *actor_name; /* display name ("" for residents and the system) */
-    const char *reason, *body, *extra; /* extra: JSON text or "" */
+    const char *reason, *body;
+    /* what some actions carry besides (0, NULL or none when absent) */
+    int64_t article_id; /* answer: the knowledge-base article the answer follows */
+    const char *basis;  /* request_return: what the unit's return relies on */
+    int64_t co_units[LIFECYCLE_CO_UNITS_MAX]; /* dispatch: the co-handling units (they replace
+                                                 the previous ones) */
+    int n_co;
+    const char *import_source, *import_id; /* register of an imported request: where it comes
+                                              from and its id there */
     bool is_public;
 } store_case_event;
 
@@ -255,8 +263,6 @@ typedef struct {
     int64_t scope_unit;     /* > 0: the acting user's unit; the case's lead unit (or, with
                                allow_co, a co-handling unit) must lie within it */
     bool allow_co;
-    const int64_t *co_units; /* dispatch: co-handling units (replace the previous ones) */
-    size_t n_co;
 } store_act_guard;
 
 /* Takes an action on a case in one transaction: checks scope (HL_EFORBIDDEN), the targets

@@ -361,6 +361,16 @@ def test_unknown_action_and_case(client):
     assert r.status == 422
 
 
+def test_an_action_name_that_cannot_be_decoded_is_404(client):
+    # the handler once read an uninitialised action when the path parameter failed to decode
+    s = client.login("dispatcher-zhang")
+    c = register(client)
+    for bad in ("%zz", "%FF%FE", "urge%00", "%"):
+        r = client.post(f"/api/cases/{c['id']}/{bad}", {}, session=s)
+        assert r.status == 404 and r.error["message"] == "no such action", (bad, r)
+    assert get(client, "dispatcher-zhang", c)["history"][-1]["action"] == "register"
+
+
 # ---- privacy ---------------------------------------------------------------------------------
 
 def test_units_see_the_phone_masked_and_confidential_callers_not_at_all(client):
@@ -533,6 +543,31 @@ def test_unreachable_visit_keeps_the_visit_clock_running(client):
     assert c["state"] == "visited" and c["current_due"] == c["deadlines"]["visit"]
     r = client.get("/api/queues/to_visit?page_size=200", session=client.login("visitor-liu"))
     assert c["id"] in [x["id"] for x in r.body["items"]]
+
+
+def test_calendar_amendment_moves_the_visit_clock_after_an_unreachable_visit(client):
+    c = register(client)
+    c = act(client, "dispatcher-zhang", c, "dispatch", {"unit_id": client.unit_id("d-donghu")})
+    c = act(client, "handler-donghu", c, "sign")
+    c = act(client, "handler-donghu", c, "reply", {"reply": "已处理"})
+    c = act(client, "visitor-liu", c, "visit", {"reachable": False})
+    assert c["state"] == "visited"
+    due = parse(c["deadlines"]["visit"])
+    admin = client.admin()
+    day = parse(c["replied_at"]).date() + timedelta(days=1)
+    listed = {d["date"] for d in client.get(f"/api/calendar?year={day.year}", session=admin).body["days"]}
+    while day.weekday() >= 5 or day.isoformat() in listed:
+        day += timedelta(days=1)
+    assert datetime(day.year, day.month, day.day, tzinfo=CST) < due
+    r = client.put(f"/api/admin/calendar/{day.isoformat()}", {"kind": "off"}, session=admin)
+    assert r.status == 200 and r.body["recalculated_requests"] >= 1, r
+    try:
+        v = get(client, "dispatcher-zhang", c)
+        assert parse(v["deadlines"]["visit"]) > due and v["current_due"] == v["deadlines"]["visit"]
+        assert v["history"][-1]["action"] == "recalculate" and "visit" in v["history"][-1]["dues"]
+    finally:
+        assert client.delete(f"/api/admin/calendar/{day.isoformat()}", session=admin).status == 200
+    assert parse(get(client, "dispatcher-zhang", c)["deadlines"]["visit"]) == due
 
 
 def test_approved_extension_survives_a_calendar_amendment(client):

@@ -27,7 +27,8 @@ static const json_field reveal_fields[] = {{"reason", JF_STRING, true, false, 1,
     {                                                                                              \
         f, sizeof f / sizeof f[0]                                                                  \
     }
-/* tables of their own here; the request tables come from src/api/case_fields.c */
+/* tables of their own here; the request tables come from src/api/case_fields.c and the
+ * actions' from core's action specification */
 static const struct {
     const json_field *fields;
     size_t n;
@@ -43,8 +44,9 @@ static void pick(uint8_t b, const json_field **fields, size_t *n)
     } else if (k == 1) {
         *fields = case_portal_fields;
         *n = case_portal_nfields;
-    } else if (k < 2 + ACT_COUNT && case_action_fields((case_action)(k - 2), fields, n)) {
-        return;
+    } else if (k < 2 + ACT_COUNT && lifecycle_spec_of((case_action)(k - 2))->fields) {
+        *fields = lifecycle_spec_of((case_action)(k - 2))->fields;
+        *n = lifecycle_spec_of((case_action)(k - 2))->nfields;
     } else {
         *fields = own_tables[k % 2].fields;
         *n = own_tables[k % 2].n;

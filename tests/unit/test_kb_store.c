@@ -229,10 +229,8 @@ static int64_t reg(fx *f, int64_t at, const char *phone, const char *text)
 
 static void answer(fx *f, int64_t id, int64_t at, int64_t article_id)
 {
-    char extra[64];
-    snprintf(extra, sizeof extra, "{\"article_id\":%lld}", (long long)article_id);
     store_case_event ev = {.ev = {.action = ACT_ANSWER, .at = at, .actor_role = ROLE_CALLTAKER},
-                           .body = "按知识库答复", .extra = article_id ? extra : NULL};
+                           .body = "按知识库答复", .article_id = article_id};
     assert_int_equal(store_case_act(f->s, id, &ev, NULL, NULL), 0);
 }
 

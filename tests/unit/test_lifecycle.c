@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "core/civil.h"
 #include "core/lifecycle.h"
 #include "util/err.h"
 
@@ -1190,6 +1191,108 @@ static void test_started_stages(void **state)
     }
 }
 
+/* The action specification: staff take through the API exactly the actions with a body, and
+ * a name that did not decode (NULL) is no action. */
+static void test_api_actions(void **state)
+{
+    (void)state;
+    case_action a = ACT_COUNT;
+    assert_int_equal(lifecycle_api_action(NULL, &a), HL_ENOTFOUND);
+    assert_int_equal(a, ACT_COUNT);
+    assert_int_equal(lifecycle_api_action("register", &a), HL_ENOTFOUND);
+    assert_int_equal(lifecycle_api_action("recalculate", &a), HL_ENOTFOUND);
+    assert_int_equal(lifecycle_api_action("explode", &a), HL_ENOTFOUND);
+    assert_int_equal(lifecycle_api_action("", &a), HL_ENOTFOUND);
+    for (int i = 0; i < ACT_COUNT; i++) {
+        const lifecycle_spec *sp = lifecycle_spec_of((case_action)i);
+        bool api = i != ACT_REGISTER && i != ACT_RECALCULATE;
+        assert_int_equal(lifecycle_api_action(case_action_name((case_action)i), &a),
+                         api ? 0 : HL_ENOTFOUND);
+        if (api) assert_int_equal(a, i);
+        assert_int_equal(sp->fields != NULL, api);
+        /* the field the event keeps as text or reason is one the body takes */
+        for (int k = 0; k < 2; k++) {
+            const char *f = k ? sp->reason_field : sp->text_field;
+            bool found = f == NULL;
+            for (size_t j = 0; f && j < sp->nfields; j++) found |= strcmp(sp->fields[j].name, f) == 0;
+            assert_true(found);
+        }
+    }
+    assert_null(lifecycle_spec_of(ACT_COUNT));
+    assert_null(lifecycle_spec_of((case_action)-1));
+}
+
+/* Residents see what concerns them: the steps of their request, not the centre's internal
+ * notes, urges, returns or extension requests (written out by hand). */
+static void test_public_actions(void **state)
+{
+    (void)state;
+    uint32_t want = 0;
+    const case_action pub[] = {ACT_REGISTER, ACT_ANSWER, ACT_INVALIDATE, ACT_MERGE,
+                               ACT_DISPATCH, ACT_SIGN, ACT_APPROVE_EXTENSION, ACT_REPLY,
+                               ACT_VISIT, ACT_REOPEN, ACT_CLOSE};
+    for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++) want |= 1u << pub[i];
+    for (int a = 0; a < ACT_COUNT; a++)
+        assert_int_equal(lifecycle_spec_of((case_action)a)->is_public, (want >> a) & 1u);
+}
+
+static void test_follow_up_and_reply_text(void **state)
+{
+    (void)state;
+    case_snapshot c;
+    build(V_REPLIED, &c);
+    case_event v = ev(ACT_VISIT, T_NOW);
+    v.reachable = true;
+    v.solved = true;
+    v.satisfaction = SATISFACTION_SATISFIED;
+    step(&c, &v);
+    case_event next;
+    const char *why = NULL;
+    assert_true(lifecycle_follow_up(&c, &v, &next, &why));
+    assert_int_equal(next.action, ACT_CLOSE);
+    assert_int_equal(next.at, T_NOW);
+    assert_int_equal(next.actor_role, ACTOR_SYSTEM);
+    assert_non_null(why);
+    assert_int_equal(lifecycle_check(&c, &next), 0);
+    /* unsolved, or not reached: nothing follows */
+    build(V_REPLIED, &c);
+    v.solved = false;
+    step(&c, &v);
+    assert_false(lifecycle_follow_up(&c, &v, &next, &why));
+    build(V_REPLIED, &c);
+    case_event u = ev(ACT_VISIT, T_NOW);
+    step(&c, &u);
+    assert_false(lifecycle_follow_up(&c, &u, &next, &why));
+
+    assert_string_equal(lifecycle_reply_text(ACT_REPLY, "done"), "done");
+    assert_string_equal(lifecycle_reply_text(ACT_ANSWER, NULL), "");
+    assert_string_equal(lifecycle_reply_text(ACT_REOPEN, "why"), "");
+    assert_null(lifecycle_reply_text(ACT_SIGN, "note"));
+    assert_null(lifecycle_reply_text(ACT_COUNT, "x"));
+}
+
+static void test_dues(void **state)
+{
+    (void)state;
+    calendar *cal = calendar_new(CIVIL_TZ_SHANGHAI);
+    assert_non_null(cal);
+    time_limit sign = {2, LIMIT_HOURS}, bad = {0, LIMIT_HOURS};
+    const time_limit *limits[STAGE_COUNT] = {[STAGE_SIGN] = &sign};
+    int64_t due[STAGE_COUNT];
+    memset(due, 0xff, sizeof due);
+    assert_int_equal(lifecycle_dues(ACT_DISPATCH, cal, T_NOW, limits, due), 0);
+    assert_int_equal(due[STAGE_SIGN], T_NOW + 2 * 3600);
+    assert_int_equal(due[STAGE_RETURN], 0); /* no policy: no due time */
+    assert_int_equal(due[STAGE_REPLY], 0);
+    assert_int_equal(lifecycle_dues(ACT_URGE, cal, T_NOW, limits, due), 0);
+    for (int s = 0; s < STAGE_COUNT; s++) assert_int_equal(due[s], 0);
+    const time_limit *broken[STAGE_COUNT] = {[STAGE_SIGN] = &bad, [STAGE_RETURN] = &sign};
+    assert_int_equal(lifecycle_dues(ACT_REOPEN, cal, T_NOW, broken, due), HL_EINVAL);
+    assert_int_equal(due[STAGE_SIGN], 0);
+    assert_int_equal(due[STAGE_RETURN], T_NOW + 2 * 3600); /* the others are still filled */
+    calendar_free(cal);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1218,6 +1321,10 @@ int main(void)
         cmocka_unit_test(test_state_open),
         cmocka_unit_test(test_running_stage_and_overdue),
         cmocka_unit_test(test_started_stages),
+        cmocka_unit_test(test_api_actions),
+        cmocka_unit_test(test_public_actions),
+        cmocka_unit_test(test_follow_up_and_reply_text),
+        cmocka_unit_test(test_dues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
