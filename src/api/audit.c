@@ -130,7 +130,7 @@ static void audit_export(api_ctx *c)
             mask_phone(p->val, p->val_len, masked, sizeof masked);
             v = masked;
         }
-        rc |= buf_printf(&d, "%s%s=%s", i ? "&" : "?", p->name, v);
+        err_first(&rc, buf_printf(&d, "%s%s=%s", i ? "&" : "?", p->name, v));
     }
     record(c, &c->user, "export", "export", "", 0,
            rc || !d.data ? c->r->route : arena_strndup(c->r->a, d.data, d.len));

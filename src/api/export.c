@@ -140,11 +140,11 @@ static int csv_cell(buf *b, const char *s, bool last)
     int rc = 0;
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     bool formula = strchr("=+-@", s[0]) != NULL && s[0];
-    if (quote) rc |= buf_puts(b, "\"");
-    if (formula) rc |= buf_puts(b, "'");
-    for (const char *p = s; *p; p++) rc |= *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1);
-    if (quote) rc |= buf_puts(b, "\"");
-    rc |= buf_puts(b, last ? "\r\n" : ",");
+    if (quote) err_first(&rc, buf_puts(b, "\""));
+    if (formula) err_first(&rc, buf_puts(b, "'"));
+    for (const char *p = s; *p; p++) err_first(&rc, *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1));
+    if (quote) err_first(&rc, buf_puts(b, "\""));
+    err_first(&rc, buf_puts(b, last ? "\r\n" : ","));
     return rc;
 }
 
@@ -152,7 +152,7 @@ static int csv_row(struct export_ctx *x, const char *const *cell)
 {
     buf_reset(&x->line);
     int rc = 0;
-    for (int i = 0; i < NCOLS; i++) rc |= csv_cell(&x->line, cell[i] ? cell[i] : "", i == NCOLS - 1);
+    for (int i = 0; i < NCOLS; i++) err_first(&rc, csv_cell(&x->line, cell[i] ? cell[i] : "", i == NCOLS - 1));
     if (rc) return HL_ERANGE;
     return fwrite(x->line.data, 1, x->line.len, x->csv) == x->line.len ? 0 : HL_EIO;
 }

@@ -27,15 +27,15 @@ static void metrics(api_ctx *c)
     buf_init(&out, 1 << 20);
     rc = metrics_render(&out);
     static const char *const le[8] = {"1", "3", "7", "15", "31", "63", "127", "+Inf"};
-    rc |= buf_puts(&out, "# HELP store_write_batch_size Writes committed per transaction.\n"
-                         "# TYPE store_write_batch_size histogram\n");
+    err_first(&rc, buf_puts(&out, "# HELP store_write_batch_size Writes committed per transaction.\n"
+                         "# TYPE store_write_batch_size histogram\n"));
     uint64_t cum = 0;
     for (int i = 0; i < 8; i++) {
         cum += st.batch_hist[i];
-        rc |= buf_printf(&out, "store_write_batch_size_bucket{le=\"%s\"} %llu\n", le[i],
-                         (unsigned long long)cum);
+        err_first(&rc, buf_printf(&out, "store_write_batch_size_bucket{le=\"%s\"} %llu\n", le[i],
+                         (unsigned long long)cum));
     }
-    rc |= buf_printf(&out,
+    err_first(&rc, buf_printf(&out,
                      "store_write_batch_size_sum %llu\nstore_write_batch_size_count %llu\n"
                      "# HELP store_failed_commits_total Transactions that could not commit.\n"
                      "# TYPE store_failed_commits_total counter\n"
@@ -43,7 +43,7 @@ static void metrics(api_ctx *c)
                      "# HELP store_database_bytes Size of the database file.\n"
                      "# TYPE store_database_bytes gauge\nstore_database_bytes %lld\n",
                      (unsigned long long)st.writes, (unsigned long long)st.commits,
-                     (unsigned long long)st.failed_commits, (long long)st.db_bytes);
+                     (unsigned long long)st.failed_commits, (long long)st.db_bytes));
     if (rc)
         http_send_rc(c->r, HL_ENOMEM);
     else

@@ -1,6 +1,7 @@
 /* metrics.c — see metrics.h. A fixed table searched linearly: there are a few hundred
  * (method, route, status) series at most, and the lock is held for nanoseconds. */
 #include "http/metrics.h"
+#include "util/err.h"
 #include <pthread.h>
 #include <string.h>
 
@@ -58,26 +59,26 @@ int metrics_render(buf *out)
 {
     int rc = 0;
     pthread_mutex_lock(&mu);
-    rc |= buf_puts(out, "# HELP http_requests_total Requests answered, by route and status.\n"
-                        "# TYPE http_requests_total counter\n");
+    err_first(&rc, buf_puts(out, "# HELP http_requests_total Requests answered, by route and status.\n"
+                        "# TYPE http_requests_total counter\n"));
     for (int i = 0; i < nseries; i++)
-        rc |= buf_printf(out, "http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+        err_first(&rc, buf_printf(out, "http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
                          series[i].method, series[i].route, series[i].status,
-                         (unsigned long long)series[i].count);
-    rc |= buf_puts(out, "# HELP http_request_duration_seconds Time from request to response.\n"
-                        "# TYPE http_request_duration_seconds histogram\n");
+                         (unsigned long long)series[i].count));
+    err_first(&rc, buf_puts(out, "# HELP http_request_duration_seconds Time from request to response.\n"
+                        "# TYPE http_request_duration_seconds histogram\n"));
     uint64_t cum = 0;
     for (int b = 0; b < NBUCKETS; b++) {
         cum += buckets[b];
-        rc |= buf_printf(out, "http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucket_s[b],
-                         (unsigned long long)cum);
+        err_first(&rc, buf_printf(out, "http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucket_s[b],
+                         (unsigned long long)cum));
     }
     cum += buckets[NBUCKETS];
-    rc |= buf_printf(out,
+    err_first(&rc, buf_printf(out,
                      "http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
                      "http_request_duration_seconds_sum %.6f\n"
                      "http_request_duration_seconds_count %llu\n",
-                     (unsigned long long)cum, total_seconds, (unsigned long long)total_count);
+                     (unsigned long long)cum, total_seconds, (unsigned long long)total_count));
     pthread_mutex_unlock(&mu);
     return rc ? -1 : 0;
 }

@@ -72,18 +72,18 @@ static int days_fn(sqlite3 *db, void *arg)
     args[na++] = (db_arg){.type = 'i', .i = b->from};
     args[na++] = (db_arg){.type = 'i', .i = b->to};
     if (f->dim == STORE_DIM_CHANNEL || f->dim == STORE_DIM_TYPE) {
-        rc |= buf_puts(&sql, " AND key=(SELECT id FROM rollup_labels WHERE dim=? AND name=?)");
+        err_first(&rc, buf_puts(&sql, " AND key=(SELECT id FROM rollup_labels WHERE dim=? AND name=?)"));
         args[na++] = (db_arg){.type = 'i', .i = dim};
         args[na++] = (db_arg){.type = 't', .t = f->label ? f->label : ""};
     } else if (f->dim != STORE_DIM_ALL) {
-        rc |= buf_puts(&sql, " AND key IN (-1");
+        err_first(&rc, buf_puts(&sql, " AND key IN (-1"));
         for (size_t i = 0; i < f->nkeys; i++) {
-            rc |= buf_puts(&sql, ",?");
+            err_first(&rc, buf_puts(&sql, ",?"));
             args[na++] = (db_arg){.type = 'i', .i = f->keys[i]};
         }
-        rc |= buf_puts(&sql, ")");
+        err_first(&rc, buf_puts(&sql, ")"));
     }
-    rc |= buf_puts(&sql, " GROUP BY day HAVING sum(n)<>0 ORDER BY day");
+    err_first(&rc, buf_puts(&sql, " GROUP BY day HAVING sum(n)<>0 ORDER BY day"));
     if (rc)
         rc = HL_ENOMEM;
     else

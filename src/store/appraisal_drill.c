@@ -49,30 +49,30 @@ static int build(buf *count, buf *list, const store_drill_query *q)
 {
     int rc = 0;
     if (q->indicator != IND_RETURN) {
-        rc |= buf_puts(count, SUBTREE_CTE "SELECT count(*) FROM cases c WHERE" IN_PERIOD);
-        rc |= buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS " FROM cases c WHERE" IN_PERIOD);
-        rc |= case_pred(count, q->indicator, q->part);
-        rc |= case_pred(list, q->indicator, q->part);
-        rc |= buf_puts(list, " ORDER BY c.reg_day, c.id LIMIT ?4 OFFSET ?5");
+        err_first(&rc, buf_puts(count, SUBTREE_CTE "SELECT count(*) FROM cases c WHERE" IN_PERIOD));
+        err_first(&rc, buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS " FROM cases c WHERE" IN_PERIOD));
+        err_first(&rc, case_pred(count, q->indicator, q->part));
+        err_first(&rc, case_pred(list, q->indicator, q->part));
+        err_first(&rc, buf_puts(list, " ORDER BY c.reg_day, c.id LIMIT ?4 OFFSET ?5"));
         return rc;
     }
     if (q->part != DRILL_DENOMINATOR) {
         /* numerator and cost: every return request the units asked for */
-        rc |= buf_puts(count, SUBTREE_CTE "SELECT count(*)" RETURNS_FROM);
-        rc |= buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS
+        err_first(&rc, buf_puts(count, SUBTREE_CTE "SELECT count(*)" RETURNS_FROM));
+        err_first(&rc, buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS
                              " FROM appraisal_returns r JOIN cases c ON c.id=r.case_id"
                              " WHERE r.unit_id IN (SELECT id FROM sub) AND r.day BETWEEN ?2 AND ?3"
-                             " ORDER BY r.day, r.case_id, r.seq LIMIT ?4 OFFSET ?5");
+                             " ORDER BY r.day, r.case_id, r.seq LIMIT ?4 OFFSET ?5"));
         return rc;
     }
     /* the denominator, volume: the dispatched requests and the approved returns */
-    rc |= buf_puts(count, SUBTREE_CTE "SELECT (SELECT count(*) FROM cases c WHERE" IN_PERIOD
-                          ") + (SELECT count(*)" RETURNS_FROM " AND r.approved=1)");
-    rc |= buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS " FROM (SELECT c.id AS cid,"
+    err_first(&rc, buf_puts(count, SUBTREE_CTE "SELECT (SELECT count(*) FROM cases c WHERE" IN_PERIOD
+                          ") + (SELECT count(*)" RETURNS_FROM " AND r.approved=1)"));
+    err_first(&rc, buf_puts(list, SUBTREE_CTE "SELECT " CASE_ROW_COLS " FROM (SELECT c.id AS cid,"
                          " c.reg_day AS d, 0 AS s FROM cases c WHERE" IN_PERIOD
                          " UNION ALL SELECT r.case_id, r.day, r.seq" RETURNS_FROM
                          " AND r.approved=1) x JOIN cases c ON c.id=x.cid"
-                         " ORDER BY x.d, x.cid, x.s LIMIT ?4 OFFSET ?5");
+                         " ORDER BY x.d, x.cid, x.s LIMIT ?4 OFFSET ?5"));
     return rc;
 }
 

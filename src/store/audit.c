@@ -63,23 +63,23 @@ static int where(buf *sql, const store_audit_query *q, db_arg *args, int *n)
 {
     int rc = buf_puts(sql, " WHERE 1=1");
     if (q->actor) {
-        rc |= buf_puts(sql, " AND actor=?");
+        err_first(&rc, buf_puts(sql, " AND actor=?"));
         args[(*n)++] = (db_arg){.type = 't', .t = q->actor};
     }
     if (q->action) {
-        rc |= buf_puts(sql, " AND action=?");
+        err_first(&rc, buf_puts(sql, " AND action=?"));
         args[(*n)++] = (db_arg){.type = 't', .t = q->action};
     }
     if (q->case_id) {
-        rc |= buf_puts(sql, " AND case_id=?");
+        err_first(&rc, buf_puts(sql, " AND case_id=?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->case_id};
     }
     if (q->from) {
-        rc |= buf_puts(sql, " AND at>=?");
+        err_first(&rc, buf_puts(sql, " AND at>=?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->from};
     }
     if (q->to) {
-        rc |= buf_puts(sql, " AND at<=?");
+        err_first(&rc, buf_puts(sql, " AND at<=?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->to};
     }
     return rc ? HL_ENOMEM : 0;

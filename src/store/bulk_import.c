@@ -53,9 +53,9 @@ static int prepare_rows(sqlite3 *db, const char *head, int rows, int cols, sqlit
     buf_init(&b, 1 << 20);
     int rc = buf_puts(&b, head);
     for (int r = 0; r < rows; r++) {
-        rc |= buf_puts(&b, r ? ",(" : "(");
-        for (int c = 0; c < cols; c++) rc |= buf_puts(&b, c ? ",?" : "?");
-        rc |= buf_puts(&b, ")");
+        err_first(&rc, buf_puts(&b, r ? ",(" : "("));
+        for (int c = 0; c < cols; c++) err_first(&rc, buf_puts(&b, c ? ",?" : "?"));
+        err_first(&rc, buf_puts(&b, ")"));
     }
     rc = rc ? HL_ENOMEM
             : db_err(sqlite3_prepare_v3(db, b.data, -1, SQLITE_PREPARE_PERSISTENT, st, NULL));

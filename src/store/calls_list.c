@@ -19,15 +19,15 @@ static int where(buf *sql, const store_call_query *q, db_arg *args, int *n)
 {
     int rc = buf_puts(sql, " WHERE 1=1");
     if (q->from) {
-        rc |= buf_puts(sql, " AND c.placed_at>=?");
+        err_first(&rc, buf_puts(sql, " AND c.placed_at>=?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->from};
     }
     if (q->to) {
-        rc |= buf_puts(sql, " AND c.placed_at<?");
+        err_first(&rc, buf_puts(sql, " AND c.placed_at<?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->to};
     }
     if (q->agent_id) {
-        rc |= buf_puts(sql, " AND c.agent_id=?");
+        err_first(&rc, buf_puts(sql, " AND c.agent_id=?"));
         args[(*n)++] = (db_arg){.type = 'i', .i = q->agent_id};
     }
     return rc ? HL_ENOMEM : 0;

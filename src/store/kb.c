@@ -159,9 +159,9 @@ static int add_term(void *ctx, const char *tok, size_t len, size_t start, size_t
     struct fts_build *b = ctx;
     if (b->terms == MAX_QUERY_TERMS) return 1; /* enough to rank by */
     /* terms are CJK or [a-z0-9] only, so quoting cannot be broken out of; quote anyway */
-    b->rc |= buf_puts(b->out, b->terms ? " OR \"" : "\"");
-    b->rc |= buf_append(b->out, tok, len);
-    b->rc |= buf_puts(b->out, "\"");
+    err_first(&b->rc, buf_puts(b->out, b->terms ? " OR \"" : "\""));
+    err_first(&b->rc, buf_append(b->out, tok, len));
+    err_first(&b->rc, buf_puts(b->out, "\""));
     b->terms++;
     return 0;
 }
@@ -202,21 +202,21 @@ static int search_fn(sqlite3 *db, void *arg)
             buf_free(&where);
             return HL_EINVAL;
         }
-        rc |= buf_puts(&where, " AND kb_fts MATCH ?");
+        err_first(&rc, buf_puts(&where, " AND kb_fts MATCH ?"));
         args[nargs++] = (db_arg){.type = 't', .t = match};
     }
     if (q->valid_only && q->today) {
-        rc |= buf_puts(&where, " AND (k.valid_from IS NULL OR k.valid_from<=?)"
-                               " AND (k.valid_to IS NULL OR k.valid_to>=?)");
+        err_first(&rc, buf_puts(&where, " AND (k.valid_from IS NULL OR k.valid_from<=?)"
+                               " AND (k.valid_to IS NULL OR k.valid_to>=?)"));
         args[nargs++] = (db_arg){.type = 't', .t = q->today};
         args[nargs++] = (db_arg){.type = 't', .t = q->today};
     }
     if (q->category_id) {
-        rc |= buf_puts(&where, " AND k.category_id IN " SUBTREE("categories"));
+        err_first(&rc, buf_puts(&where, " AND k.category_id IN " SUBTREE("categories")));
         args[nargs++] = (db_arg){.type = 'i', .i = q->category_id};
     }
     if (q->unit_id) {
-        rc |= buf_puts(&where, " AND k.unit_id IN " SUBTREE("units"));
+        err_first(&rc, buf_puts(&where, " AND k.unit_id IN " SUBTREE("units")));
         args[nargs++] = (db_arg){.type = 'i', .i = q->unit_id};
     }
     const char *from = match ? " kb_fts JOIN kb_articles k ON k.id=kb_fts.rowid" KB_JOINS : KB_FROM;

@@ -20,6 +20,14 @@ enum {
     HL_ESTATE = -12,   /* the object's current state does not allow this action */
 };
 
+/* Keeps the first error of a run of calls checked once at the end: *rc takes r only while it
+ * is still 0. (OR-ing the codes instead mixes them: a full buffer's HL_ERANGE | a later
+ * HL_ENOMEM is HL_ENOMEM, and a 413 became a 500.) */
+static inline void err_first(int *rc, int r)
+{
+    if (*rc == 0) *rc = r;
+}
+
 /* A short stable name for an error code, e.g. "not_found". Never NULL. */
 const char *hl_strerror(int rc);
 
