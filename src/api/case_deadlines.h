@@ -1,6 +1,6 @@
 /* case_deadlines.h — the due times an action sets: which stages it starts is core's rule
  * (lifecycle_started_stages); how long each lasts comes from the time-limit policies and the
- * working calendar (PRODUCT.md "Deadlines"). */
+ * working calendar (docs/product.md, Deadlines). */
 #ifndef HOTLINE_API_CASE_DEADLINES_H
 #define HOTLINE_API_CASE_DEADLINES_H
 #include "api/api.h"

@@ -27,7 +27,7 @@ typedef struct {
     role_set roles;
 } action_rule;
 
-/* The one table of PRODUCT.md "Life of a request". register and recalculate have no states:
+/* The one table of docs/product.md, Life of a request. register and recalculate have no states:
  * register needs "no case yet" and recalculate "any open case", which lifecycle_check decides
  * before the table, so neither ever shows in lifecycle_allowed. */
 static const action_rule rules[ACT_COUNT] = {

@@ -1,4 +1,4 @@
-/* lifecycle.h — the life of a request (PRODUCT.md "Life of a request"): states, actions, who
+/* lifecycle.h — the life of a request (docs/product.md, Life of a request): states, actions, who
  * may take each action from which state, and the fold that derives a case's current row from
  * its append-only event log. Pure: no I/O; unit-tree checks (is the caller's unit the case's
  * unit or above it, is a re-dispatch target below the current unit) need the store and are
@@ -159,7 +159,7 @@ int lifecycle_apply(case_snapshot *c, const case_event *e);
  * ACT_REGISTER and ACT_RECALCULATE never appear. */
 uint32_t lifecycle_allowed(const case_snapshot *c);
 
-/* The stages whose clocks an action starts (PRODUCT.md "Deadlines"): register and an
+/* The stages whose clocks an action starts (docs/product.md, Deadlines): register and an
  * approved return start dispatch; dispatch, re-dispatch and reopen start sign-for and the
  * return window; sign starts the reply; reply starts the visit. Writes them to out and
  * returns how many (0..2). */
