@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails the build when unbounded string functions appear in our C sources (ENGINEERING.md habit 5).
+# Fails the build when unbounded string functions appear in our C sources
+# (docs/internals.md, Bounded memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if grep -rnE '\b(sprintf|vsprintf|strcpy|strcat|gets|strtok)\s*\(' src tests/unit --include='*.c' --include='*.h'; then

@@ -1,5 +1,5 @@
 /* case_view.h — what a caller may see of a case, as JSON: the one place that applies masking
- * (PRODUCT.md "What it must always do"): unit roles see the phone masked (138****1234) and
+ * (docs/product.md, Masking of personal data): unit roles see the phone masked (138****1234) and
  * nothing of the caller on a confidential request; call-takers and return-visit agents, who
  * call residents, see the caller in full; other centre roles see the phone masked. */
 #ifndef HOTLINE_API_CASE_VIEW_H

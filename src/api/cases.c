@@ -346,8 +346,8 @@ static void cases_search(api_ctx *c)
     if (api_case_filters(c, &q)) send_page(c, &q);
 }
 
-/* GET /api/queues/:name — each role's work lists (PRODUCT.md), scoped to the caller's unit
- * for unit roles; the other filters of search apply on top. */
+/* GET /api/queues/:name — each role's work lists (docs/product.md, Work lists), scoped to the
+ * caller's unit for unit roles; the other filters of search apply on top. */
 static void queue(api_ctx *c)
 {
     const char *name = http_param(c->r, "name");

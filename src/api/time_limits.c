@@ -1,4 +1,4 @@
-/* time_limits.c — time-limit policies per stage (PRODUCT.md "Deadlines"): listed and resolved
+/* time_limits.c — time-limit policies per stage (docs/product.md, Deadlines): listed and resolved
  * for staff, edited by the administrator. */
 #include "api/api.h"
 #include "api/json_out.h"

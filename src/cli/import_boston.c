@@ -1,5 +1,5 @@
-/* import_boston.c — `hotline import --boston311 FILE...`: Boston's 311 cases (the 2015 export
- * described in ../shared/data/README.md §2) as history. Each case is registered and
+/* import_boston.c — `hotline import --boston311 FILE...`: Boston's 311 cases (the 2015 export;
+ * docs/operations.md, Importing history) as history. Each case is registered and
  * dispatched at opened_at to its department (subject; a unit this import creates) and signed
  * for at once (Boston records no sign-for); target_at becomes the reply due time; a closed
  * case is replied to at closed_at with its closure reason and closed then (with an

@@ -1,4 +1,4 @@
-/* appraisal.h — 考核 (PRODUCT.md "Appraisal"): what each request counts for its unit, the
+/* appraisal.h — 考核 (docs/product.md, Appraisal): what each request counts for its unit, the
  * rates, the composite score of a scheme, the sum over a unit tree, the ranking within each
  * tier, periods (month, quarter, year, range) and percentiles. Pure: no I/O.
  *

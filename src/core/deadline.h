@@ -1,4 +1,4 @@
-/* deadline.h — due times of the stages of a request (PRODUCT.md "Deadlines").
+/* deadline.h — due times of the stages of a request (docs/product.md, Deadlines).
  * A limit is an amount in one of four units:
  *   minutes, hours     wall clock from the event;
  *   natural_days       starts the day after the event, ends at 24:00 of the N-th day;

@@ -1,4 +1,4 @@
-/* lifecycle.h — the life of a request (PRODUCT.md "Life of a request"): states, actions, who
+/* lifecycle.h — the life of a request (docs/product.md, Life of a request): states, actions, who
  * may take each action from which state, and the fold that derives a case's current row from
  * its append-only event log. Pure: no I/O; unit-tree checks (is the caller's unit the case's
  * unit or above it, is a re-dispatch target below the current unit) need the store and are

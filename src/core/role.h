@@ -1,4 +1,4 @@
-/* role.h — the roles of PRODUCT.md and what scope each works in.
+/* role.h — the roles of docs/product.md (Roles) and what scope each works in.
  * Unit roles (unit handlers) see only their unit's subtree; centre roles see the city. */
 #ifndef HOTLINE_CORE_ROLE_H
 #define HOTLINE_CORE_ROLE_H

@@ -30,8 +30,9 @@ int store_connect(const char *path, bool writer, sqlite3 **out)
         sqlite3_close(db);
         return rc;
     }
-    /* Set explicitly: Debian's build changes some defaults (see ENGINEERING.md). FULL makes
-     * every acknowledged commit durable; the writer's group commit pays for it. */
+    /* Set explicitly: Debian's build changes some defaults (see docs/internals.md, "Readers: a
+     * pool, one snapshot per read"). FULL makes every acknowledged commit durable; the writer's
+     * group commit pays for it. */
     rc = db_script(db, "PRAGMA busy_timeout=5000;"
                        "PRAGMA foreign_keys=ON;"
                        "PRAGMA secure_delete=OFF;"

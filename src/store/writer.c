@@ -1,7 +1,8 @@
 /* writer.c — the single writer thread and its group commit. Callers queue a job and sleep;
  * the writer takes every job waiting, runs each inside its own savepoint of one transaction,
  * commits once, then wakes them all. With synchronous=FULL one commit costs ~0.3 ms of fsync,
- * so batching is what lets many clients register requests at once (ENGINEERING.md). */
+ * so batching is what lets many clients register requests at once (docs/internals.md,
+ * "Why one writer that group-commits"). */
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"

@@ -84,7 +84,7 @@ class Row:
         return f"{self.method} {self.path}"
 
 
-# Each action of the lifecycle with the roles that may take it (core/lifecycle.c, PRODUCT.md).
+# Each action of the lifecycle with the roles that may take it (core/lifecycle.c, docs/product.md).
 ACTIONS = {
     "answer": {"calltaker"},
     "invalidate": {"calltaker", "dispatcher"},

@@ -1,5 +1,6 @@
-"""The life of a request through the API: every path of PRODUCT.md's lifecycle table walked by
-the right users, and refused for the wrong role, the wrong unit and the wrong state."""
+"""The life of a request through the API: every path of the lifecycle table (docs/product.md,
+Life of a request) walked by the right users, and refused for the wrong role, the wrong unit and
+the wrong state."""
 import re
 from datetime import datetime, timedelta, timezone
 

@@ -1,5 +1,5 @@
 """Open311 GeoReport v2 (/open311/v2/): conformance of every endpoint in JSON and XML against the
-spec's field lists (domain-reference.md section 2), against the fields real cities send
+spec's field lists (docs/api.md, Open311 GeoReport v2), against the fields real cities send
 (../shared/data/open311_reference/), POST rules, filters, the lifecycle seen through Open311, the
 update feed, and `hotline import --open311` of a real Boston page."""
 import json
@@ -31,7 +31,7 @@ NUM = (int, float)
 OPT_NUM = (int, float, type(None))
 OPT_STR = (str, type(None))
 
-# ---- the spec's field lists (GeoReport v2, domain-reference.md 2.2-2.9, and extensions) ----
+# ---- the spec's field lists (GeoReport v2 and its extensions; docs/api.md) ----
 DISCOVERY = {"changeset": str, "contact": str, "key_service": str, "endpoints": list}
 ENDPOINT = {"specification": str, "url": str, "changeset": str, "type": str, "formats": list}
 SERVICE = {"service_code": str, "service_name": str, "description": str, "metadata": bool,

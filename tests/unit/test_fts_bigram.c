@@ -259,7 +259,8 @@ static void test_vocabulary(void **state)
 }
 
 /* Why this tokenizer exists: SQLite 3.40's trigram tokenizer answers a 2-character Chinese
- * query with no rows at all, silently (ENGINEERING.md). Three characters and more work. */
+ * query with no rows at all, silently (docs/internals.md,
+ * "Chinese search: the bigram tokenizer"). Three characters and more work. */
 static void test_trigram_trap(void **state)
 {
     sqlite3 *db = *state;

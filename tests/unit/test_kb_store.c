@@ -127,7 +127,7 @@ static void test_search_terms(void **state)
     fx *f = *state;
     seed(f);
     int64_t total = 0;
-    /* two-character terms (the trigram trap of ENGINEERING.md) */
+    /* two-character terms (the trigram trap: docs/internals.md, Chinese search) */
     assert_string_equal(search(f, "社保", true, 0, &total), "社保缴费基数");
     assert_string_equal(search(f, "医保", true, 0, NULL), "医保报销比例");
     /* three characters, four, and a phrase spanning words */

@@ -181,7 +181,7 @@ static case_event good_event(case_action a)
     return e;
 }
 
-/* The expectation, written out from PRODUCT.md "Life of a request" and the brief: for each
+/* The expectation, written out from docs/product.md, Life of a request: for each
  * variant, every action that must be accepted. Everything else must be HL_ESTATE. */
 #define OPEN_ANY (A(ACT_MERGE) | A(ACT_URGE) | A(ACT_SUPERVISE) | A(ACT_RECALCULATE))
 static const struct {
@@ -1161,7 +1161,7 @@ static void test_running_stage_and_overdue(void **state)
 static void test_started_stages(void **state)
 {
     (void)state;
-    /* PRODUCT.md "Deadlines": which clocks each action starts, written out by hand */
+    /* docs/product.md, Deadlines: which clocks each action starts, written out by hand */
     stage st[2];
     for (int a = 0; a < ACT_COUNT; a++) {
         int n = lifecycle_started_stages((case_action)a, st);
