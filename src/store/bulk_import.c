@@ -14,6 +14,7 @@
  *  - the full-text index is filled last in one statement (FTS5 flushes its pending terms at
  *    every statement boundary once it has been written in a transaction). */
 #include "core/civil.h"
+#include "store/import.h"
 #include "store/open311_internal.h"
 #include "store/rollup.h"
 #include "util/buf.h"

@@ -1,5 +1,6 @@
 /* sessions.c — login sessions and API tokens, both looked up by a hash of the secret the
  * client holds; the secrets themselves are never stored. */
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"

@@ -12,8 +12,9 @@
 #include "tmp_dir.h"
 
 #include "core/civil.h"
+#include "store/catalogue.h"
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"

@@ -11,7 +11,6 @@
 
 #include "tmp_dir.h"
 
-#include "store/store.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
