@@ -32,19 +32,20 @@ int store_user_update(store *s, int64_t id, const store_user *in, bool set_role)
 
 typedef struct {
     store_user user;
-    const char *csrf_token;
     int64_t expires_at;
 } store_session;
 
-/* token_hash is a hex string made by the caller (api/auth.c); csrf is "" (the CSRF token is
- * derived from the cookie and never stored). */
-int store_session_create(store *s, const char *token_hash, int64_t user_id, const char *csrf,
+/* A session of user_id until expires_at, found by token_hash (a hex string made by the caller,
+ * api/auth.c). In the same write, removes every session expired at now, so that expired
+ * sessions do not pile up while the server runs. HL_ECONFLICT (token_hash taken), HL_EREF
+ * (no such user). */
+int store_session_create(store *s, const char *token_hash, int64_t user_id, int64_t now,
                          int64_t expires_at);
 /* The active user of an unexpired session. HL_ENOTFOUND otherwise. */
 int store_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
                          store_session *out);
 int store_session_delete(store *s, const char *token_hash);
-/* Removes expired sessions; *removed how many. */
+/* Removes the sessions expired at now; *removed how many. */
 int store_sessions_purge(store *s, int64_t now, int64_t *removed);
 
 typedef struct {

@@ -58,6 +58,14 @@ static int migrate(sqlite3 *db)
     int64_t current = 0;
     rc = db_int1(db, &current, "SELECT ifnull(max(version),0) FROM schema_migrations", NULL);
     if (rc) return rc;
+    /* two branches that each added "the next" migration: merged, one of them would be taken
+     * for applied and never run (the table is sorted by file name) */
+    for (int i = 1; i < store_migrations_count; i++)
+        if (store_migrations[i].version == store_migrations[i - 1].version) {
+            log_error("store: migrations %s and %s have the same number",
+                      store_migrations[i - 1].name, store_migrations[i].name);
+            return HL_EINVAL;
+        }
     if (current > store_migrations[store_migrations_count - 1].version) {
         log_error("store: database schema %lld is newer than this binary", (long long)current);
         return HL_EINVAL;
