@@ -157,7 +157,11 @@ int store_read(store *s, store_fn fn, void *arg)
     int rc = db_exec(db, NULL, "BEGIN", NULL);
     if (!rc) {
         rc = fn(db, arg);
-        db_exec(db, NULL, "COMMIT", NULL);
+        int crc = db_exec(db, NULL, "COMMIT", NULL);
+        if (!rc) rc = crc;
+        /* a failed COMMIT leaves the read open: end it, or this reader would keep its old
+         * snapshot and refuse every later BEGIN (the error is already in rc) */
+        if (crc && !sqlite3_get_autocommit(db)) (void)db_script(db, "ROLLBACK");
     }
 
     pthread_mutex_lock(&s->pool_mu);

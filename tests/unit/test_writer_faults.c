@@ -333,6 +333,30 @@ static void test_foreign_keys_switch_failure_fails_the_batch(void **state)
     assert_int_equal(fk, 1);
 }
 
+/* A read arms the refusal of its own COMMIT. */
+static int read_refusing_commit_fn(sqlite3 *db, void *arg)
+{
+    int rc = install_fn(db, NULL);
+    if (!rc) rc = count_fn(db, arg);
+    atomic_store(&deny_commits, 1);
+    return rc;
+}
+
+static void test_read_commit_failure_reaches_the_caller(void **state)
+{
+    fx *f = *state;
+    int64_t n = -1;
+    assert_int_equal(store_read(f->s, read_refusing_commit_fn, &n), HL_EIO);
+    assert_int_equal(atomic_load(&deny_commits), 0); /* the COMMIT was tried and refused */
+    assert_int_equal(n, 0);
+    /* that reader is not left inside its read: every reader starts a new one and sees a
+     * write committed since (readers are taken last-freed first: the next is that one) */
+    struct put p = {"2099-05-01", false};
+    assert_int_equal(store_write(f->s, put_fn, &p), 0);
+    for (int i = 0; i < STORE_READERS + 1; i++)
+        assert_int_equal(count(f->s), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +365,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_job_alone_leaves_the_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_job_is_its_own_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_keys_switch_failure_fails_the_batch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read_commit_failure_reaches_the_caller, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
