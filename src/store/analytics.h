@@ -36,7 +36,7 @@ typedef struct {
 
 /* Each unit's own counts over the requests registered from_day..to_day (civil days,
  * inclusive), as core/appraisal.h appraisal_case_facts defines them; units with nothing are
- * left out. Kept up to date with every write, so a period of any length costs the same. */
+ * left out. */
 int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
                            store_unit_counts **items, size_t *n);
 

@@ -36,10 +36,11 @@ typedef struct {
     int64_t agent_id;   /* answered: the call-taker (checked by the caller of this function) */
 } store_call_report;
 
-/* Applies a reported event to the call with that call_id (core/calls.h call_apply), creating the call when the switch has not reported it before — which needs the
- * caller (HL_ENOTFOUND without). *id receives the call's id, *created whether it is new,
- * *changed whether anything changed (false for the same event again). HL_EINVAL when `at` is
- * before the call's latest event, HL_ESTATE for an answer after the end. */
+/* Applies a reported event to the call with that call_id (core/calls.h call_apply), creating
+ * the call when the switch has not reported it before — which needs the caller (HL_ENOTFOUND
+ * without). *id receives the call's id, *created whether it is new, *changed whether anything
+ * changed (false for the same event again). HL_EINVAL when `at` is before the call's latest
+ * event, HL_ESTATE for an answer after the end. */
 int store_call_report_event(store *s, const store_call_report *in, int64_t *id, bool *created,
                             bool *changed);
 /* The call with its linked requests. HL_ENOTFOUND. */
@@ -78,8 +79,9 @@ typedef struct {
     call_times t;
 } store_call_record;
 
-/* Writes n whole calls in one write (a history writes thousands: one commit for many). HL_ECONFLICT when a call_id is taken, HL_EINVAL for a call with no time or times out
- * of order; nothing is written then. */
+/* Writes n whole calls in one write (a history writes thousands: one commit for many).
+ * HL_ECONFLICT when a call_id is taken, HL_EINVAL for a call with no time or times out of
+ * order; nothing is written then. */
 int store_calls_put(store *s, const store_call_record *calls, size_t n);
 
 #endif

@@ -5,8 +5,8 @@
  *
  * Writes: every function that changes the store returns only after the write has committed
  * durably, so a request is answered only after its commit. Each write call is atomic and
- * isolated: it takes effect whole or not at all, as if no other write ran beside it. Reads run concurrently with writes, and each read call sees one consistent state
- * of the store.
+ * isolated: it takes effect whole or not at all, as if no other write ran beside it. Reads run
+ * concurrently with writes, and each read call sees one consistent state of the store.
  *
  * Conventions: every function returns 0 or a negative HL_E* code (util/err.h). Results that
  * hold strings or lists are allocated from the caller's arena and live as long as it. */

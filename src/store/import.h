@@ -18,12 +18,14 @@ typedef struct {
 /* Writes n requests with their histories in one transaction, much faster than registering
  * and acting on each: each history is folded by core/lifecycle exactly as store_case_act
  * would (a history it refuses fails the call, *bad = its index), numbered by the local day of
- * its first event, made searchable, and counted in the figures of analytics.h. An id that refers to no
- * unit, category, user or request fails the call with HL_EREF. For history imports. */
+ * its first event, made searchable, and counted in the figures of analytics.h. An id that
+ * refers to no unit, category, user or request fails the call with HL_EREF. For history
+ * imports. */
 int store_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_offset_min,
                       size_t *bad);
 /* The same as a session: what the store prepares for these writes is kept across calls
- * (much faster for many chunks). Caller owns *out; close it with store_bulk_close before store_close. */
+ * (much faster for many chunks). Caller owns *out; close it with store_bulk_close before
+ * store_close. */
 typedef struct store_bulk store_bulk;
 int store_bulk_open(store *s, store_bulk **out);
 int store_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int utc_offset_min,
