@@ -4,6 +4,7 @@
 #include "api/assist.h"
 #include "api/json_out.h"
 #include "core/alert_words.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <string.h>

@@ -1,5 +1,6 @@
 /* analytics_tree.c — see analytics.h: trees in arrays for the aggregations. */
 #include "api/analytics.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <stdlib.h>
 

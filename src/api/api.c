@@ -6,6 +6,7 @@
 #include "api/auth.h"
 #include "api/limits.h"
 #include "http/static_files.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 #include "http/hub.h"
 #include "http/json_check.h"
 #include "http/request.h"
-#include "store/store.h"
+#include "store/people.h"
 
 typedef struct api_limits api_limits; /* per-client limits (api/limits.h) */
 

@@ -5,6 +5,8 @@
 #define HOTLINE_API_APPRAISAL_H
 #include "api/api.h"
 #include "core/appraisal.h"
+#include "store/analytics.h"
+#include "store/catalogue.h"
 
 /* Reads period=2026-11 | 2026-Q4 | 2026, or from=&to= (dates); answers 400 and returns false
  * when neither parses. */

@@ -4,6 +4,7 @@
 #ifndef HOTLINE_API_ASSIST_H
 #define HOTLINE_API_ASSIST_H
 #include "api/api.h"
+#include "store/cases.h"
 
 #define ALERT_MAX_WORDS 8 /* matched words reported in one alert */
 

@@ -3,6 +3,7 @@
 #include "api/json_out.h"
 #include "core/civil.h"
 #include "core/mask.h"
+#include "store/cases.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"

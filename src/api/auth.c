@@ -141,8 +141,8 @@ static void login(api_ctx *c)
     random_hex(token, TOKEN_BYTES);
     csrf_for(token, csrf);
     hex_hash(token, token_hash);
-    int64_t expires = api_now() + c->app->session_seconds;
-    rc = store_session_create(c->app->st, token_hash, u.id, "", expires); /* csrf: derived */
+    int64_t now = api_now(), expires = now + c->app->session_seconds;
+    rc = store_session_create(c->app->st, token_hash, u.id, now, expires);
     if (!rc) rc = api_audit_login(c, "auth.login", &u);
     if (rc) {
         http_send_rc(c->r, rc);

@@ -4,6 +4,8 @@
 #ifndef HOTLINE_API_CALLS_H
 #define HOTLINE_API_CALLS_H
 #include "api/api.h"
+#include "store/calls.h"
+#include "store/cases.h"
 
 /* The call object of docs/api.md "Calls": the caller masked for roles that do not see callers
  * in full (case_view_sees_caller), with its linked requests. New reference. */

@@ -1,5 +1,6 @@
 /* case_deadlines.c — see case_deadlines.h. */
 #include "api/case_deadlines.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <string.h>
 

@@ -4,6 +4,8 @@
 #ifndef HOTLINE_API_CASE_DEADLINES_H
 #define HOTLINE_API_CASE_DEADLINES_H
 #include "api/api.h"
+#include "core/calendar.h"
+#include "store/cases.h"
 
 /* Fills due[] (zeroed first) for action a taken at `at` on case k. A stage without a policy
  * gets no due time. 0 or an HL_E* code. */

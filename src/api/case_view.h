@@ -5,6 +5,7 @@
 #ifndef HOTLINE_API_CASE_VIEW_H
 #define HOTLINE_API_CASE_VIEW_H
 #include "api/api.h"
+#include "store/cases.h"
 
 /* Whether a role sees a caller's name and phone in full (the roles that call residents: call-
  * takers and return-visit agents); every other role sees them masked. Calls follow it too. */

@@ -2,6 +2,7 @@
 #ifndef HOTLINE_API_CASES_H
 #define HOTLINE_API_CASES_H
 #include "api/api.h"
+#include "store/cases.h"
 
 /* Loads the case named by the :id path parameter (id or request number) and checks that the
  * caller may read it; otherwise answers (404/403/5xx) and returns false. */

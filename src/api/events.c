@@ -4,6 +4,7 @@
  * /api/events/announce lets a supervisor put a notice on the big screen. */
 #include "api/events.h"
 #include "http/sse.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdlib.h>

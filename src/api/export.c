@@ -7,6 +7,7 @@
 #include "api/case_view.h"
 #include "api/cases.h"
 #include "core/civil.h"
+#include "store/analytics.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"

@@ -2,7 +2,8 @@
  * Each function returns a new reference (NULL only when out of memory). */
 #ifndef HOTLINE_API_JSON_OUT_H
 #define HOTLINE_API_JSON_OUT_H
-#include "store/store.h"
+#include "store/catalogue.h"
+#include "store/people.h"
 #include <jansson.h>
 
 /* "2026-11-26T09:05:00+08:00", or null for 0. */

@@ -6,6 +6,7 @@
 #include "api/json_out.h"
 #include "core/civil.h"
 #include "core/snippet.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>

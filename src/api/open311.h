@@ -4,6 +4,8 @@
 #ifndef HOTLINE_API_OPEN311_H
 #define HOTLINE_API_OPEN311_H
 #include "api/api.h"
+#include "core/lifecycle.h"
+#include "store/catalogue.h"
 
 typedef enum { OPEN311_JSON = 0, OPEN311_XML } open311_format;
 

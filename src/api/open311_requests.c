@@ -5,6 +5,7 @@
 #include "api/open311.h"
 #include "core/civil.h"
 #include "core/open311_status.h"
+#include "store/cases.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>

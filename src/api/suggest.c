@@ -10,6 +10,7 @@
 #include "api/json_out.h"
 #include "core/classifier.h"
 #include "core/route_tags.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <pthread.h>

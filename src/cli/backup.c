@@ -1,7 +1,7 @@
 /* backup.c — `hotline backup --db LIVE FILE`: an online copy of a database that may be in use
  * by a running server (SQLite's backup API copies a consistent snapshot). */
 #include "cli/cli.h"
-#include "store/store.h"
+#include "store/engine.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>

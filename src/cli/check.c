@@ -1,7 +1,8 @@
 /* check.c — `hotline check`: SQLite's integrity check, and every request's row compared with
  * the fold of its event log (the row must be exactly what the log says). */
 #include "cli/cli.h"
-#include "store/store.h"
+#include "store/analytics.h"
+#include "store/engine.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>

@@ -16,7 +16,9 @@
 #include "cli/generate_calls.h"
 #include "cli/generate_text.h"
 #include "core/civil.h"
-#include "store/store.h"
+#include "store/cases.h"
+#include "store/catalogue.h"
+#include "store/people.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* generate_calls.c — see generate_calls.h. */
 #include "cli/generate_calls.h"
+#include "store/calls.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #ifndef HOTLINE_CLI_GENERATE_CALLS_H
 #define HOTLINE_CLI_GENERATE_CALLS_H
 #include "cli/generate_text.h"
-#include "store/store.h"
+#include "store/engine.h"
 
 typedef struct gen_calls gen_calls;
 

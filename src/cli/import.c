@@ -9,6 +9,7 @@
 #include "cli/import.h"
 #include "cli/import_bulk.h"
 #include "core/civil.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <pthread.h>

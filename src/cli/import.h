@@ -3,7 +3,10 @@
  * the lifecycle. */
 #ifndef HOTLINE_CLI_IMPORT_H
 #define HOTLINE_CLI_IMPORT_H
-#include "store/store.h"
+#include "core/deadline.h"
+#include "core/taxonomy.h"
+#include "store/engine.h"
+#include "util/arena.h"
 #include <jansson.h>
 
 #define IMPORT_MAX_SERVICES 256

@@ -1,6 +1,7 @@
 /* import_bulk.c — see import_bulk.h. */
 #include "cli/import_bulk.h"
 #include "cli/cli.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <fcntl.h>
 #include <jansson.h>

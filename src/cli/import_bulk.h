@@ -4,7 +4,8 @@
  * requests with their histories written by store_bulk_import (one transaction per chunk). */
 #ifndef HOTLINE_CLI_IMPORT_BULK_H
 #define HOTLINE_CLI_IMPORT_BULK_H
-#include "store/store.h"
+#include "store/cases.h"
+#include "store/import.h"
 #include <pthread.h>
 #include <stdio.h>
 

@@ -16,6 +16,7 @@
 #include "cli/import_bulk.h"
 #include "core/civil.h"
 #include "core/csv.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * on a later import of the same city by its codes ("o311-<slug>..."), so re-importing adds
  * to it instead of duplicating it. */
 #include "cli/import.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>

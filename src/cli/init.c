@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/seed.h"
 #include "cli/seed_appraisal.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <sodium.h>
 #include <stdio.h>

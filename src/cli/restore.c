@@ -2,7 +2,7 @@
  * database, with the server stopped (a server holding the database is detected and refused).
  * The backup is checked first; the database it replaces is kept as LIVE.pre-restore. */
 #include "cli/cli.h"
-#include "store/store.h"
+#include "store/engine.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,7 @@
 #include "cli/seed_appraisal.h"
 #include "api/auth.h"
 #include "core/civil.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <glob.h>
 #include <jansson.h>

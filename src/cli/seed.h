@@ -2,7 +2,7 @@
  * catalogue, calendars, time limits and users. Used by `hotline init`. */
 #ifndef HOTLINE_CLI_SEED_H
 #define HOTLINE_CLI_SEED_H
-#include "store/store.h"
+#include "store/engine.h"
 
 /* Loads every calendar file data_dir/calendar/cn-*.json. 0 or HL_E* (printed to stderr). */
 int seed_calendars(store *st, const char *data_dir);

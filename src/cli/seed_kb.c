@@ -3,6 +3,8 @@
 #include "cli/seed_kb.h"
 #include "core/alert_words.h"
 #include "core/civil.h"
+#include "store/catalogue.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <stdio.h>

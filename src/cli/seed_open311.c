@@ -2,6 +2,7 @@
  * MultiPolygon coordinates, so neither core nor the request path parses GeoJSON documents. */
 #include "cli/seed_open311.h"
 #include "core/open311_attr.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <stdio.h>

@@ -5,7 +5,8 @@
 #include "cli/cli.h"
 #include "core/classifier.h"
 #include "core/route_tags.h"
-#include "store/store.h"
+#include "store/engine.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* analytics.c — dashboard aggregates: registrations by day and along one dimension (from
  * the rollups), the times of a period's requests (from one covering index), and what is
  * overdue now (overdue depends on the clock, so it is counted live, never rolled up). */
+#include "store/analytics.h"
 #include "store/rollup.h"
 #include "util/buf.h"
 #include "util/err.h"

@@ -1,5 +1,6 @@
 /* appraisal.c — appraisal schemes (data with effective dates) and the per-unit counts of a
  * period, summed from the rollups the writer keeps (store/rollup.c). */
+#include "store/analytics.h"
 #include "store/rollup.h"
 #include "util/err.h"
 #include <string.h>

@@ -1,6 +1,7 @@
 /* appraisal_drill.c — the requests behind every appraisal figure (drill-down) and the
  * requests that cost a unit points (the report's last sheet). The predicates are those of the
  * rollups (store/rollup.h), so a list always has as many items as its figure says. */
+#include "store/analytics.h"
 #include "store/case_row.h"
 #include "store/rollup.h"
 #include "util/buf.h"

@@ -1,6 +1,7 @@
 /* audit.c — the append-only audit log (migration 0005): who revealed, read or changed what.
  * Entries are written through the writer like any change, so an acknowledged entry is durable;
  * triggers refuse UPDATE and DELETE. The list query is built from fixed clauses only. */
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/buf.h"
 #include "util/err.h"

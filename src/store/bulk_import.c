@@ -15,6 +15,7 @@
  *    every statement boundary once it has been written in a transaction). */
 #include "core/civil.h"
 #include "store/case_row.h"
+#include "store/import.h"
 #include "store/open311_internal.h"
 #include "store/rollup.h"
 #include "util/buf.h"

@@ -1,6 +1,7 @@
 /* calendar_days.c — the stored exceptions of the working calendar (holidays and make-up
  * workdays). Dates are kept as 'YYYY-MM-DD' so the table reads naturally in the sqlite3 shell. */
 #include "core/civil.h"
+#include "store/catalogue.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 

@@ -2,6 +2,7 @@
  * becomes a store_call. Not to be included outside src/store/. */
 #ifndef HOTLINE_STORE_CALLS_INTERNAL_H
 #define HOTLINE_STORE_CALLS_INTERNAL_H
+#include "store/calls.h"
 #include "store/store_internal.h"
 #include <string.h>
 

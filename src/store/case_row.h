@@ -3,6 +3,7 @@
  * written only as the fold of the log. */
 #ifndef HOTLINE_STORE_CASE_ROW_H
 #define HOTLINE_STORE_CASE_ROW_H
+#include "store/cases.h"
 #include "store/store_internal.h"
 
 /* The columns case_row_read expects, selecting from "cases c". */

@@ -1,6 +1,7 @@
 /* case_search.c — work lists and search over cases: every filter of the call-taker's,
  * dispatcher's and units' queues, built as one parameterised query (user text is only ever
  * bound, never spliced; state names come from our own enum). */
+#include "store/analytics.h"
 #include "store/case_row.h"
 #include "util/buf.h"
 #include "util/err.h"

@@ -1,5 +1,6 @@
 /* categories.c — the three-level tree of matters (城乡建设 › 市政设施 › 路灯). Leaves carry
  * the request type and default urgency; the level is derived from the parent on insert. */
+#include "store/catalogue.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 

@@ -1,6 +1,7 @@
 /* duplicates.c — the requests duplicate hints and hot clusters are made from: open requests
  * near a new one in time (same category, or the same address), open requests of the last days,
  * and masters with the requests merged into them. Scoring is core/duplicates.c's. */
+#include "store/cases.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include <string.h>

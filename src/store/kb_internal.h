@@ -2,6 +2,7 @@
  * reader of them. Internal to src/store/. */
 #ifndef HOTLINE_STORE_KB_INTERNAL_H
 #define HOTLINE_STORE_KB_INTERNAL_H
+#include "store/knowledge.h"
 #include "store/store_internal.h"
 
 /* The columns kb_row_read expects (16 of them), selecting FROM KB_FROM. */

@@ -1,6 +1,8 @@
 /* open311.c — the Open311 side of the store: district areas, service definitions, a
  * request's answers and contact details, the catalogue's changeset and the import lookup.
  * Searching requests and the update feed are in open311_search.c. */
+#include "store/catalogue.h"
+#include "store/import.h"
 #include "store/open311_internal.h"
 #include "store/store_internal.h"
 #include "util/err.h"

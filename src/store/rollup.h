@@ -4,6 +4,7 @@
  * run over case rows (drill-down, bulk import, verification). */
 #ifndef HOTLINE_STORE_ROLLUP_H
 #define HOTLINE_STORE_ROLLUP_H
+#include "core/lifecycle.h"
 #include "store/store_internal.h"
 
 /* A case row "c" as appraisal_case_facts sees it. */

@@ -1,6 +1,7 @@
 /* routing.c — the dispatch catalogue (派单目录): category × district → responsible unit.
  * Resolution walks from the request's category up to its ancestors and takes the first rule
  * found, preferring one for the request's district over a citywide one at the same level. */
+#include "store/catalogue.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 

@@ -1,28 +1,47 @@
 /* sessions.c — login sessions and API tokens, both looked up by a hash of the secret the
  * client holds; the secrets themselves are never stored. */
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
 
-
-struct session_args {
-    const char *hash, *csrf;
-    int64_t user_id, expires_at;
+struct purge_args {
+    int64_t now, *removed;
 };
 
+static int purge_fn(sqlite3 *db, void *arg)
+{
+    struct purge_args *p = arg;
+    int changes = 0;
+    int rc = db_exec(db, &changes, "DELETE FROM sessions WHERE expires_at<=?", "i", p->now);
+    *p->removed = changes;
+    return rc;
+}
+
+struct session_args {
+    const char *hash;
+    int64_t user_id, now, expires_at;
+};
+
+/* Every login also purges: nothing else runs periodically in the store, and a login is when
+ * the table grows. */
 static int session_create_fn(sqlite3 *db, void *arg)
 {
     struct session_args *a = arg;
+    int64_t removed = 0;
+    struct purge_args p = {a->now, &removed};
+    int rc = purge_fn(db, &p);
+    if (rc) return rc;
     return db_exec(db, NULL,
-                   "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at)"
-                   " VALUES(?,?,?,unixepoch(),?)",
-                   "titi", a->hash, a->user_id, a->csrf, a->expires_at);
+                   "INSERT INTO sessions(token_hash, user_id, created_at, expires_at)"
+                   " VALUES(?,?,?,?)",
+                   "tiii", a->hash, a->user_id, a->now, a->expires_at);
 }
 
-int store_session_create(store *s, const char *token_hash, int64_t user_id, const char *csrf,
+int store_session_create(store *s, const char *token_hash, int64_t user_id, int64_t now,
                          int64_t expires_at)
 {
-    struct session_args a = {token_hash, csrf, user_id, expires_at};
+    struct session_args a = {token_hash, user_id, now, expires_at};
     return store_write(s, session_create_fn, &a);
 }
 
@@ -31,9 +50,8 @@ static int read_session(db_q *q, arena *a, void *item)
     store_session *ss = item;
     int rc = store_user_row(q, a, &ss->user);
     if (rc) return rc;
-    ss->csrf_token = db_text(q, a, 7);
-    ss->expires_at = db_int(q, 8);
-    return ss->csrf_token ? 0 : HL_ENOMEM;
+    ss->expires_at = db_int(q, STORE_USER_NCOLS);
+    return 0;
 }
 
 struct lookup_args {
@@ -47,7 +65,7 @@ static int session_lookup_fn(sqlite3 *db, void *arg)
 {
     struct lookup_args *l = arg;
     return db_one(db, l->a, read_session, l->out,
-                  "SELECT " STORE_USER_COLS ", s.csrf_token, s.expires_at"
+                  "SELECT " STORE_USER_COLS ", s.expires_at"
                   " FROM sessions s JOIN users u ON u.id=s.user_id"
                   " WHERE s.token_hash=? AND s.expires_at>? AND u.active",
                   "ti", l->hash, l->now);
@@ -68,19 +86,6 @@ static int session_delete_fn(sqlite3 *db, void *arg)
 int store_session_delete(store *s, const char *token_hash)
 {
     return store_write(s, session_delete_fn, (void *)token_hash);
-}
-
-struct purge_args {
-    int64_t now, *removed;
-};
-
-static int purge_fn(sqlite3 *db, void *arg)
-{
-    struct purge_args *p = arg;
-    int changes = 0;
-    int rc = db_exec(db, &changes, "DELETE FROM sessions WHERE expires_at<=?", "i", p->now);
-    *p->removed = changes;
-    return rc;
 }
 
 int store_sessions_purge(store *s, int64_t now, int64_t *removed)

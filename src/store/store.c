@@ -59,6 +59,14 @@ static int migrate(sqlite3 *db)
     int64_t current = 0;
     rc = db_int1(db, &current, "SELECT ifnull(max(version),0) FROM schema_migrations", NULL);
     if (rc) return rc;
+    /* two branches that each added "the next" migration: merged, one of them would be taken
+     * for applied and never run (the table is sorted by file name) */
+    for (int i = 1; i < store_migrations_count; i++)
+        if (store_migrations[i].version == store_migrations[i - 1].version) {
+            log_error("store: migrations %s and %s have the same number",
+                      store_migrations[i - 1].name, store_migrations[i].name);
+            return HL_EINVAL;
+        }
     if (current > store_migrations[store_migrations_count - 1].version) {
         log_error("store: database schema %lld is newer than this binary", (long long)current);
         return HL_EINVAL;
@@ -150,7 +158,11 @@ int store_read(store *s, store_fn fn, void *arg)
     int rc = db_exec(db, NULL, "BEGIN", NULL);
     if (!rc) {
         rc = fn(db, arg);
-        db_exec(db, NULL, "COMMIT", NULL);
+        int crc = db_exec(db, NULL, "COMMIT", NULL);
+        if (!rc) rc = crc;
+        /* a failed COMMIT leaves the read open: end it, or this reader would keep its old
+         * snapshot and refuse every later BEGIN (the error is already in rc) */
+        if (crc && !sqlite3_get_autocommit(db)) (void)db_script(db, "ROLLBACK");
     }
 
     pthread_mutex_lock(&s->pool_mu);

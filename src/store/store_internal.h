@@ -3,7 +3,7 @@
 #ifndef HOTLINE_STORE_INTERNAL_H
 #define HOTLINE_STORE_INTERNAL_H
 #include "store/db.h"
-#include "store/store.h"
+#include "store/engine.h"
 #include <pthread.h>
 
 #define STORE_READERS 8
@@ -68,9 +68,10 @@ int store_user_row(db_q *q, arena *a, void *item);
  * core/textseg.h) on a connection; every connection needs it before touching an FTS table. */
 int store_fts_register(sqlite3 *db);
 
+struct store_open311_extra; /* store/cases.h */
 /* Writes an Open311 request's extras for a case (replacing earlier ones), inside the
  * caller's writer job: store_case_register writes them with the case. */
-int open311_extra_write(sqlite3 *db, int64_t case_id, const store_open311_extra *in);
+int open311_extra_write(sqlite3 *db, int64_t case_id, const struct store_open311_extra *in);
 
 /* Opens a connection with hotline's pragmas. */
 int store_connect(const char *path, bool writer, sqlite3 **out);

@@ -1,6 +1,7 @@
 /* suggest_data.c — what routing suggestions and urgent alerts keep in the store: the trained
  * models (as core/classifier.c's bytes), the closed requests they learn from, and the
  * sensitive-word list. */
+#include "store/knowledge.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include <stdlib.h>

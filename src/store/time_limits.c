@@ -1,6 +1,7 @@
 /* time_limits.c — time-limit policies per stage, urgency, request type and category.
  * The most specific policy wins: one for the category (or its nearest ancestor), then one for
  * the request type, then the default for the stage and urgency. */
+#include "store/catalogue.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 

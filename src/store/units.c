@@ -1,6 +1,7 @@
 /* units.c — the organisation tree: the hotline centre, districts, streets, departments and
  * utilities. The kind rules come from core/taxonomy.h and are checked inside the write's
  * transaction, so two concurrent edits can never leave a malformed tree. */
+#include "store/catalogue.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include <string.h>

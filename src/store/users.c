@@ -1,5 +1,6 @@
 /* users.c — staff and integration accounts. Passwords are stored only as Argon2id hashes made
  * by the caller (api/auth.c); deactivating a user ends their sessions and tokens at once. */
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 

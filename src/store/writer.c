@@ -48,12 +48,16 @@ static void run_batch(store *s, struct store_job *batch, int n)
     /* A no-op inside a transaction, so set before BEGIN. Only switched when a bulk job follows
      * a normal batch or the other way round: every change of the pragma expires the
      * connection's prepared statements, and re-preparing the bulk import's multi-row INSERTs
-     * after each chunk cost a fifth of the import (measured with callgrind). */
+     * after each chunk cost a fifth of the import (measured with callgrind). When the switch
+     * fails the batch fails with it: ordinary jobs must not run unchecked, nor a bulk job with
+     * checks it was not written for. */
+    int rc = 0;
     if (batch->bulk != s->fk_off) {
-        db_script(s->wdb, batch->bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
-        s->fk_off = batch->bulk;
+        rc = classify(s, db_script(s->wdb, batch->bulk ? "PRAGMA foreign_keys=OFF"
+                                                       : "PRAGMA foreign_keys=ON"));
+        if (!rc) s->fk_off = batch->bulk;
     }
-    int rc = classify(s, db_exec(s->wdb, NULL, "BEGIN IMMEDIATE", NULL));
+    if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "BEGIN IMMEDIATE", NULL));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
             j->rc = rc;

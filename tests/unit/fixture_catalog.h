@@ -4,7 +4,7 @@
 #ifndef HOTLINE_TESTS_FIXTURE_CATALOG_H
 #define HOTLINE_TESTS_FIXTURE_CATALOG_H
 
-#include "store/store.h"
+#include "store/catalogue.h"
 
 /* Creates the three categories in s; returns the leaf's id. */
 static int64_t fixture_leaf_category(store *s)

@@ -12,8 +12,12 @@
 #include "tmp_dir.h"
 
 #include "core/civil.h"
+#include "store/analytics.h"
+#include "store/cases.h"
+#include "store/catalogue.h"
+#include "store/engine.h"
+#include "store/import.h"
 #include "store/migrations.h"
-#include "store/store.h"
 #include "util/err.h"
 
 #include <sqlite3.h>

@@ -13,7 +13,9 @@
 #include "tmp_dir.h"
 
 #include "core/calls.h"
-#include "store/store.h"
+#include "store/calls.h"
+#include "store/cases.h"
+#include "store/people.h"
 #include "util/err.h"
 #include "util/log.h"
 

@@ -11,7 +11,7 @@
 #include "fixture_catalog.h"
 #include "tmp_dir.h"
 
-#include "store/store.h"
+#include "store/cases.h"
 #include "util/err.h"
 #include "util/log.h"
 

@@ -12,7 +12,10 @@
 
 #include "tmp_dir.h"
 
-#include "store/store.h"
+#include "store/cases.h"
+#include "store/catalogue.h"
+#include "store/engine.h"
+#include "store/knowledge.h"
 #include "util/err.h"
 
 #include <stdio.h>

@@ -11,6 +11,7 @@
 #include "tmp_dir.h"
 
 #include "api/events.h"
+#include "store/catalogue.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdio.h>

@@ -12,8 +12,9 @@
 #include "tmp_dir.h"
 
 #include "core/civil.h"
+#include "store/catalogue.h"
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -733,7 +734,7 @@ static void test_users(void **state)
     assert_string_equal(items[0].username, "handler-b");
 
     /* changing the role ends sessions too */
-    assert_int_equal(store_session_create(f->s, "sess-role", uid, "csrf", 4000000000), 0);
+    assert_int_equal(store_session_create(f->s, "sess-role", uid, 1, 4000000000), 0);
     store_user role_change = {.role = ROLE_DISPATCHER, .active = true};
     assert_int_equal(store_user_update(f->s, uid, &role_change, true), 0);
     store_session ss;
@@ -742,7 +743,7 @@ static void test_users(void **state)
     assert_int_equal(u.role, ROLE_DISPATCHER);
 
     /* deactivating deletes their sessions and revokes their tokens, for good */
-    assert_int_equal(store_session_create(f->s, "sess-1", uid, "csrf-1", 4000000000), 0);
+    assert_int_equal(store_session_create(f->s, "sess-1", uid, 1, 4000000000), 0);
     int64_t tok = 0;
     assert_int_equal(store_token_create(f->s, uid, "ci", "tok-hash-1", "htk_12345678", &tok), 0);
     assert_int_equal(store_session_lookup(f->s, a, "sess-1", 1, &ss), 0);
@@ -773,17 +774,16 @@ static void test_sessions(void **state)
     fx *f = *state;
     int64_t centre = unit_ok(f->s, "centre", UNIT_CENTRE, 0);
     int64_t uid = user_ok(f->s, "calltaker", centre);
-    assert_int_equal(store_session_create(f->s, "h-1", uid, "csrf-1", 1000), 0);
-    assert_int_equal(store_session_create(f->s, "h-2", uid, "csrf-2", 2000), 0);
-    assert_int_equal(store_session_create(f->s, "h-1", uid, "csrf-x", 3000), HL_ECONFLICT);
-    assert_int_equal(store_session_create(f->s, "h-3", 9999, "csrf-3", 3000), HL_EREF);
+    assert_int_equal(store_session_create(f->s, "h-1", uid, 500, 1000), 0);
+    assert_int_equal(store_session_create(f->s, "h-2", uid, 500, 2000), 0);
+    assert_int_equal(store_session_create(f->s, "h-1", uid, 500, 3000), HL_ECONFLICT);
+    assert_int_equal(store_session_create(f->s, "h-3", 9999, 500, 3000), HL_EREF);
 
     arena *a = arena_new();
     store_session ss;
     assert_int_equal(store_session_lookup(f->s, a, "h-1", 999, &ss), 0);
     assert_int_equal(ss.user.id, uid);
     assert_string_equal(ss.user.username, "calltaker");
-    assert_string_equal(ss.csrf_token, "csrf-1");
     assert_int_equal(ss.expires_at, 1000);
     assert_int_equal(store_session_lookup(f->s, a, "h-1", 1000, &ss), HL_ENOTFOUND); /* expired */
     assert_int_equal(store_session_lookup(f->s, a, "h-1", 1500, &ss), HL_ENOTFOUND);
@@ -794,12 +794,35 @@ static void test_sessions(void **state)
     assert_int_equal(removed, 1);
     assert_int_equal(store_session_lookup(f->s, a, "h-1", 1, &ss), HL_ENOTFOUND); /* gone */
     assert_int_equal(store_session_lookup(f->s, a, "h-2", 1500, &ss), 0);
-    assert_string_equal(ss.csrf_token, "csrf-2");
     assert_int_equal(store_sessions_purge(f->s, 1500, &removed), 0);
     assert_int_equal(removed, 0);
 
     assert_int_equal(store_session_delete(f->s, "h-2"), 0);
     assert_int_equal(store_session_lookup(f->s, a, "h-2", 1500, &ss), HL_ENOTFOUND);
+    arena_free(a);
+}
+
+/* A login removes the sessions that have expired: nothing else would while the server runs. */
+static void test_session_create_purges_expired(void **state)
+{
+    fx *f = *state;
+    int64_t centre = unit_ok(f->s, "centre", UNIT_CENTRE, 0);
+    int64_t uid = user_ok(f->s, "calltaker", centre);
+    assert_int_equal(store_session_create(f->s, "old", uid, 500, 1000), 0);
+    assert_int_equal(store_session_create(f->s, "live", uid, 500, 3000), 0);
+    arena *a = arena_new();
+    store_session ss;
+    assert_int_equal(store_session_lookup(f->s, a, "old", 999, &ss), 0);
+
+    /* a login at 1000, when "old" has expired */
+    assert_int_equal(store_session_create(f->s, "new", uid, 1000, 5000), 0);
+    /* looked up as of before its expiry, "old" would still be found had it been kept */
+    assert_int_equal(store_session_lookup(f->s, a, "old", 999, &ss), HL_ENOTFOUND);
+    assert_int_equal(store_session_lookup(f->s, a, "live", 1000, &ss), 0);
+    assert_int_equal(store_session_lookup(f->s, a, "new", 1000, &ss), 0);
+    int64_t removed = -1;
+    assert_int_equal(store_sessions_purge(f->s, 1000, &removed), 0);
+    assert_int_equal(removed, 0);
     arena_free(a);
 }
 
@@ -874,7 +897,7 @@ static void *gc_thread(void *p)
     for (int i = 0; i < GC_WRITES; i++) {
         char hash[32];
         snprintf(hash, sizeof hash, "gc-%02d-%03d", g->t, i);
-        if (store_session_create(g->s, hash, g->user_id, "csrf", 4000000000)) g->failures++;
+        if (store_session_create(g->s, hash, g->user_id, 1, 4000000000)) g->failures++;
     }
     return NULL;
 }
@@ -1130,6 +1153,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_create_purges_expired, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failing_job_in_batch, setup, teardown),

@@ -2,7 +2,11 @@
  * has rolled back the whole transaction (as it does on a full disk or an I/O error inside a
  * statement) fails its whole batch — the jobs before it must not be acknowledged, and the jobs
  * after it must not commit on their own — and the writer goes on with the next batch. A gate
- * job holds the writer while the batch is queued, in a known order. */
+ * job holds the writer while the batch is queued, in a known order.
+ *
+ * Statements the store runs itself (the writer's foreign-keys switch, a read's COMMIT) are made
+ * to fail with an authorizer (sqlite3_set_authorizer) that refuses them while armed: the failure
+ * must reach the caller. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,12 +15,13 @@
 
 #include "tmp_dir.h"
 
-#include "store/store.h"
+#include "store/people.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +261,102 @@ static void test_bulk_job_is_its_own_transaction(void **state)
     }
 }
 
+/* ---- statements the store runs itself, refused ---- */
+
+static atomic_bool deny_fk_switch; /* refuse "PRAGMA foreign_keys=..." (reading it is allowed) */
+static atomic_int deny_commits;    /* refuse this many more COMMITs */
+
+static int deny_authorizer(void *ud, int action, const char *a1, const char *a2, const char *db,
+                           const char *trigger)
+{
+    (void)ud, (void)db, (void)trigger;
+    if (action == SQLITE_PRAGMA && a1 && strcmp(a1, "foreign_keys") == 0 && a2 &&
+        atomic_load(&deny_fk_switch))
+        return SQLITE_DENY;
+    if (action == SQLITE_TRANSACTION && a1 && strcmp(a1, "COMMIT") == 0 &&
+        atomic_load(&deny_commits) > 0) {
+        atomic_fetch_sub(&deny_commits, 1);
+        return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+}
+
+static int install_fn(sqlite3 *db, void *arg)
+{
+    (void)arg;
+    return db_err(sqlite3_set_authorizer(db, deny_authorizer, NULL));
+}
+
+struct bulk_ran {
+    bool ran;
+    int64_t fk;
+};
+
+static int bulk_ran_fn(sqlite3 *db, void *arg)
+{
+    struct bulk_ran *b = arg;
+    b->ran = true;
+    return db_int1(db, &b->fk, "PRAGMA foreign_keys", NULL);
+}
+
+static int orphans_fn(sqlite3 *db, void *arg)
+{
+    return db_int1(db, arg, "SELECT count(*) FROM sessions WHERE user_id=9999", NULL);
+}
+
+static void test_foreign_keys_switch_failure_fails_the_batch(void **state)
+{
+    fx *f = *state;
+    atomic_store(&deny_fk_switch, false);
+    assert_int_equal(store_write(f->s, install_fn, NULL), 0);
+
+    /* to a bulk job: it does not run with checks it was not written for */
+    atomic_store(&deny_fk_switch, true);
+    struct bulk_ran b = {0};
+    assert_int_equal(store_write_bulk(f->s, bulk_ran_fn, &b), HL_EIO);
+    assert_false(b.ran);
+    atomic_store(&deny_fk_switch, false);
+    assert_int_equal(store_write_bulk(f->s, bulk_ran_fn, &b), 0);
+    assert_true(b.ran);
+    assert_int_equal(b.fk, 0);
+
+    /* back from a bulk job: no ordinary job runs unchecked (a session of no user) */
+    atomic_store(&deny_fk_switch, true);
+    assert_int_equal(store_session_create(f->s, "orphan", 9999, 1, 2), HL_EIO);
+    int64_t orphans = -1;
+    assert_int_equal(store_read(f->s, orphans_fn, &orphans), 0);
+    assert_int_equal(orphans, 0);
+    atomic_store(&deny_fk_switch, false);
+    assert_int_equal(store_session_create(f->s, "orphan", 9999, 1, 2), HL_EREF);
+    int64_t fk = 0;
+    assert_int_equal(store_write(f->s, fk_fn, &fk), 0);
+    assert_int_equal(fk, 1);
+}
+
+/* A read arms the refusal of its own COMMIT. */
+static int read_refusing_commit_fn(sqlite3 *db, void *arg)
+{
+    int rc = install_fn(db, NULL);
+    if (!rc) rc = count_fn(db, arg);
+    atomic_store(&deny_commits, 1);
+    return rc;
+}
+
+static void test_read_commit_failure_reaches_the_caller(void **state)
+{
+    fx *f = *state;
+    int64_t n = -1;
+    assert_int_equal(store_read(f->s, read_refusing_commit_fn, &n), HL_EIO);
+    assert_int_equal(atomic_load(&deny_commits), 0); /* the COMMIT was tried and refused */
+    assert_int_equal(n, 0);
+    /* that reader is not left inside its read: every reader starts a new one and sees a
+     * write committed since (readers are taken last-freed first: the next is that one) */
+    struct put p = {"2099-05-01", false};
+    assert_int_equal(store_write(f->s, put_fn, &p), 0);
+    for (int i = 0; i < STORE_READERS + 1; i++)
+        assert_int_equal(count(f->s), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +364,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_job_alone_leaves_the_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_job_is_its_own_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_keys_switch_failure_fails_the_batch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read_commit_failure_reaches_the_caller, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
