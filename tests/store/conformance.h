@@ -98,9 +98,11 @@ void cf_walk(cf_group *g, int64_t case_id, int64_t unit, case_state to, int64_t 
 store_case cf_case(cf_group *g, int64_t case_id);
 
 /* The register event's marks of an import (source and import id; or, city non-NULL, an
- * Open311 city's import). The one place the suite says how an import is marked. */
+ * Open311 city's import), and the knowledge-base article a direct answer cites: the one place
+ * the suite says how an event carries them. */
 void cf_mark_import(arena *a, store_case_event *reg, const char *source, const char *import_id,
                     const char *city);
+void cf_mark_article(arena *a, store_case_event *answer, int64_t article_id);
 
 /* A case_event literal. */
 #define CF_EV(act, t, ...) ((case_event){.action = (act), .at = (t), __VA_ARGS__})

@@ -230,3 +230,9 @@ void cf_mark_import(arena *a, store_case_event *reg, const char *source, const c
                                      import_id);
     assert_non_null(reg->extra);
 }
+
+void cf_mark_article(arena *a, store_case_event *answer, int64_t article_id)
+{
+    answer->extra = arena_printf(a, "{\"article_id\":%lld}", (long long)article_id);
+    assert_non_null(answer->extra);
+}
