@@ -60,6 +60,9 @@ typedef struct {
     int64_t top, mid, leaf, mid2, leaf2;
     /* routes: leaf in d1 → s1 (district rule); mid citywide → dept; leaf2 citywide → util */
     int64_t route_leaf_d1, route_mid, route_leaf2;
+    /* the calendar: 2026-10-01 a holiday, Saturday 2026-10-10 a make-up workday; time
+     * limits: dispatch within 2 hours (the default), reply within 3 working days for mid */
+    int64_t holiday, makeup, limit_dispatch, limit_reply_mid;
     /* users, all active, password hash "$x$<username>" */
     int64_t calltaker, dispatcher, handler_s1, handler_d1, handler_dept, visitor, supervisor,
         admin, integrator;

@@ -344,6 +344,8 @@ static void test_calendar(void **state)
 
     calendar *cal = NULL;
     assert_int_equal(store_calendar_build(g->s, CF_OFF, &cal), 0);
+    assert_false(calendar_is_workday(cal, g->c.holiday)); /* the catalogue's, a Thursday */
+    assert_true(calendar_is_workday(cal, g->c.makeup));   /* a Saturday */
     assert_true(calendar_is_workday(cal, sat));
     assert_false(calendar_is_workday(cal, mon));
     assert_false(calendar_is_workday(cal, tue));
@@ -390,6 +392,17 @@ static void test_time_limits(void **state)
     size_t n0 = 0, n = 0;
     assert_int_equal(store_time_limits_list(g->s, g->a, &items, &n0), 0);
     assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf),
+                     HL_ENOTFOUND);
+    /* the catalogue's: the default for dispatch, the mid category's for reply */
+    assert_int_equal(resolved(g, STAGE_DISPATCH, URGENCY_NORMAL, REQ_HELP, c->leaf2), 2);
+    time_limit got = {0};
+    assert_int_equal(store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT,
+                                              c->leaf, &got),
+                     0);
+    assert_int_equal(got.unit, LIMIT_WORKING_DAYS);
+    assert_int_equal(got.amount, 3);
+    assert_int_equal(store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT,
+                                              c->leaf2, &got),
                      HL_ENOTFOUND);
 
     int64_t def = limit_put(g, STAGE_VISIT, URGENCY_URGENT, -1, 0, 10);

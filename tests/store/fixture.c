@@ -116,6 +116,19 @@ void cf_catalogue_build(store *s, cf_catalogue *c)
     c->route_mid = route(s, c->mid, 0, c->dept);
     c->route_leaf2 = route(s, c->leaf2, 0, c->util);
 
+    c->holiday = civil_days_from_ymd(2026, 10, 1);
+    c->makeup = civil_days_from_ymd(2026, 10, 10);
+    store_calendar_day d = {.day = c->holiday, .workday = false, .name = "国庆节"};
+    assert_int_equal(store_calendar_put(s, &d), 0);
+    d = (store_calendar_day){.day = c->makeup, .workday = true, .name = "国庆调休"};
+    assert_int_equal(store_calendar_put(s, &d), 0);
+    store_time_limit tl = {.stage = STAGE_DISPATCH, .urgency = URGENCY_NORMAL,
+                           .limit = {.amount = 2, .unit = LIMIT_HOURS}};
+    assert_int_equal(store_time_limit_put(s, &tl, &c->limit_dispatch), 0);
+    tl = (store_time_limit){.stage = STAGE_REPLY, .urgency = URGENCY_NORMAL,
+                            .category_id = c->mid, .limit = {.amount = 3, .unit = LIMIT_WORKING_DAYS}};
+    assert_int_equal(store_time_limit_put(s, &tl, &c->limit_reply_mid), 0);
+
     c->calltaker = user(s, "calltaker", ROLE_CALLTAKER, c->centre);
     c->dispatcher = user(s, "dispatcher", ROLE_DISPATCHER, c->centre);
     c->handler_s1 = user(s, "handler_s1", ROLE_HANDLER, c->s1);
