@@ -64,8 +64,8 @@ typedef struct {
      * limits: dispatch within 2 hours (the default), reply within 3 working days for mid */
     int64_t holiday, makeup, limit_dispatch, limit_reply_mid;
     /* users, all active, password hash "$x$<username>" */
-    int64_t calltaker, dispatcher, handler_s1, handler_d1, handler_dept, visitor, supervisor,
-        admin, integrator;
+    int64_t calltaker, dispatcher, handler_s1, handler_d1, handler_dept, visitor, supervisor, admin,
+        integrator;
     int64_t t0; /* 2026-11-10 (a Tuesday) 09:00 local: cases are registered from here on */
 } cf_catalogue;
 
@@ -84,7 +84,8 @@ typedef struct {
 int cf_group_setup(void **state);
 int cf_group_teardown(void **state);
 
-/* ---- requests --------------------------------------------------------------------------------- */
+/* ---- requests ---------------------------------------------------------------------------------
+ */
 
 /* A request of the catalogue's leaf in d1, registered by the call-taker at `at` from the phone
  * number `phone` (NULL: "13800000000") about `text`; asserts it is registered, returns its id

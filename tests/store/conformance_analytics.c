@@ -19,10 +19,17 @@ static appr_fx F; /* built once, by the first test */
 static int64_t reg(cf_group *g, int64_t at, const char *channel, request_type type,
                    int64_t district)
 {
-    store_case k = {.channel = channel, .type = type, .category_id = g->c.leaf,
-                    .urgency = URGENCY_NORMAL, .caller_phone = "13812345678",
-                    .district_id = district, .title = "路灯", .text = "路灯不亮"};
-    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = at, .actor_role = ROLE_CALLTAKER,
+    store_case k = {.channel = channel,
+                    .type = type,
+                    .category_id = g->c.leaf,
+                    .urgency = URGENCY_NORMAL,
+                    .caller_phone = "13812345678",
+                    .district_id = district,
+                    .title = "路灯",
+                    .text = "路灯不亮"};
+    store_case_event ev = {.ev = {.action = ACT_REGISTER,
+                                  .at = at,
+                                  .actor_role = ROLE_CALLTAKER,
                                   .due = {[STAGE_DISPATCH] = at + 2 * H}}};
     int64_t id = 0;
     char num[STORE_CASE_NUMBER_MAX];
@@ -34,7 +41,7 @@ static int64_t reg(cf_group *g, int64_t at, const char *channel, request_type ty
 #define REDISPATCH(t, u) CF_EV(ACT_REDISPATCH, (t), .unit_id = (u), .due = {[STAGE_SIGN] = (t) + H})
 #define SIGN(t) CF_EV(ACT_SIGN, (t), .due = {[STAGE_REPLY] = (t) + 24 * H})
 #define REPLY(t) CF_EV(ACT_REPLY, (t))
-#define VISIT(t, so, sat) \
+#define VISIT(t, so, sat)                                                                          \
     CF_EV(ACT_VISIT, (t), .reachable = true, .solved = (so), .satisfaction = (sat))
 #define ACT(a, t) CF_EV((a), (t))
 
@@ -75,8 +82,8 @@ static void build(cf_group *g)
     cf_act_ok(g, k[5], SIGN(t + H + 60));
     cf_act_ok(g, k[5], REPLY(t + 3 * H));
     cf_act_ok(g, k[5], VISIT(t + 4 * H, false, SATISFACTION_UNSATISFIED));
-    cf_act_ok(g, k[5], CF_EV(ACT_REOPEN, t + 5 * H, .unit_id = c->dept,
-                             .due = {[STAGE_SIGN] = t + 6 * H}));
+    cf_act_ok(g, k[5],
+              CF_EV(ACT_REOPEN, t + 5 * H, .unit_id = c->dept, .due = {[STAGE_SIGN] = t + 6 * H}));
     cf_act_ok(g, k[5], SIGN(t + 5 * H + 60));
     /* 6: s2, not signed */
     cf_act_ok(g, k[6], DISPATCH(t + H, c->s2));
@@ -167,15 +174,20 @@ static void test_counts(void **state)
 static void drill_is(cf_group *g, int64_t unit_id, appraisal_indicator ind, store_drill_part part,
                      const int *want, size_t nwant)
 {
-    store_drill_query q = {.unit_id = unit_id, .from_day = F.day, .to_day = F.day,
-                           .indicator = ind, .part = part, .limit = 100};
+    store_drill_query q = {.unit_id = unit_id,
+                           .from_day = F.day,
+                           .to_day = F.day,
+                           .indicator = ind,
+                           .part = part,
+                           .limit = 100};
     store_case *items;
     size_t n = 0;
     int64_t total = -1;
     assert_int_equal(store_appraisal_drill(g->s, g->a, &q, &items, &n, &total), 0);
     assert_int_equal(total, nwant);
     assert_int_equal(n, nwant);
-    for (size_t i = 0; i < n; i++) assert_int_equal(items[i].id, F.k[want[i]]);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(items[i].id, F.k[want[i]]);
 }
 
 static void test_drill(void **state)
@@ -213,8 +225,12 @@ static void test_drill(void **state)
     drill_is(g, c->centre, IND_RESPONSE, DRILL_DENOMINATOR, (int[]){1, 2, 3, 4, 5, 6, 9}, 7);
 
     /* a page of the list; the total is still the figure */
-    store_drill_query q = {.unit_id = c->d1, .from_day = F.day, .to_day = F.day,
-                           .indicator = IND_RESPONSE, .part = DRILL_DENOMINATOR, .offset = 1,
+    store_drill_query q = {.unit_id = c->d1,
+                           .from_day = F.day,
+                           .to_day = F.day,
+                           .indicator = IND_RESPONSE,
+                           .part = DRILL_DENOMINATOR,
+                           .offset = 1,
                            .limit = 2};
     store_case *items;
     size_t n = 0;
@@ -357,7 +373,8 @@ static void test_schemes(void **state)
     assert_int_equal(n, 3);
 }
 
-/* ---- dashboard -------------------------------------------------------------------------------- */
+/* ---- dashboard --------------------------------------------------------------------------------
+ */
 
 static void test_volume(void **state)
 {
@@ -422,8 +439,7 @@ static void test_volume(void **state)
     assert_int_equal(d[1].n, 3);
     assert_int_equal(store_volume_days(g->s, g->a, &dist, F.day + 1, F.day + 9, &d, &n), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(store_volume_by(g->s, g->a, STORE_DIM_DISTRICT, F.day, F.day + 10, &v, &n),
-                     0);
+    assert_int_equal(store_volume_by(g->s, g->a, STORE_DIM_DISTRICT, F.day, F.day + 10, &v, &n), 0);
     assert_int_equal(v[0].key, c->d1); /* 7 against 5 */
     assert_int_equal(v[1].n, 5);
 }
@@ -525,12 +541,9 @@ static void test_times_and_overdue(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_drill),
-        cmocka_unit_test(test_costs),
-        cmocka_unit_test(test_schemes),
-        cmocka_unit_test(test_volume),
-        cmocka_unit_test(test_times_and_overdue),
+        cmocka_unit_test(test_counts), cmocka_unit_test(test_drill),
+        cmocka_unit_test(test_costs),  cmocka_unit_test(test_schemes),
+        cmocka_unit_test(test_volume), cmocka_unit_test(test_times_and_overdue),
     };
     return cmocka_run_group_tests_name("conformance_analytics", tests, setup, cf_group_teardown);
 }

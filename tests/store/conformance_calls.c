@@ -8,8 +8,8 @@
 static int report(cf_group *g, const char *call_id, call_event e, int64_t at, const char *caller,
                   int64_t agent, int64_t *id, bool *created, bool *changed)
 {
-    store_call_report in = {.call_id = call_id, .event = e, .at = at, .caller = caller,
-                            .agent_id = agent};
+    store_call_report in = {
+        .call_id = call_id, .event = e, .at = at, .caller = caller, .agent_id = agent};
     return store_call_report_event(g->s, &in, id, created, changed);
 }
 
@@ -42,16 +42,14 @@ static void test_report_events(void **state)
     assert_int_equal(c.placed_at, t);
     assert_int_equal(c.ncases, 0);
 
-    assert_int_equal(report(g, "r-1", CALL_ANSWERED, t + 10, NULL, g->c.calltaker, &id2, &created,
-                            &changed),
-                     0);
+    assert_int_equal(
+        report(g, "r-1", CALL_ANSWERED, t + 10, NULL, g->c.calltaker, &id2, &created, &changed), 0);
     assert_int_equal(id2, id);
     assert_false(created);
     assert_true(changed);
     /* the same event again changes nothing */
-    assert_int_equal(report(g, "r-1", CALL_ANSWERED, t + 10, NULL, g->c.calltaker, &id2, &created,
-                            &changed),
-                     0);
+    assert_int_equal(
+        report(g, "r-1", CALL_ANSWERED, t + 10, NULL, g->c.calltaker, &id2, &created, &changed), 0);
     assert_false(created);
     assert_false(changed);
     c = call_of(g, id);
@@ -64,9 +62,9 @@ static void test_report_events(void **state)
                      HL_EINVAL);
     assert_int_equal(report(g, "r-1", CALL_ENDED, t + 100, NULL, 0, &id2, &created, &changed), 0);
     /* an answer again, later and by someone else: the first report stands */
-    assert_int_equal(report(g, "r-1", CALL_ANSWERED, t + 200, NULL, g->c.dispatcher, &id2,
-                            &created, &changed),
-                     0);
+    assert_int_equal(
+        report(g, "r-1", CALL_ANSWERED, t + 200, NULL, g->c.dispatcher, &id2, &created, &changed),
+        0);
     assert_false(changed);
     c = call_of(g, id);
     assert_int_equal(c.t.offered_at, t);
@@ -75,17 +73,16 @@ static void test_report_events(void **state)
     assert_int_equal(c.agent_id, g->c.calltaker);
 
     /* a call first reported by its end is placed then */
-    assert_int_equal(report(g, "r-2", CALL_ENDED, t + 50, "13300000002", 0, &id2, &created,
-                            &changed),
-                     0);
+    assert_int_equal(
+        report(g, "r-2", CALL_ENDED, t + 50, "13300000002", 0, &id2, &created, &changed), 0);
     assert_true(created);
     c = call_of(g, id2);
     assert_int_equal(c.t.offered_at, 0);
     assert_int_equal(c.placed_at, t + 50);
     /* an answer after the end */
-    assert_int_equal(report(g, "r-2", CALL_ANSWERED, t + 60, NULL, g->c.calltaker, &x, &created,
-                            &changed),
-                     HL_ESTATE);
+    assert_int_equal(
+        report(g, "r-2", CALL_ANSWERED, t + 60, NULL, g->c.calltaker, &x, &created, &changed),
+        HL_ESTATE);
     c = call_of(g, id2);
     assert_int_equal(c.t.answered_at, 0);
     assert_int_equal(c.agent_id, 0);
@@ -125,9 +122,9 @@ static void test_current_call_and_links(void **state)
 
     /* a later call of the same caller answered by the same agent: the latest is current */
     assert_int_equal(report(g, "c-1", CALL_ENDED, t + 90, NULL, 0, &x, &created, &changed), 0);
-    assert_int_equal(report(g, "c-2", CALL_ANSWERED, t + 100, "13311112222", agent, &other,
-                            &created, &changed),
-                     0);
+    assert_int_equal(
+        report(g, "c-2", CALL_ANSWERED, t + 100, "13311112222", agent, &other, &created, &changed),
+        0);
     assert_int_equal(store_call_current(g->s, g->a, agent, t + 110, &c), 0);
     assert_int_equal(c.id, other);
     assert_int_equal(store_call_link_case(g->s, agent, "13311112222", k2, t + 110, &call), 0);
@@ -138,9 +135,9 @@ static void test_current_call_and_links(void **state)
     assert_int_equal(store_call_current(g->s, g->a, agent, t + 200 + CALL_RECENT_S - 1, &c), 0);
     assert_int_equal(store_call_current(g->s, g->a, agent, t + 200 + CALL_RECENT_S + 1, &c),
                      HL_ENOTFOUND);
-    assert_int_equal(store_call_link_case(g->s, agent, "13311112222", k2,
-                                          t + 200 + CALL_RECENT_S + 1, &call),
-                     HL_ENOTFOUND);
+    assert_int_equal(
+        store_call_link_case(g->s, agent, "13311112222", k2, t + 200 + CALL_RECENT_S + 1, &call),
+        HL_ENOTFOUND);
 
     /* the calls of a request, oldest first */
     store_call *items;
@@ -163,12 +160,19 @@ static void test_put_list_and_sums(void **state)
     int64_t h9 = d0 + 9 * CF_H, h10 = d0 + 10 * CF_H;
     int64_t k = cf_register(g, h9 + 30, "13322223333", "历史来电", NULL);
     store_call_record recs[] = {
-        {.call_id = "p-1", .caller = "13322223333", .agent_id = g->c.calltaker, .case_id = k,
-         .t = {h9, h9 + 10, h9 + 100}},                                  /* within 15 s */
-        {.call_id = "p-2", .caller = "13322224444", .agent_id = g->c.calltaker,
-         .t = {h9 + 200, h9 + 230, h9 + 300}},                           /* answered late */
+        {.call_id = "p-1",
+         .caller = "13322223333",
+         .agent_id = g->c.calltaker,
+         .case_id = k,
+         .t = {h9, h9 + 10, h9 + 100}}, /* within 15 s */
+        {.call_id = "p-2",
+         .caller = "13322224444",
+         .agent_id = g->c.calltaker,
+         .t = {h9 + 200, h9 + 230, h9 + 300}}, /* answered late */
         {.call_id = "p-3", .caller = "13322225555", .t = {h9 + 400, 0, h9 + 420}}, /* abandoned */
-        {.call_id = "p-4", .caller = "13322226666", .agent_id = g->c.dispatcher,
+        {.call_id = "p-4",
+         .caller = "13322226666",
+         .agent_id = g->c.dispatcher,
          .t = {h10, h10 + 5, h10 + 65}},
     };
     int64_t total_n = 0;
@@ -181,17 +185,15 @@ static void test_put_list_and_sums(void **state)
     /* refusals write nothing of the batch */
     store_call_record bad[] = {recs[0], {.call_id = "p-bad", .caller = "13300000000"}};
     assert_int_equal(store_calls_put(g->s, bad, 2), HL_EINVAL);
-    store_call_record order[] = {recs[0],
-                                 {.call_id = "p-bad", .caller = "13300000000",
-                                  .t = {h9 + 50, h9 + 40, h9 + 60}}};
+    store_call_record order[] = {
+        recs[0], {.call_id = "p-bad", .caller = "13300000000", .t = {h9 + 50, h9 + 40, h9 + 60}}};
     assert_int_equal(store_calls_put(g->s, order, 2), HL_EINVAL);
     assert_int_equal(store_calls_list(g->s, g->a, &q, &items, &n, &total_n), 0);
     assert_int_equal(total_n, 0);
     assert_int_equal(store_calls_put(g->s, recs, 4), 0);
     assert_int_equal(store_calls_put(g->s, recs + 1, 1), HL_ECONFLICT);
-    store_call_record fresh[] = {{.call_id = "p-5", .caller = "13322227777",
-                                  .t = {h10 + 100, 0, h10 + 110}},
-                                 recs[2]};
+    store_call_record fresh[] = {
+        {.call_id = "p-5", .caller = "13322227777", .t = {h10 + 100, 0, h10 + 110}}, recs[2]};
     assert_int_equal(store_calls_put(g->s, fresh, 2), HL_ECONFLICT);
 
     assert_int_equal(store_calls_list(g->s, g->a, &q, &items, &n, &total_n), 0);

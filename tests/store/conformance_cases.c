@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t day_of(cf_group *g, int n) { return g->c.t0 + (int64_t)n * CF_DAY; }
+static int64_t day_of(cf_group *g, int n)
+{
+    return g->c.t0 + (int64_t)n * CF_DAY;
+}
 
 /* Registers k (missing fields from the catalogue's defaults) at `at`. */
 static int64_t reg(cf_group *g, store_case k, int64_t at, char *number)
@@ -21,7 +24,9 @@ static int64_t reg(cf_group *g, store_case k, int64_t at, char *number)
     if (!k.caller_phone) k.caller_phone = "13800000000";
     if (!k.text) k.text = "路灯不亮";
     if (!k.title) k.title = k.text;
-    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = at, .actor_role = ROLE_CALLTAKER,
+    store_case_event ev = {.ev = {.action = ACT_REGISTER,
+                                  .at = at,
+                                  .actor_role = ROLE_CALLTAKER,
                                   .actor_unit = g->c.centre,
                                   .due = {[STAGE_DISPATCH] = at + 2 * CF_H}},
                            .actor_id = g->c.calltaker};
@@ -64,17 +69,29 @@ static void test_register_and_read(void **state)
 {
     cf_group *g = *state;
     int64_t at = day_of(g, 1) + 60; /* 2026-11-11 09:01 local */
-    store_case in = {.channel = "web", .type = REQ_COMPLAINT, .category_id = g->c.leaf2,
-                     .urgency = URGENCY_URGENT, .confidential = true, .caller_name = "王五",
-                     .caller_phone = "13911112222", .district_id = g->c.d2, .street_id = 0,
-                     .address = "解放路 8 号", .has_location = true, .lat = 30.25, .lng = 120.5,
-                     .title = "垃圾未清运", .text = "小区垃圾三天没人清运", .created_by = g->c.calltaker};
+    store_case in = {.channel = "web",
+                     .type = REQ_COMPLAINT,
+                     .category_id = g->c.leaf2,
+                     .urgency = URGENCY_URGENT,
+                     .confidential = true,
+                     .caller_name = "王五",
+                     .caller_phone = "13911112222",
+                     .district_id = g->c.d2,
+                     .street_id = 0,
+                     .address = "解放路 8 号",
+                     .has_location = true,
+                     .lat = 30.25,
+                     .lng = 120.5,
+                     .title = "垃圾未清运",
+                     .text = "小区垃圾三天没人清运",
+                     .created_by = g->c.calltaker};
     char n1[STORE_CASE_NUMBER_MAX], n2[STORE_CASE_NUMBER_MAX], n3[STORE_CASE_NUMBER_MAX];
     int64_t id = reg(g, in, at, n1);
     int64_t id2 = reg(g, (store_case){0}, at + 60, n2);
     /* 2026-11-11 16:30 UTC is 00:30 on the 12th in the city */
-    int64_t id3 = reg(g, (store_case){0}, civil_day_start(civil_days_from_ymd(2026, 11, 12), 0) -
-                                               7 * CF_H - 30 * 60, n3);
+    int64_t id3 =
+        reg(g, (store_case){0},
+            civil_day_start(civil_days_from_ymd(2026, 11, 12), 0) - 7 * CF_H - 30 * 60, n3);
     assert_true(id > 0 && id2 > id && id3 > id2);
     assert_int_equal(strncmp(n1, "20261111-", 9), 0);
     assert_int_equal(strncmp(n2, "20261111-", 9), 0);
@@ -129,7 +146,8 @@ static void test_register_and_read(void **state)
     store_case_event notreg = {.ev = {.action = ACT_DISPATCH, .at = at}};
     int64_t bad = 0;
     char nb[STORE_CASE_NUMBER_MAX];
-    store_case kk = {.channel = "phone", .category_id = g->c.leaf, .caller_phone = "1", .text = "x"};
+    store_case kk = {
+        .channel = "phone", .category_id = g->c.leaf, .caller_phone = "1", .text = "x"};
     bool ok = false;
     int64_t before = 0, after = 0, differ = 0;
     assert_int_equal(store_check(g->s, &ok, &before, &differ), 0);
@@ -143,16 +161,21 @@ static void test_events_in_order(void **state)
     cf_group *g = *state;
     int64_t at = day_of(g, 2);
     int64_t id = cf_register(g, at, NULL, "事件顺序", NULL);
-    store_case_event ev = {.ev = dispatch(at + 60, g->c.s1), .actor_id = g->c.dispatcher,
-                           .reason = "按属地", .is_public = true};
+    store_case_event ev = {.ev = dispatch(at + 60, g->c.s1),
+                           .actor_id = g->c.dispatcher,
+                           .reason = "按属地",
+                           .is_public = true};
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
     ev = (store_case_event){.ev = CF_EV(ACT_URGE, at + 120, .actor_role = ROLE_SUPERVISOR),
-                            .actor_id = g->c.supervisor, .reason = "尽快"};
+                            .actor_id = g->c.supervisor,
+                            .reason = "尽快"};
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
     ev = (store_case_event){.ev = sign(at + 180), .actor_id = g->c.handler_s1};
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
     ev = (store_case_event){.ev = CF_EV(ACT_REPLY, at + 240, .actor_role = ROLE_HANDLER),
-                            .actor_id = g->c.handler_s1, .body = "路灯已修好", .is_public = true};
+                            .actor_id = g->c.handler_s1,
+                            .body = "路灯已修好",
+                            .is_public = true};
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
 
     store_case_event *evs;
@@ -182,7 +205,8 @@ static void test_events_in_order(void **state)
     assert_string_equal(k.reply_text, "路灯已修好");
 }
 
-/* ---- actions ---------------------------------------------------------------------------------- */
+/* ---- actions ----------------------------------------------------------------------------------
+ */
 
 static void refused(cf_group *g, int64_t id, case_event e, const store_act_guard *guard, int rc)
 {
@@ -209,8 +233,12 @@ static void test_act_targets_and_states(void **state)
     cf_catalogue *c = &g->c;
     int64_t at = day_of(g, 3);
     int64_t id = cf_register(g, at, NULL, "派单目标", NULL);
-    store_unit off = {.parent_id = c->centre, .code = "cases-off", .name_zh = "停用",
-                      .name_en = "Off", .kind = UNIT_DEPARTMENT, .active = false};
+    store_unit off = {.parent_id = c->centre,
+                      .code = "cases-off",
+                      .name_zh = "停用",
+                      .name_en = "Off",
+                      .kind = UNIT_DEPARTMENT,
+                      .active = false};
     int64_t off_id = 0;
     assert_int_equal(store_unit_create(g->s, &off, &off_id), 0);
 
@@ -246,8 +274,9 @@ static void test_act_targets_and_states(void **state)
 
     /* an approved return, then a new dispatch replaces the co-handling units */
     cf_act_ok(g, id, CF_EV(ACT_REQUEST_RETURN, at + 120, .actor_role = ROLE_HANDLER));
-    cf_act_ok(g, id, CF_EV(ACT_APPROVE_RETURN, at + 180, .actor_role = ROLE_DISPATCHER,
-                           .due = {[STAGE_DISPATCH] = at + 3 * CF_H}));
+    cf_act_ok(g, id,
+              CF_EV(ACT_APPROVE_RETURN, at + 180, .actor_role = ROLE_DISPATCHER,
+                    .due = {[STAGE_DISPATCH] = at + 3 * CF_H}));
     k = cf_case(g, id);
     assert_int_equal(k.snap.state, CASE_REGISTERED);
     assert_int_equal(k.snap.return_count, 1);
@@ -298,8 +327,8 @@ static void test_redispatch_targets(void **state)
     int64_t id = cf_register(g, at, NULL, "二级派单", NULL);
     cf_act_ok(g, id, dispatch(at + 60, c->d1));
     cf_act_ok(g, id, sign(at + 120));
-    case_event to_d2 = CF_EV(ACT_REDISPATCH, at + 180, .unit_id = c->d2,
-                             .due = {[STAGE_SIGN] = at + CF_H});
+    case_event to_d2 =
+        CF_EV(ACT_REDISPATCH, at + 180, .unit_id = c->d2, .due = {[STAGE_SIGN] = at + CF_H});
     refused(g, id, to_d2, NULL, HL_EINVAL);
     case_event to_self = to_d2;
     to_self.unit_id = c->d1;
@@ -391,7 +420,8 @@ static void test_valid_solved_visit_closes(void **state)
             HL_EINVAL);
 }
 
-/* ---- search and export ------------------------------------------------------------------------ */
+/* ---- search and export ------------------------------------------------------------------------
+ */
 
 typedef struct {
     int64_t d, k[6]; /* k[1..5] */
@@ -404,30 +434,39 @@ static void search_build(cf_group *g, search_fx *f)
     cf_catalogue *c = &g->c;
     int64_t d = f->d = day_of(g, 20);
     /* 1: lamp in d1, dispatched to s1 (sign due d + 2h) */
-    f->k[1] = reg(g, (store_case){.district_id = c->d1, .caller_phone = "13900000001",
-                                  .text = "路灯闪烁"}, d + 60, NULL);
+    f->k[1] = reg(
+        g, (store_case){.district_id = c->d1, .caller_phone = "13900000001", .text = "路灯闪烁"},
+        d + 60, NULL);
     cf_act_ok(g, f->k[1], dispatch(d + CF_H, c->s1));
     /* 2: urgent rubbish in d2 from the web, waiting for dispatch (due d + 2h + 2m) */
-    f->k[2] = reg(g, (store_case){.channel = "web", .category_id = c->leaf2, .type = REQ_COMPLAINT,
-                                  .urgency = URGENCY_URGENT, .district_id = c->d2,
-                                  .caller_phone = "13900000002", .text = "垃圾堆积清运"},
+    f->k[2] = reg(g,
+                  (store_case){.channel = "web",
+                               .category_id = c->leaf2,
+                               .type = REQ_COMPLAINT,
+                               .urgency = URGENCY_URGENT,
+                               .district_id = c->d2,
+                               .caller_phone = "13900000002",
+                               .text = "垃圾堆积清运"},
                   d + 120, f->num2);
     /* 3: lamp in d1 for the department with s2 co-handling, signed, extension asked */
-    f->k[3] = reg(g, (store_case){.district_id = c->d1, .caller_phone = "13900000001",
-                                  .text = "噪音扰民"}, d + 180, NULL);
+    f->k[3] = reg(
+        g, (store_case){.district_id = c->d1, .caller_phone = "13900000001", .text = "噪音扰民"},
+        d + 180, NULL);
     int64_t co[] = {c->s2};
     store_act_guard gco = {.co_units = co, .n_co = 1};
     assert_int_equal(act_guarded(g, f->k[3], dispatch(d + CF_H, c->dept), &gco, NULL), 0);
     cf_act_ok(g, f->k[3], sign(d + CF_H + 60)); /* reply due d + 25h + 1m */
-    cf_act_ok(g, f->k[3], CF_EV(ACT_REQUEST_EXTENSION, d + 2 * CF_H, .actor_role = ROLE_HANDLER,
-                                .requested_due = d + 72 * CF_H));
+    cf_act_ok(g, f->k[3],
+              CF_EV(ACT_REQUEST_EXTENSION, d + 2 * CF_H, .actor_role = ROLE_HANDLER,
+                    .requested_due = d + 72 * CF_H));
     /* 4: lamp in d2, replied (visit due d + 2h + 48h) */
-    f->k[4] = reg(g, (store_case){.district_id = c->d2, .caller_phone = "13900000003",
-                                  .text = "井盖缺失"}, d + 240, NULL);
+    f->k[4] = reg(
+        g, (store_case){.district_id = c->d2, .caller_phone = "13900000003", .text = "井盖缺失"},
+        d + 240, NULL);
     cf_walk(g, f->k[4], c->s1, CASE_REPLIED, d + 2 * CF_H);
     /* 5: answered directly: closed */
-    f->k[5] = reg(g, (store_case){.caller_phone = "13900000003", .text = "咨询办事时间"}, d + 300,
-                  NULL);
+    f->k[5] =
+        reg(g, (store_case){.caller_phone = "13900000003", .text = "咨询办事时间"}, d + 300, NULL);
     cf_act_ok(g, f->k[5], CF_EV(ACT_ANSWER, d + 360, .actor_role = ROLE_CALLTAKER));
 }
 
@@ -539,8 +578,11 @@ static void test_cases_each(void **state)
     int64_t b = cf_register(g, d + 120, "13700000001", "导出二", NULL);
     int64_t c = cf_register(g, d + 180, "13700000001", "导出三", NULL);
     cf_register(g, d + 240, "13700000009", "导出其他", NULL);
-    store_case_query q = {.urgency = -1, .phone = "13700000001", .sort = CASE_SORT_OLDEST,
-                          .offset = 2, .limit = 1}; /* offset and limit are ignored */
+    store_case_query q = {.urgency = -1,
+                          .phone = "13700000001",
+                          .sort = CASE_SORT_OLDEST,
+                          .offset = 2,
+                          .limit = 1}; /* offset and limit are ignored */
     each_ud e = {0};
     assert_int_equal(store_cases_each(g->s, &q, 100, each_cb, &e), 0);
     assert_int_equal(e.calls, 3);
@@ -557,7 +599,8 @@ static void test_cases_each(void **state)
     assert_int_equal(e.ids[0], c);
 }
 
-/* ---- duplicate detection ----------------------------------------------------------------------- */
+/* ---- duplicate detection -----------------------------------------------------------------------
+ */
 
 static const char *dup_ids(cf_group *g, store_dup_case *items, size_t n, const int64_t *m)
 {
@@ -584,20 +627,31 @@ static void test_duplicates_and_clusters(void **state)
     int64_t m[10] = {0};
     m[1] = reg(g, (store_case){.district_id = c->d1, .address = "A路1号"}, d + 60, NULL);
     m[2] = reg(g, (store_case){.district_id = c->d2, .address = "B路2号"}, d + 120, NULL);
-    m[3] = reg(g, (store_case){.category_id = c->leaf2, .type = REQ_COMPLAINT,
-                               .district_id = c->d1, .address = "A路1号"}, d + 180, NULL);
+    m[3] = reg(g,
+               (store_case){.category_id = c->leaf2,
+                            .type = REQ_COMPLAINT,
+                            .district_id = c->d1,
+                            .address = "A路1号"},
+               d + 180, NULL);
     m[4] = reg(g, (store_case){.address = "C路3号"}, d + 240, NULL); /* no district */
     m[5] = reg(g, (store_case){.district_id = c->d1, .address = "A路1号"}, d + 300, NULL);
     cf_act_ok(g, m[5], CF_EV(ACT_ANSWER, d + 310, .actor_role = ROLE_CALLTAKER));
     m[6] = reg(g, (store_case){.district_id = c->d1, .address = "A路1号"}, d + 360, NULL);
     cf_act_ok(g, m[6], CF_EV(ACT_MERGE, d + 370, .merged_into = m[1]));
-    m[7] = reg(g, (store_case){.category_id = c->leaf2, .type = REQ_COMPLAINT,
-                               .district_id = c->d2, .address = "D路"}, d + 420, NULL);
+    m[7] = reg(
+        g,
+        (store_case){
+            .category_id = c->leaf2, .type = REQ_COMPLAINT, .district_id = c->d2, .address = "D路"},
+        d + 420, NULL);
 
     store_dup_case *items;
     size_t n = 0;
-    store_dup_query q = {.exclude_id = m[1], .from = d, .to = d + CF_DAY,
-                         .category_id = c->leaf, .district_id = c->d1, .address = "A路1号",
+    store_dup_query q = {.exclude_id = m[1],
+                         .from = d,
+                         .to = d + CF_DAY,
+                         .category_id = c->leaf,
+                         .district_id = c->d1,
+                         .address = "A路1号",
                          .limit = 10};
     assert_int_equal(store_dup_candidates(g->s, g->a, &q, &items, &n), 0);
     assert_string_equal(dup_ids(g, items, n, m), "4,3"); /* newest first */

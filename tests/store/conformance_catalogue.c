@@ -6,8 +6,12 @@
 
 static int unit_new(cf_group *g, const char *code, unit_kind kind, int64_t parent, int64_t *id)
 {
-    store_unit u = {.parent_id = parent, .code = code, .name_zh = code, .name_en = code,
-                    .kind = kind, .active = true};
+    store_unit u = {.parent_id = parent,
+                    .code = code,
+                    .name_zh = code,
+                    .name_en = code,
+                    .kind = kind,
+                    .active = true};
     return store_unit_create(g->s, &u, id);
 }
 
@@ -34,14 +38,19 @@ static bool within(cf_group *g, int64_t u, int64_t anc)
     return yes;
 }
 
-/* ---- units -------------------------------------------------------------------------------------- */
+/* ---- units --------------------------------------------------------------------------------------
+ */
 
 static void test_units_create_read_list(void **state)
 {
     cf_group *g = *state;
     size_t n0 = units_n(g);
-    store_unit in = {.parent_id = g->c.d2, .code = "u-read", .name_zh = "读街道",
-                     .name_en = "Read St", .kind = UNIT_STREET, .active = true};
+    store_unit in = {.parent_id = g->c.d2,
+                     .code = "u-read",
+                     .name_zh = "读街道",
+                     .name_en = "Read St",
+                     .kind = UNIT_STREET,
+                     .active = true};
     int64_t id = 0;
     assert_int_equal(store_unit_create(g->s, &in, &id), 0);
     assert_true(id > 0);
@@ -65,7 +74,8 @@ static void test_units_create_read_list(void **state)
     assert_int_equal(store_units_list(g->s, g->a, &items, &n), 0);
     assert_int_equal(n, n0 + 1);
     bool seen = false;
-    for (size_t i = 0; i < n; i++) seen |= items[i].id == id && !strcmp(items[i].code, "u-read");
+    for (size_t i = 0; i < n; i++)
+        seen |= items[i].id == id && !strcmp(items[i].code, "u-read");
     assert_true(seen);
 
     assert_int_equal(store_unit_get(g->s, g->a, id + 10000, &got), HL_ENOTFOUND);
@@ -151,13 +161,20 @@ static void test_unit_update(void **state)
     assert_false(got.active);
 }
 
-/* ---- categories ------------------------------------------------------------------------------- */
+/* ---- categories -------------------------------------------------------------------------------
+ */
 
 static int cat_new(cf_group *g, const char *code, int64_t parent, bool leaf, int64_t *id)
 {
-    store_category c = {.parent_id = parent, .code = code, .name_zh = code, .name_en = code,
-                        .leaf_fields = leaf, .type = REQ_HELP, .urgency = URGENCY_URGENT,
-                        .keywords = "停水 水压", .active = true};
+    store_category c = {.parent_id = parent,
+                        .code = code,
+                        .name_zh = code,
+                        .name_en = code,
+                        .leaf_fields = leaf,
+                        .type = REQ_HELP,
+                        .urgency = URGENCY_URGENT,
+                        .keywords = "停水 水压",
+                        .active = true};
     return store_category_create(g->s, &c, id);
 }
 
@@ -205,8 +222,12 @@ static void test_categories_create_read_list(void **state)
     assert_int_equal(store_category_by_code(g->s, g->a, "nope", &got), HL_ENOTFOUND);
 
     /* update: names, keywords, active; NULL strings keep; leaves change type and urgency */
-    store_category up = {.name_zh = "停水", .keywords = "停水", .type = REQ_COMPLAINT,
-                         .urgency = URGENCY_NORMAL, .leaf_fields = true, .active = false};
+    store_category up = {.name_zh = "停水",
+                         .keywords = "停水",
+                         .type = REQ_COMPLAINT,
+                         .urgency = URGENCY_NORMAL,
+                         .leaf_fields = true,
+                         .active = false};
     assert_int_equal(store_category_update(g->s, l3, &up), 0);
     assert_int_equal(store_category_get(g->s, g->a, l3, &got), 0);
     assert_string_equal(got.name_zh, "停水");
@@ -234,7 +255,8 @@ static void test_categories_refusals_write_nothing(void **state)
     assert_int_equal(cats_n(g), n0);
 }
 
-/* ---- routing ---------------------------------------------------------------------------------- */
+/* ---- routing ----------------------------------------------------------------------------------
+ */
 
 static void resolves(cf_group *g, int64_t cat, int64_t district, int64_t unit, int64_t rule)
 {
@@ -306,7 +328,8 @@ static void test_routes(void **state)
     assert_int_equal(n, n0);
 }
 
-/* ---- calendar --------------------------------------------------------------------------------- */
+/* ---- calendar ---------------------------------------------------------------------------------
+ */
 
 static void test_calendar(void **state)
 {
@@ -362,12 +385,16 @@ static void test_calendar(void **state)
     calendar_free(cal);
 }
 
-/* ---- time limits ------------------------------------------------------------------------------ */
+/* ---- time limits ------------------------------------------------------------------------------
+ */
 
 static int64_t limit_put(cf_group *g, stage st, urgency u, int type, int64_t cat, int amount)
 {
-    store_time_limit in = {.stage = st, .urgency = u, .has_type = type >= 0,
-                           .type = type >= 0 ? (request_type)type : 0, .category_id = cat,
+    store_time_limit in = {.stage = st,
+                           .urgency = u,
+                           .has_type = type >= 0,
+                           .type = type >= 0 ? (request_type)type : 0,
+                           .category_id = cat,
                            .limit = {.amount = amount, .unit = LIMIT_HOURS}};
     int64_t id = 0;
     assert_int_equal(store_time_limit_put(g->s, &in, &id), 0);
@@ -391,19 +418,17 @@ static void test_time_limits(void **state)
     store_time_limit *items;
     size_t n0 = 0, n = 0;
     assert_int_equal(store_time_limits_list(g->s, g->a, &items, &n0), 0);
-    assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf),
-                     HL_ENOTFOUND);
+    assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf), HL_ENOTFOUND);
     /* the catalogue's: the default for dispatch, the mid category's for reply */
     assert_int_equal(resolved(g, STAGE_DISPATCH, URGENCY_NORMAL, REQ_HELP, c->leaf2), 2);
     time_limit got = {0};
-    assert_int_equal(store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT,
-                                              c->leaf, &got),
-                     0);
+    assert_int_equal(
+        store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT, c->leaf, &got), 0);
     assert_int_equal(got.unit, LIMIT_WORKING_DAYS);
     assert_int_equal(got.amount, 3);
-    assert_int_equal(store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT,
-                                              c->leaf2, &got),
-                     HL_ENOTFOUND);
+    assert_int_equal(
+        store_time_limit_resolve(g->s, STAGE_REPLY, URGENCY_NORMAL, REQ_REPORT, c->leaf2, &got),
+        HL_ENOTFOUND);
 
     int64_t def = limit_put(g, STAGE_VISIT, URGENCY_URGENT, -1, 0, 10);
     assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf), 10);
@@ -437,13 +462,13 @@ static void test_time_limits(void **state)
     assert_int_equal(store_time_limit_delete(g->s, typed), 0);
     assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf), 10);
     assert_int_equal(store_time_limit_delete(g->s, def), 0);
-    assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf),
-                     HL_ENOTFOUND);
+    assert_int_equal(resolved(g, STAGE_VISIT, URGENCY_URGENT, REQ_PRAISE, c->leaf), HL_ENOTFOUND);
     assert_int_equal(store_time_limits_list(g->s, g->a, &items, &n), 0);
     assert_int_equal(n, n0);
 }
 
-/* ---- district areas, service definitions ------------------------------------------------------ */
+/* ---- district areas, service definitions ------------------------------------------------------
+ */
 
 static void test_district_areas(void **state)
 {
@@ -465,9 +490,15 @@ static void test_district_areas(void **state)
 static int attr_put(cf_group *g, int64_t cat, const char *code, const char *type, int order,
                     int64_t *id)
 {
-    store_service_attr in = {.category_id = cat, .code = code, .datatype = type,
-                             .required = true, .variable = true, .description = code,
-                             .datatype_description = "", .order = order, .values = "[]"};
+    store_service_attr in = {.category_id = cat,
+                             .code = code,
+                             .datatype = type,
+                             .required = true,
+                             .variable = true,
+                             .description = code,
+                             .datatype_description = "",
+                             .order = order,
+                             .values = "[]"};
     return store_service_attr_put(g->s, &in, id);
 }
 
@@ -504,9 +535,13 @@ static void test_service_attributes_and_changeset(void **state)
     assert_true(items[1].required);
 
     /* put replaces (category, code) */
-    store_service_attr in = {.category_id = c->leaf, .code = "count", .datatype = "singlevaluelist",
-                             .description = "how many", .datatype_description = "",
-                             .order = 3, .values = "[{\"key\":\"1\",\"name\":\"one\"}]"};
+    store_service_attr in = {.category_id = c->leaf,
+                             .code = "count",
+                             .datatype = "singlevaluelist",
+                             .description = "how many",
+                             .datatype_description = "",
+                             .order = 3,
+                             .values = "[{\"key\":\"1\",\"name\":\"one\"}]"};
     int64_t again = 0;
     assert_int_equal(store_service_attr_put(g->s, &in, &again), 0);
     assert_int_equal(store_service_attrs_list(g->s, g->a, c->leaf, &items, &n), 0);

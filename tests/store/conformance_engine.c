@@ -39,8 +39,12 @@ static void test_stats_count_committed_writes(void **state)
     store_stats before, after;
     assert_int_equal(store_get_stats(g->s, &before), 0);
     assert_true(before.db_bytes > 0);
-    store_unit u = {.parent_id = g->c.centre, .code = "stats-d", .name_zh = "统计区",
-                    .name_en = "Stats", .kind = UNIT_DISTRICT, .active = true};
+    store_unit u = {.parent_id = g->c.centre,
+                    .code = "stats-d",
+                    .name_zh = "统计区",
+                    .name_en = "Stats",
+                    .kind = UNIT_DISTRICT,
+                    .active = true};
     int64_t id = 0;
     assert_int_equal(store_unit_create(g->s, &u, &id), 0);
     assert_int_equal(store_get_stats(g->s, &after), 0);
@@ -84,8 +88,12 @@ static void test_backup_and_restore(void **state)
     cf_scratch_path(&g->st, "backup-2", b2, sizeof b2);
     cf_scratch_path(&g->st, "junk", junk, sizeof junk);
 
-    store_unit u = {.parent_id = g->c.centre, .code = "before-backup", .name_zh = "备份前",
-                    .name_en = "Before", .kind = UNIT_DISTRICT, .active = true};
+    store_unit u = {.parent_id = g->c.centre,
+                    .code = "before-backup",
+                    .name_zh = "备份前",
+                    .name_en = "Before",
+                    .kind = UNIT_DISTRICT,
+                    .active = true};
     int64_t before = 0, after = 0;
     assert_int_equal(store_unit_create(g->s, &u, &before), 0);
     assert_int_equal(store_backup(g->s, b1), 0);

@@ -19,14 +19,24 @@ typedef struct {
 static void hist_start(cf_group *g, hist *h, int64_t at, const char *phone, const char *text)
 {
     memset(h, 0, sizeof *h);
-    h->k = (store_case){.channel = "phone", .type = REQ_REPORT, .category_id = g->c.leaf,
-                        .urgency = URGENCY_NORMAL, .caller_name = "赵六", .caller_phone = phone,
-                        .district_id = g->c.d1, .address = "人民路", .title = text, .text = text,
+    h->k = (store_case){.channel = "phone",
+                        .type = REQ_REPORT,
+                        .category_id = g->c.leaf,
+                        .urgency = URGENCY_NORMAL,
+                        .caller_name = "赵六",
+                        .caller_phone = phone,
+                        .district_id = g->c.d1,
+                        .address = "人民路",
+                        .title = text,
+                        .text = text,
                         .created_by = g->c.calltaker};
-    h->ev[0] = (store_case_event){.ev = {.action = ACT_REGISTER, .at = at,
-                                         .actor_role = ROLE_CALLTAKER, .actor_unit = g->c.centre,
+    h->ev[0] = (store_case_event){.ev = {.action = ACT_REGISTER,
+                                         .at = at,
+                                         .actor_role = ROLE_CALLTAKER,
+                                         .actor_unit = g->c.centre,
                                          .due = {[STAGE_DISPATCH] = at + 2 * H}},
-                                  .actor_id = g->c.calltaker, .is_public = true};
+                                  .actor_id = g->c.calltaker,
+                                  .is_public = true};
     h->nev = 1;
 }
 
@@ -39,17 +49,21 @@ static void hist_add(hist *h, case_event e, int64_t actor, const char *body)
 /* The whole life: dispatched to s1, signed, replied, visited valid and solved (closes). */
 static void hist_full(cf_group *g, hist *h, int64_t at)
 {
-    hist_add(h, CF_EV(ACT_DISPATCH, at + H, .actor_role = ROLE_DISPATCHER, .unit_id = g->c.s1,
-                      .due = {[STAGE_SIGN] = at + 2 * H, [STAGE_RETURN] = at + 2 * H}),
+    hist_add(h,
+             CF_EV(ACT_DISPATCH, at + H, .actor_role = ROLE_DISPATCHER, .unit_id = g->c.s1,
+                   .due = {[STAGE_SIGN] = at + 2 * H, [STAGE_RETURN] = at + 2 * H}),
              g->c.dispatcher, NULL);
-    hist_add(h, CF_EV(ACT_SIGN, at + H + 60, .actor_role = ROLE_HANDLER, .actor_unit = g->c.s1,
-                      .due = {[STAGE_REPLY] = at + 24 * H}),
+    hist_add(h,
+             CF_EV(ACT_SIGN, at + H + 60, .actor_role = ROLE_HANDLER, .actor_unit = g->c.s1,
+                   .due = {[STAGE_REPLY] = at + 24 * H}),
              g->c.handler_s1, NULL);
-    hist_add(h, CF_EV(ACT_REPLY, at + 3 * H, .actor_role = ROLE_HANDLER, .actor_unit = g->c.s1,
-                      .due = {[STAGE_VISIT] = at + 48 * H}),
+    hist_add(h,
+             CF_EV(ACT_REPLY, at + 3 * H, .actor_role = ROLE_HANDLER, .actor_unit = g->c.s1,
+                   .due = {[STAGE_VISIT] = at + 48 * H}),
              g->c.handler_s1, "已修复");
-    hist_add(h, CF_EV(ACT_VISIT, at + 4 * H, .actor_role = ROLE_VISITOR, .reachable = true,
-                      .solved = true, .satisfaction = SATISFACTION_SATISFIED),
+    hist_add(h,
+             CF_EV(ACT_VISIT, at + 4 * H, .actor_role = ROLE_VISITOR, .reachable = true,
+                   .solved = true, .satisfaction = SATISFACTION_SATISFIED),
              g->c.visitor, NULL);
 }
 
@@ -103,7 +117,7 @@ static void test_import_folds_as_actions_do(void **state)
         assert_int_equal(store_case_act(g->s, id, &live.ev[i], NULL, NULL), 0);
 
     store_case imp = by_text(g, "13100000001"), act = cf_case(g, id);
-    imp = cf_case(g, imp.id); /* its row is the fold of its log */
+    imp = cf_case(g, imp.id);                      /* its row is the fold of its log */
     assert_int_equal(imp.snap.state, CASE_CLOSED); /* with the automatic close */
     assert_int_equal(imp.snap.closed_as, CLOSED_DONE);
     assert_int_equal(imp.snap.events, act.snap.events);
@@ -157,7 +171,8 @@ static void test_refused_history_writes_nothing(void **state)
     hist ok1, wrong, ok2;
     hist_start(g, &ok1, at, "13100000011", "好的一");
     hist_start(g, &wrong, at + 60, "13100000012", "坏的");
-    hist_add(&wrong, CF_EV(ACT_SIGN, at + 120, .actor_role = ROLE_HANDLER), 0, NULL); /* not dispatched */
+    hist_add(&wrong, CF_EV(ACT_SIGN, at + 120, .actor_role = ROLE_HANDLER), 0,
+             NULL); /* not dispatched */
     hist_start(g, &ok2, at + 180, "13100000013", "好的二");
     store_bulk_case b[] = {bulk_of(&ok1), bulk_of(&wrong), bulk_of(&ok2)};
     int64_t n0 = cases_n(g);
@@ -169,9 +184,10 @@ static void test_refused_history_writes_nothing(void **state)
     /* dangling references: a unit, a category, a user, a request */
     hist r;
     hist_start(g, &r, at, "13100000014", "引用");
-    hist_add(&r, CF_EV(ACT_DISPATCH, at + 60, .unit_id = g->c.s1 + 10000,
-                       .due = {[STAGE_SIGN] = at + H}),
-             0, NULL);
+    hist_add(
+        &r,
+        CF_EV(ACT_DISPATCH, at + 60, .unit_id = g->c.s1 + 10000, .due = {[STAGE_SIGN] = at + H}), 0,
+        NULL);
     b[1] = bulk_of(&r);
     assert_int_equal(store_bulk_import(g->s, b, 3, CF_OFF, &bad), HL_EREF);
     hist_start(g, &r, at, "13100000014", "引用");

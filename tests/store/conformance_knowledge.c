@@ -5,21 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t article(cf_group *g, const char *title, const char *body, int64_t cat,
-                       int64_t unit, const char *from, const char *to, const char *review,
-                       int64_t at)
+static int64_t article(cf_group *g, const char *title, const char *body, int64_t cat, int64_t unit,
+                       const char *from, const char *to, const char *review, int64_t at)
 {
-    store_kb_article in = {.title = title, .body = body, .category_id = cat, .unit_id = unit,
-                           .valid_from = from, .valid_to = to, .next_review = review,
-                           .created_by = g->c.admin, .updated_by = g->c.admin,
-                           .created_at = at, .updated_at = at};
+    store_kb_article in = {.title = title,
+                           .body = body,
+                           .category_id = cat,
+                           .unit_id = unit,
+                           .valid_from = from,
+                           .valid_to = to,
+                           .next_review = review,
+                           .created_by = g->c.admin,
+                           .updated_by = g->c.admin,
+                           .created_at = at,
+                           .updated_at = at};
     int64_t id = 0;
     assert_int_equal(store_kb_article_create(g->s, &in, &id), 0);
     assert_true(id > 0);
     return id;
 }
 
-/* ---- articles ------------------------------------------------------------------------------------ */
+/* ---- articles
+ * ------------------------------------------------------------------------------------ */
 
 static void test_article_create_get_update(void **state)
 {
@@ -55,16 +62,19 @@ static void test_article_create_get_update(void **state)
 
     /* refusals */
     int64_t x = 0;
-    store_kb_article bad = {.title = "t", .body = "b", .category_id = c->leaf + 10000,
-                            .unit_id = c->d1};
+    store_kb_article bad = {
+        .title = "t", .body = "b", .category_id = c->leaf + 10000, .unit_id = c->d1};
     assert_int_equal(store_kb_article_create(g->s, &bad, &x), HL_EREF);
     bad = (store_kb_article){.title = "t", .body = "b", .unit_id = c->d1 + 10000};
     assert_int_equal(store_kb_article_create(g->s, &bad, &x), HL_EREF);
     assert_int_equal(store_kb_article_get(g->s, g->a, id + 10000, &k), HL_ENOTFOUND);
 
     /* update: NULL keeps, "" clears a date, category_id < 0 keeps and 0 clears, unit 0 keeps */
-    store_kb_article up = {.body = "新的办理流程", .category_id = -1, .valid_to = "",
-                           .updated_by = c->supervisor, .updated_at = 1790001000};
+    store_kb_article up = {.body = "新的办理流程",
+                           .category_id = -1,
+                           .valid_to = "",
+                           .updated_by = c->supervisor,
+                           .updated_at = 1790001000};
     assert_int_equal(store_kb_article_update(g->s, id, &up), 0);
     assert_int_equal(store_kb_article_get(g->s, g->a, id, &k), 0);
     assert_string_equal(k.title, "路灯报修流程");
@@ -78,8 +88,8 @@ static void test_article_create_get_update(void **state)
     assert_int_equal(k.updated_at, 1790001000);
     assert_int_equal(k.created_by, c->admin);
     assert_int_equal(k.created_at, 1790000000);
-    up = (store_kb_article){.category_id = 0, .unit_id = c->dept, .updated_by = c->admin,
-                            .updated_at = 1790002000};
+    up = (store_kb_article){
+        .category_id = 0, .unit_id = c->dept, .updated_by = c->admin, .updated_at = 1790002000};
     assert_int_equal(store_kb_article_update(g->s, id, &up), 0);
     assert_int_equal(store_kb_article_get(g->s, g->a, id, &k), 0);
     assert_int_equal(k.category_id, 0);
@@ -96,7 +106,8 @@ static void test_article_create_get_update(void **state)
     assert_int_equal(store_kb_article_update(g->s, id + 10000, &up), HL_ENOTFOUND);
 }
 
-/* ---- search ------------------------------------------------------------------------------------ */
+/* ---- search ------------------------------------------------------------------------------------
+ */
 
 static void test_search(void **state)
 {
@@ -104,14 +115,14 @@ static void test_search(void **state)
     cf_catalogue *c = &g->c;
     int64_t t = 1795000000;
     /* titles count more than bodies; more matching words rank higher */
-    int64_t a = article(g, "heating outage", "radiators cold in winter", c->leaf2, c->util, "",
-                        "", "", t + 10);
+    int64_t a = article(g, "heating outage", "radiators cold in winter", c->leaf2, c->util, "", "",
+                        "", t + 10);
     int64_t b = article(g, "water bills", "heating and water charges", c->leaf, c->s1, "",
                         "2026-06-30", "", t + 20);
     int64_t d = article(g, "parking permits", "apply at the district office", c->leaf, c->d2,
                         "2027-01-01", "", "", t + 30);
-    int64_t e = article(g, "heating subsidy heating", "heating heating", c->leaf2, c->util, "",
-                        "", "", t + 40);
+    int64_t e = article(g, "heating subsidy heating", "heating heating", c->leaf2, c->util, "", "",
+                        "", t + 40);
     store_kb_article *items;
     size_t n = 0;
     int64_t total = 0;
@@ -121,7 +132,8 @@ static void test_search(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(items[2].id, b); /* the body alone: last */
     assert_true(items[0].id == a || items[0].id == e);
-    for (size_t i = 1; i < n; i++) assert_true(items[i - 1].score >= items[i].score);
+    for (size_t i = 1; i < n; i++)
+        assert_true(items[i - 1].score >= items[i].score);
     assert_true(items[2].score > 0.0 || items[0].score > items[2].score);
     /* any word may match; a rare word weighs more than a common one */
     q.text = "radiators water";
@@ -146,14 +158,16 @@ static void test_search(void **state)
     assert_int_equal(store_kb_search(g->s, g->a, &q, &items, &n, &total), 0);
     assert_int_equal(total, 1);
     assert_int_equal(items[0].id, b);
-    q = (store_kb_query){.today = "2026-11-10", .valid_only = true, .category_id = c->leaf,
-                         .limit = 10};
+    q = (store_kb_query){
+        .today = "2026-11-10", .valid_only = true, .category_id = c->leaf, .limit = 10};
     assert_int_equal(store_kb_search(g->s, g->a, &q, &items, &n, &total), 0);
-    for (size_t i = 0; i < n; i++) assert_true(items[i].id != b && items[i].id != d);
+    for (size_t i = 0; i < n; i++)
+        assert_true(items[i].id != b && items[i].id != d);
     q.today = "2027-01-01"; /* valid_from's day itself */
     assert_int_equal(store_kb_search(g->s, g->a, &q, &items, &n, &total), 0);
     bool seen = false;
-    for (size_t i = 0; i < n; i++) seen |= items[i].id == d;
+    for (size_t i = 0; i < n; i++)
+        seen |= items[i].id == d;
     assert_true(seen);
     /* without text: newest updated first, score 0 */
     q = (store_kb_query){.category_id = c->top, .limit = 2};
@@ -164,7 +178,9 @@ static void test_search(void **state)
     assert_int_equal(items[1].id, d);
     assert_true(items[0].score == 0.0);
     /* an update is found by its new words, not its old ones */
-    store_kb_article up = {.title = "parking discs", .category_id = -1, .updated_by = g->c.admin,
+    store_kb_article up = {.title = "parking discs",
+                           .category_id = -1,
+                           .updated_by = g->c.admin,
                            .updated_at = t + 50};
     assert_int_equal(store_kb_article_update(g->s, d, &up), 0);
     q = (store_kb_query){.text = "discs", .limit = 10};
@@ -186,13 +202,15 @@ static void test_search(void **state)
     assert_int_equal(store_kb_search(g->s, g->a, &q, &items, &n, &total), HL_EINVAL);
 }
 
-/* ---- the maintenance report --------------------------------------------------------------------- */
+/* ---- the maintenance report ---------------------------------------------------------------------
+ */
 
 static int64_t reg_answered(cf_group *g, int64_t at, const char *phone, int64_t art, char *number)
 {
     int64_t id = cf_register(g, at, phone, "咨询", number);
     store_case_event ev = {.ev = CF_EV(ACT_ANSWER, at + 60, .actor_role = ROLE_CALLTAKER),
-                           .body = "见知识库", .actor_id = g->c.calltaker};
+                           .body = "见知识库",
+                           .actor_id = g->c.calltaker};
     cf_mark_article(g->a, &ev, art);
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
     return id;
@@ -222,9 +240,9 @@ static void test_report(void **state)
 
     store_kb_report_item *review, *rep;
     size_t nreview = 0, nrep = 0;
-    assert_int_equal(store_kb_report(g->s, g->a, "2026-11-15", t, 7 * CF_DAY, 0, &review,
-                                     &nreview, &rep, &nrep),
-                     0);
+    assert_int_equal(
+        store_kb_report(g->s, g->a, "2026-11-15", t, 7 * CF_DAY, 0, &review, &nreview, &rep, &nrep),
+        0);
     /* the review list: due on or before today, oldest first; the first test's article, due
      * 2026-06-01, comes first */
     assert_int_equal(nreview, 3);
@@ -269,7 +287,8 @@ static void test_report(void **state)
     assert_int_equal(review[2].answers, 1); /* the answer at t + 260, not the one at t + 160 */
 }
 
-/* ---- models and training rows ---------------------------------------------------------------------- */
+/* ---- models and training rows
+ * ---------------------------------------------------------------------- */
 
 static void test_models(void **state)
 {
@@ -284,10 +303,22 @@ static void test_models(void **state)
 
     static const unsigned char blob1[] = {1, 2, 3, 0, 5}, blob2[] = {9, 8};
     store_model put[] = {
-        {.name = "category", .trained_at = 1795000000, .samples = 100, .classes = 7,
-         .cv_top1 = 0.5, .cv_top3 = 0.75, .data = blob1, .len = sizeof blob1},
-        {.name = "unit", .trained_at = 1795000000, .samples = 90, .classes = 4, .cv_top1 = 0.25,
-         .cv_top3 = 0.5, .data = blob2, .len = sizeof blob2},
+        {.name = "category",
+         .trained_at = 1795000000,
+         .samples = 100,
+         .classes = 7,
+         .cv_top1 = 0.5,
+         .cv_top3 = 0.75,
+         .data = blob1,
+         .len = sizeof blob1},
+        {.name = "unit",
+         .trained_at = 1795000000,
+         .samples = 90,
+         .classes = 4,
+         .cv_top1 = 0.25,
+         .cv_top3 = 0.5,
+         .data = blob2,
+         .len = sizeof blob2},
     };
     assert_int_equal(store_models_put(g->s, put, 2, &v), 0);
     assert_true(v > v0);
@@ -351,15 +382,17 @@ static void test_training_rows(void **state)
     int64_t invalid = cf_register(g, t + 100, NULL, "无效", NULL);
     cf_act_ok(g, invalid, CF_EV(ACT_INVALIDATE, t + 160, .actor_role = ROLE_DISPATCHER));
     int64_t redis = cf_register(g, t + 200, NULL, "训练乙", NULL);
-    cf_act_ok(g, redis, CF_EV(ACT_DISPATCH, t + 260, .unit_id = c->d1,
-                              .due = {[STAGE_SIGN] = t + CF_H}));
+    cf_act_ok(g, redis,
+              CF_EV(ACT_DISPATCH, t + 260, .unit_id = c->d1, .due = {[STAGE_SIGN] = t + CF_H}));
     cf_act_ok(g, redis, CF_EV(ACT_SIGN, t + 300, .due = {[STAGE_REPLY] = t + 9 * CF_H}));
-    cf_act_ok(g, redis, CF_EV(ACT_REDISPATCH, t + 360, .unit_id = c->s2,
-                              .due = {[STAGE_SIGN] = t + 2 * CF_H}));
+    cf_act_ok(
+        g, redis,
+        CF_EV(ACT_REDISPATCH, t + 360, .unit_id = c->s2, .due = {[STAGE_SIGN] = t + 2 * CF_H}));
     cf_act_ok(g, redis, CF_EV(ACT_SIGN, t + 400, .due = {[STAGE_REPLY] = t + 9 * CF_H}));
     cf_act_ok(g, redis, CF_EV(ACT_REPLY, t + 460));
-    cf_act_ok(g, redis, CF_EV(ACT_VISIT, t + 520, .reachable = true, .solved = true,
-                              .satisfaction = SATISFACTION_BASIC)); /* closes itself */
+    cf_act_ok(g, redis,
+              CF_EV(ACT_VISIT, t + 520, .reachable = true, .solved = true,
+                    .satisfaction = SATISFACTION_BASIC)); /* closes itself */
     int64_t open = cf_register(g, t + 600, NULL, "未结", NULL);
     (void)open;
 
@@ -381,10 +414,12 @@ static void test_training_rows(void **state)
     u = (rows_ud){0};
     assert_int_equal(store_training_rows(g->s, 1000, rows_cb, &u), 0);
     assert_true(u.n >= 3);
-    for (int i = 2; i < u.n && i < 8; i++) assert_int_equal(u.rows[i].unit_id, 0);
+    for (int i = 2; i < u.n && i < 8; i++)
+        assert_int_equal(u.rows[i].unit_id, 0);
 }
 
-/* ---- sensitive words ------------------------------------------------------------------------------ */
+/* ---- sensitive words
+ * ------------------------------------------------------------------------------ */
 
 static void test_sensitive_words(void **state)
 {
@@ -397,7 +432,8 @@ static void test_sensitive_words(void **state)
     assert_int_equal(store_sensitive_words_put(g->s, put, 5, 1795000000), 0);
     assert_int_equal(store_sensitive_words(g->s, g->a, &words, &n), 0);
     assert_int_equal(n, 4); /* duplicates collapse; sorted */
-    for (size_t i = 1; i < n; i++) assert_true(strcmp(words[i - 1], words[i]) < 0);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(words[i - 1], words[i]) < 0);
     assert_string_equal(words[0], "alpha");
     const char *again[] = {"beta"};
     assert_int_equal(store_sensitive_words_put(g->s, again, 1, 1795000100), 0);

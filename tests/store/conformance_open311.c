@@ -9,13 +9,22 @@
 static int64_t reg(cf_group *g, int64_t at, bool confidential, const store_open311_extra *x,
                    const char *city_import_id, char *number)
 {
-    store_case k = {.channel = "open311", .type = REQ_REPORT, .category_id = g->c.leaf,
-                    .urgency = URGENCY_NORMAL, .confidential = confidential,
-                    .caller_phone = "13600000000", .district_id = g->c.d1, .text = "路灯不亮",
-                    .title = "路灯", .open311 = x};
-    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = at, .actor_role = ROLE_INTEGRATOR,
+    store_case k = {.channel = "open311",
+                    .type = REQ_REPORT,
+                    .category_id = g->c.leaf,
+                    .urgency = URGENCY_NORMAL,
+                    .confidential = confidential,
+                    .caller_phone = "13600000000",
+                    .district_id = g->c.d1,
+                    .text = "路灯不亮",
+                    .title = "路灯",
+                    .open311 = x};
+    store_case_event ev = {.ev = {.action = ACT_REGISTER,
+                                  .at = at,
+                                  .actor_role = ROLE_INTEGRATOR,
                                   .due = {[STAGE_DISPATCH] = at + 2 * CF_H}},
-                           .actor_id = g->c.integrator, .is_public = true};
+                           .actor_id = g->c.integrator,
+                           .is_public = true};
     if (city_import_id) cf_mark_import(g->a, &ev, NULL, city_import_id, "boston");
     int64_t id = 0;
     char num[STORE_CASE_NUMBER_MAX];
@@ -34,9 +43,14 @@ static void test_extras_are_written_with_the_request(void **state)
 {
     cf_group *g = *state;
     store_case_attr answers[] = {{"count", "2"}, {"times", "night"}, {"times", "dawn"}};
-    store_open311_extra x = {.email = "a@example.org", .device_id = "dev", .account_id = NULL,
-                             .media_url = "https://example.org/a.jpg", .address_id = "addr-9",
-                             .zipcode = "310000", .attrs = answers, .nattrs = 3};
+    store_open311_extra x = {.email = "a@example.org",
+                             .device_id = "dev",
+                             .account_id = NULL,
+                             .media_url = "https://example.org/a.jpg",
+                             .address_id = "addr-9",
+                             .zipcode = "310000",
+                             .attrs = answers,
+                             .nattrs = 3};
     char number[STORE_CASE_NUMBER_MAX];
     int64_t id = reg(g, g->c.t0, false, &x, NULL, number);
     store_case_attr *got;
@@ -108,15 +122,15 @@ static void test_requests_list(void **state)
     q = (store_open311_query){.from = d + 120, .to = d + 240, .limit = 100};
     assert_int_equal(store_open311_requests(g->s, g->a, &q, &items, &n), 0);
     assert_int_equal(n, 2);
-    q = (store_open311_query){.from = d, .to = d + CF_DAY, .states = 1u << CASE_CLOSED,
-                              .limit = 100};
+    q = (store_open311_query){
+        .from = d, .to = d + CF_DAY, .states = 1u << CASE_CLOSED, .limit = 100};
     assert_int_equal(store_open311_requests(g->s, g->a, &q, &items, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(items[0].k.id, b);
     /* categories exactly, not their subtrees */
     int64_t cats[] = {c->mid};
-    q = (store_open311_query){.category_ids = cats, .n_categories = 1, .from = d,
-                              .to = d + CF_DAY, .limit = 100};
+    q = (store_open311_query){
+        .category_ids = cats, .n_categories = 1, .from = d, .to = d + CF_DAY, .limit = 100};
     assert_int_equal(store_open311_requests(g->s, g->a, &q, &items, &n), 0);
     assert_int_equal(n, 0);
     cats[0] = c->leaf;
@@ -157,17 +171,19 @@ static void test_updates_feed(void **state)
                            .due = {[STAGE_SIGN] = d + CF_H});
     assert_int_equal(act_public(g, id, dis, NULL, true), 0);
     assert_int_equal(act_public(g, secret, dis, NULL, true), 0);
-    assert_int_equal(act_public(g, id, CF_EV(ACT_SIGN, d + 200, .due = {[STAGE_REPLY] = d + 2 * CF_H}),
+    assert_int_equal(act_public(g, id,
+                                CF_EV(ACT_SIGN, d + 200, .due = {[STAGE_REPLY] = d + 2 * CF_H}),
                                 NULL, false),
                      0);
-    assert_int_equal(act_public(g, id, CF_EV(ACT_REQUEST_EXTENSION, d + 300,
-                                             .requested_due = d + 50 * CF_H),
-                                NULL, false),
-                     0);
-    assert_int_equal(act_public(g, id, CF_EV(ACT_APPROVE_EXTENSION, d + 400,
-                                             .due = {[STAGE_REPLY] = d + 50 * CF_H}),
-                                NULL, true),
-                     0);
+    assert_int_equal(
+        act_public(g, id, CF_EV(ACT_REQUEST_EXTENSION, d + 300, .requested_due = d + 50 * CF_H),
+                   NULL, false),
+        0);
+    assert_int_equal(
+        act_public(g, id,
+                   CF_EV(ACT_APPROVE_EXTENSION, d + 400, .due = {[STAGE_REPLY] = d + 50 * CF_H}),
+                   NULL, true),
+        0);
     assert_int_equal(act_public(g, id, CF_EV(ACT_REPLY, d + 500), "已修复", true), 0);
 
     store_open311_update *u;
@@ -186,7 +202,8 @@ static void test_updates_feed(void **state)
     assert_int_equal(u[3].action, ACT_REPLY);
     assert_string_equal(u[3].body, "已修复");
     assert_int_equal(u[3].reply_due, 0);
-    for (size_t i = 1; i < n; i++) assert_true(u[i].id > u[i - 1].id);
+    for (size_t i = 1; i < n; i++)
+        assert_true(u[i].id > u[i - 1].id);
     /* pages, and both ends of the period inclusive */
     assert_int_equal(store_open311_updates(g->s, g->a, d, d + 1000, 1, 2, &u, &n), 0);
     assert_int_equal(n, 2);

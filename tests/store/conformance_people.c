@@ -7,8 +7,12 @@
 
 static int64_t user_new(cf_group *g, const char *username, role r, int64_t unit, int *rc)
 {
-    store_user u = {.unit_id = unit, .username = username, .display_name = "李 四", .role = r,
-                    .active = true, .password_hash = "$x$secret"};
+    store_user u = {.unit_id = unit,
+                    .username = username,
+                    .display_name = "李 四",
+                    .role = r,
+                    .active = true,
+                    .password_hash = "$x$secret"};
     int64_t id = 0;
     *rc = store_user_create(g->s, &u, &id);
     return id;
@@ -44,7 +48,8 @@ static int session_new(cf_group *g, const char *hash, int64_t user, int64_t expi
     return store_session_create(g->s, hash, user, "", expires);
 }
 
-/* ---- users ------------------------------------------------------------------------------------ */
+/* ---- users ------------------------------------------------------------------------------------
+ */
 
 static void test_users_create_read_list(void **state)
 {
@@ -93,8 +98,12 @@ static void test_users_refusals_write_nothing(void **state)
     assert_int_equal(rc, HL_ECONFLICT);
     user_new(g, "unitless", ROLE_HANDLER, g->c.centre + 10000, &rc);
     assert_int_equal(rc, HL_EREF);
-    store_unit off = {.parent_id = g->c.centre, .code = "people-off", .name_zh = "停用",
-                      .name_en = "Off", .kind = UNIT_DEPARTMENT, .active = false};
+    store_unit off = {.parent_id = g->c.centre,
+                      .code = "people-off",
+                      .name_zh = "停用",
+                      .name_en = "Off",
+                      .kind = UNIT_DEPARTMENT,
+                      .active = false};
     int64_t off_id = 0;
     assert_int_equal(store_unit_create(g->s, &off, &off_id), 0);
     user_new(g, "in-inactive", ROLE_HANDLER, off_id, &rc);
@@ -122,8 +131,8 @@ static void test_user_update(void **state)
     assert_int_equal(got.role, ROLE_HANDLER);
     assert_int_equal(got.unit_id, g->c.s1);
     assert_string_equal(got.password_hash, "$x$secret");
-    up = (store_user){.role = ROLE_VISITOR, .unit_id = g->c.centre, .password_hash = "$x$new",
-                      .active = true};
+    up = (store_user){
+        .role = ROLE_VISITOR, .unit_id = g->c.centre, .password_hash = "$x$new", .active = true};
     assert_int_equal(store_user_update(g->s, id, &up, true), 0);
     assert_int_equal(store_user_by_username(g->s, g->a, "people-upd", &got), 0);
     assert_string_equal(got.display_name, "王 五");
@@ -132,7 +141,8 @@ static void test_user_update(void **state)
     assert_string_equal(got.password_hash, "$x$new");
 }
 
-/* ---- sessions --------------------------------------------------------------------------------- */
+/* ---- sessions ---------------------------------------------------------------------------------
+ */
 
 static void test_sessions(void **state)
 {
@@ -201,7 +211,8 @@ static void test_deactivating_ends_sessions_and_tokens(void **state)
     assert_int_equal(u.id, other);
 }
 
-/* ---- tokens ----------------------------------------------------------------------------------- */
+/* ---- tokens -----------------------------------------------------------------------------------
+ */
 
 static store_token token_of(cf_group *g, int64_t id)
 {
@@ -218,8 +229,8 @@ static void test_tokens(void **state)
 {
     cf_group *g = *state;
     int64_t tok = 0;
-    assert_int_equal(
-        store_token_create(g->s, g->c.integrator, "switch", "dd01", "hl_dd01", &tok), 0);
+    assert_int_equal(store_token_create(g->s, g->c.integrator, "switch", "dd01", "hl_dd01", &tok),
+                     0);
     assert_true(tok > 0);
     store_token t = token_of(g, tok);
     assert_int_equal(t.user_id, g->c.integrator);
@@ -250,13 +261,23 @@ static void test_tokens(void **state)
     assert_true(token_of(g, tok).revoked_at > 0);
 }
 
-/* ---- audit log -------------------------------------------------------------------------------- */
+/* ---- audit log --------------------------------------------------------------------------------
+ */
 
 static void audit(cf_group *g, int64_t at, const char *actor, const char *action, int64_t case_id)
 {
-    store_audit e = {.id = 999999, .at = at, .actor_id = 0, .actor = actor, .role = "admin",
-                     .unit_id = g->c.centre, .action = action, .object = "case",
-                     .object_id = "x", .case_id = case_id, .detail = "为何", .client = "10.0.0.1"};
+    store_audit e = {.id = 999999,
+                     .at = at,
+                     .actor_id = 0,
+                     .actor = actor,
+                     .role = "admin",
+                     .unit_id = g->c.centre,
+                     .action = action,
+                     .object = "case",
+                     .object_id = "x",
+                     .case_id = case_id,
+                     .detail = "为何",
+                     .client = "10.0.0.1"};
     assert_int_equal(store_audit_add(g->s, &e), 0);
 }
 

@@ -48,12 +48,17 @@ void cf_scratch_path(const cf_store *c, const char *name, char *out, size_t cap)
     assert_true(n > 0 && (size_t)n < cap);
 }
 
-/* ---- the catalogue ---------------------------------------------------------------------------- */
+/* ---- the catalogue ----------------------------------------------------------------------------
+ */
 
 static int64_t unit(store *s, const char *code, unit_kind kind, int64_t parent)
 {
-    store_unit u = {.parent_id = parent, .code = code, .name_zh = code, .name_en = code,
-                    .kind = kind, .active = true};
+    store_unit u = {.parent_id = parent,
+                    .code = code,
+                    .name_zh = code,
+                    .name_en = code,
+                    .kind = kind,
+                    .active = true};
     int64_t id = 0;
     assert_int_equal(store_unit_create(s, &u, &id), 0);
     assert_true(id > 0);
@@ -63,9 +68,16 @@ static int64_t unit(store *s, const char *code, unit_kind kind, int64_t parent)
 static int64_t category(store *s, const char *code, const char *name, int64_t parent, int level,
                         bool leaf, request_type t, urgency u)
 {
-    store_category c = {.parent_id = parent, .code = code, .name_zh = name, .name_en = code,
-                        .level = level, .leaf_fields = leaf, .type = t, .urgency = u,
-                        .keywords = "", .active = true};
+    store_category c = {.parent_id = parent,
+                        .code = code,
+                        .name_zh = name,
+                        .name_en = code,
+                        .level = level,
+                        .leaf_fields = leaf,
+                        .type = t,
+                        .urgency = u,
+                        .keywords = "",
+                        .active = true};
     int64_t id = 0;
     assert_int_equal(store_category_create(s, &c, &id), 0);
     assert_true(id > 0);
@@ -86,8 +98,13 @@ static int64_t user(store *s, const char *username, role r, int64_t unit_id)
     char hash[64];
     int n = snprintf(hash, sizeof hash, "$x$%s", username);
     assert_true(n > 0 && (size_t)n < sizeof hash);
-    store_user u = {.unit_id = unit_id, .username = username, .display_name = username,
-                    .role = r, .active = true, .password_hash = hash, .created_at = 1790000000};
+    store_user u = {.unit_id = unit_id,
+                    .username = username,
+                    .display_name = username,
+                    .role = r,
+                    .active = true,
+                    .password_hash = hash,
+                    .created_at = 1790000000};
     int64_t id = 0;
     assert_int_equal(store_user_create(s, &u, &id), 0);
     assert_true(id > 0);
@@ -122,11 +139,14 @@ void cf_catalogue_build(store *s, cf_catalogue *c)
     assert_int_equal(store_calendar_put(s, &d), 0);
     d = (store_calendar_day){.day = c->makeup, .workday = true, .name = "国庆调休"};
     assert_int_equal(store_calendar_put(s, &d), 0);
-    store_time_limit tl = {.stage = STAGE_DISPATCH, .urgency = URGENCY_NORMAL,
+    store_time_limit tl = {.stage = STAGE_DISPATCH,
+                           .urgency = URGENCY_NORMAL,
                            .limit = {.amount = 2, .unit = LIMIT_HOURS}};
     assert_int_equal(store_time_limit_put(s, &tl, &c->limit_dispatch), 0);
-    tl = (store_time_limit){.stage = STAGE_REPLY, .urgency = URGENCY_NORMAL,
-                            .category_id = c->mid, .limit = {.amount = 3, .unit = LIMIT_WORKING_DAYS}};
+    tl = (store_time_limit){.stage = STAGE_REPLY,
+                            .urgency = URGENCY_NORMAL,
+                            .category_id = c->mid,
+                            .limit = {.amount = 3, .unit = LIMIT_WORKING_DAYS}};
     assert_int_equal(store_time_limit_put(s, &tl, &c->limit_reply_mid), 0);
 
     c->calltaker = user(s, "calltaker", ROLE_CALLTAKER, c->centre);
@@ -172,15 +192,25 @@ int cf_group_teardown(void **state)
     return 0;
 }
 
-/* ---- requests --------------------------------------------------------------------------------- */
+/* ---- requests ---------------------------------------------------------------------------------
+ */
 
 int64_t cf_register(cf_group *g, int64_t at, const char *phone, const char *text, char *number)
 {
-    store_case k = {.channel = "phone", .type = REQ_REPORT, .category_id = g->c.leaf,
-                    .urgency = URGENCY_NORMAL, .caller_name = "张三",
-                    .caller_phone = phone ? phone : "13800000000", .district_id = g->c.d1,
-                    .street_id = g->c.s1, .address = "人民路 1 号", .title = text, .text = text};
-    store_case_event ev = {.ev = {.action = ACT_REGISTER, .at = at, .actor_role = ROLE_CALLTAKER,
+    store_case k = {.channel = "phone",
+                    .type = REQ_REPORT,
+                    .category_id = g->c.leaf,
+                    .urgency = URGENCY_NORMAL,
+                    .caller_name = "张三",
+                    .caller_phone = phone ? phone : "13800000000",
+                    .district_id = g->c.d1,
+                    .street_id = g->c.s1,
+                    .address = "人民路 1 号",
+                    .title = text,
+                    .text = text};
+    store_case_event ev = {.ev = {.action = ACT_REGISTER,
+                                  .at = at,
+                                  .actor_role = ROLE_CALLTAKER,
                                   .actor_unit = g->c.centre,
                                   .due = {[STAGE_DISPATCH] = at + 2 * CF_H}},
                            .actor_id = g->c.calltaker};
@@ -207,17 +237,21 @@ void cf_act_ok(cf_group *g, int64_t case_id, case_event ev)
 void cf_walk(cf_group *g, int64_t id, int64_t unit_id, case_state to, int64_t at)
 {
     if (to == CASE_REGISTERED) return;
-    cf_act_ok(g, id, CF_EV(ACT_DISPATCH, at, .actor_role = ROLE_DISPATCHER, .unit_id = unit_id,
-                           .due = {[STAGE_SIGN] = at + CF_H, [STAGE_RETURN] = at + CF_H}));
+    cf_act_ok(g, id,
+              CF_EV(ACT_DISPATCH, at, .actor_role = ROLE_DISPATCHER, .unit_id = unit_id,
+                    .due = {[STAGE_SIGN] = at + CF_H, [STAGE_RETURN] = at + CF_H}));
     if (to == CASE_DISPATCHED) return;
-    cf_act_ok(g, id, CF_EV(ACT_SIGN, at + 60, .actor_role = ROLE_HANDLER, .actor_unit = unit_id,
-                           .due = {[STAGE_REPLY] = at + 24 * CF_H}));
+    cf_act_ok(g, id,
+              CF_EV(ACT_SIGN, at + 60, .actor_role = ROLE_HANDLER, .actor_unit = unit_id,
+                    .due = {[STAGE_REPLY] = at + 24 * CF_H}));
     if (to == CASE_SIGNED) return;
-    cf_act_ok(g, id, CF_EV(ACT_REPLY, at + 120, .actor_role = ROLE_HANDLER, .actor_unit = unit_id,
-                           .due = {[STAGE_VISIT] = at + 48 * CF_H}));
+    cf_act_ok(g, id,
+              CF_EV(ACT_REPLY, at + 120, .actor_role = ROLE_HANDLER, .actor_unit = unit_id,
+                    .due = {[STAGE_VISIT] = at + 48 * CF_H}));
     if (to == CASE_REPLIED) return;
-    cf_act_ok(g, id, CF_EV(ACT_VISIT, at + 180, .actor_role = ROLE_VISITOR, .reachable = true,
-                           .solved = false, .satisfaction = SATISFACTION_UNSATISFIED));
+    cf_act_ok(g, id,
+              CF_EV(ACT_VISIT, at + 180, .actor_role = ROLE_VISITOR, .reachable = true,
+                    .solved = false, .satisfaction = SATISFACTION_UNSATISFIED));
     if (to == CASE_VISITED) return;
     cf_act_ok(g, id, CF_EV(ACT_CLOSE, at + 240, .actor_role = ROLE_DISPATCHER));
     assert_int_equal(to, CASE_CLOSED);
@@ -237,10 +271,9 @@ store_case cf_case(cf_group *g, int64_t case_id)
 void cf_mark_import(arena *a, store_case_event *reg, const char *source, const char *import_id,
                     const char *city)
 {
-    reg->extra = city ? arena_printf(a, "{\"import_city\":\"%s\",\"import_id\":\"%s\"}", city,
-                                     import_id)
-                      : arena_printf(a, "{\"source\":\"%s\",\"import_id\":\"%s\"}", source,
-                                     import_id);
+    reg->extra =
+        city ? arena_printf(a, "{\"import_city\":\"%s\",\"import_id\":\"%s\"}", city, import_id)
+             : arena_printf(a, "{\"source\":\"%s\",\"import_id\":\"%s\"}", source, import_id);
     assert_non_null(reg->extra);
 }
 
