@@ -30,7 +30,7 @@
 #define CF_H 3600
 #define CF_DAY 86400
 
-/* ---- the store under test ------------------------------------------------------------------ */
+/* ---- the store under test -------------------------------------------------------------------- */
 
 typedef struct {
     char where[256];   /* what store_open was given */
@@ -50,7 +50,7 @@ int cf_store_reopen(cf_store *c);
 /* name inside the scratch directory, into out. */
 void cf_scratch_path(const cf_store *c, const char *name, char *out, size_t cap);
 
-/* ---- the catalogue every group starts with ------------------------------------------------ */
+/* ---- the catalogue every group starts with --------------------------------------------------- */
 
 typedef struct {
     /* units: centre › d1 › s1, s2; centre › d2; centre › dept › sub; centre › util */
@@ -84,8 +84,7 @@ typedef struct {
 int cf_group_setup(void **state);
 int cf_group_teardown(void **state);
 
-/* ---- requests ---------------------------------------------------------------------------------
- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 /* A request of the catalogue's leaf in d1, registered by the call-taker at `at` from the phone
  * number `phone` (NULL: "13800000000") about `text`; asserts it is registered, returns its id

@@ -373,8 +373,7 @@ static void test_schemes(void **state)
     assert_int_equal(n, 3);
 }
 
-/* ---- dashboard --------------------------------------------------------------------------------
- */
+/* ---- dashboard ------------------------------------------------------------------------------- */
 
 static void test_volume(void **state)
 {

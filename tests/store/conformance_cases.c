@@ -63,7 +63,7 @@ static case_event sign(int64_t at)
     return CF_EV(ACT_SIGN, at, .actor_role = ROLE_HANDLER, .due = {[STAGE_REPLY] = at + 24 * CF_H});
 }
 
-/* ---- registration and reads --------------------------------------------------------------- */
+/* ---- registration and reads ------------------------------------------------------------------ */
 
 static void test_register_and_read(void **state)
 {
@@ -205,8 +205,7 @@ static void test_events_in_order(void **state)
     assert_string_equal(k.reply_text, "路灯已修好");
 }
 
-/* ---- actions ----------------------------------------------------------------------------------
- */
+/* ---- actions --------------------------------------------------------------------------------- */
 
 static void refused(cf_group *g, int64_t id, case_event e, const store_act_guard *guard, int rc)
 {
@@ -420,8 +419,7 @@ static void test_valid_solved_visit_closes(void **state)
             HL_EINVAL);
 }
 
-/* ---- search and export ------------------------------------------------------------------------
- */
+/* ---- search and export ----------------------------------------------------------------------- */
 
 typedef struct {
     int64_t d, k[6]; /* k[1..5] */
@@ -599,8 +597,7 @@ static void test_cases_each(void **state)
     assert_int_equal(e.ids[0], c);
 }
 
-/* ---- duplicate detection -----------------------------------------------------------------------
- */
+/* ---- duplicate detection --------------------------------------------------------------------- */
 
 static const char *dup_ids(cf_group *g, store_dup_case *items, size_t n, const int64_t *m)
 {

@@ -38,8 +38,7 @@ static bool within(cf_group *g, int64_t u, int64_t anc)
     return yes;
 }
 
-/* ---- units --------------------------------------------------------------------------------------
- */
+/* ---- units ----------------------------------------------------------------------------------- */
 
 static void test_units_create_read_list(void **state)
 {
@@ -161,8 +160,7 @@ static void test_unit_update(void **state)
     assert_false(got.active);
 }
 
-/* ---- categories -------------------------------------------------------------------------------
- */
+/* ---- categories ------------------------------------------------------------------------------ */
 
 static int cat_new(cf_group *g, const char *code, int64_t parent, bool leaf, int64_t *id)
 {
@@ -255,8 +253,7 @@ static void test_categories_refusals_write_nothing(void **state)
     assert_int_equal(cats_n(g), n0);
 }
 
-/* ---- routing ----------------------------------------------------------------------------------
- */
+/* ---- routing --------------------------------------------------------------------------------- */
 
 static void resolves(cf_group *g, int64_t cat, int64_t district, int64_t unit, int64_t rule)
 {
@@ -328,8 +325,7 @@ static void test_routes(void **state)
     assert_int_equal(n, n0);
 }
 
-/* ---- calendar ---------------------------------------------------------------------------------
- */
+/* ---- calendar -------------------------------------------------------------------------------- */
 
 static void test_calendar(void **state)
 {
@@ -385,8 +381,7 @@ static void test_calendar(void **state)
     calendar_free(cal);
 }
 
-/* ---- time limits ------------------------------------------------------------------------------
- */
+/* ---- time limits ----------------------------------------------------------------------------- */
 
 static int64_t limit_put(cf_group *g, stage st, urgency u, int type, int64_t cat, int amount)
 {
@@ -467,8 +462,7 @@ static void test_time_limits(void **state)
     assert_int_equal(n, n0);
 }
 
-/* ---- district areas, service definitions ------------------------------------------------------
- */
+/* ---- district areas, service definitions ----------------------------------------------------- */
 
 static void test_district_areas(void **state)
 {

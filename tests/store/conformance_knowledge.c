@@ -25,8 +25,7 @@ static int64_t article(cf_group *g, const char *title, const char *body, int64_t
     return id;
 }
 
-/* ---- articles
- * ------------------------------------------------------------------------------------ */
+/* ---- articles -------------------------------------------------------------------------------- */
 
 static void test_article_create_get_update(void **state)
 {
@@ -106,8 +105,7 @@ static void test_article_create_get_update(void **state)
     assert_int_equal(store_kb_article_update(g->s, id + 10000, &up), HL_ENOTFOUND);
 }
 
-/* ---- search ------------------------------------------------------------------------------------
- */
+/* ---- search ---------------------------------------------------------------------------------- */
 
 static void test_search(void **state)
 {
@@ -202,8 +200,7 @@ static void test_search(void **state)
     assert_int_equal(store_kb_search(g->s, g->a, &q, &items, &n, &total), HL_EINVAL);
 }
 
-/* ---- the maintenance report ---------------------------------------------------------------------
- */
+/* ---- the maintenance report ------------------------------------------------------------------ */
 
 static int64_t reg_answered(cf_group *g, int64_t at, const char *phone, int64_t art, char *number)
 {
@@ -287,8 +284,7 @@ static void test_report(void **state)
     assert_int_equal(review[2].answers, 1); /* the answer at t + 260, not the one at t + 160 */
 }
 
-/* ---- models and training rows
- * ---------------------------------------------------------------------- */
+/* ---- models and training rows ---------------------------------------------------------------- */
 
 static void test_models(void **state)
 {
@@ -418,8 +414,7 @@ static void test_training_rows(void **state)
         assert_int_equal(u.rows[i].unit_id, 0);
 }
 
-/* ---- sensitive words
- * ------------------------------------------------------------------------------ */
+/* ---- sensitive words ------------------------------------------------------------------------- */
 
 static void test_sensitive_words(void **state)
 {

@@ -48,8 +48,7 @@ static int session_new(cf_group *g, const char *hash, int64_t user, int64_t expi
     return store_session_create(g->s, hash, user, "", expires);
 }
 
-/* ---- users ------------------------------------------------------------------------------------
- */
+/* ---- users ----------------------------------------------------------------------------------- */
 
 static void test_users_create_read_list(void **state)
 {
@@ -141,8 +140,7 @@ static void test_user_update(void **state)
     assert_string_equal(got.password_hash, "$x$new");
 }
 
-/* ---- sessions ---------------------------------------------------------------------------------
- */
+/* ---- sessions -------------------------------------------------------------------------------- */
 
 static void test_sessions(void **state)
 {
@@ -211,8 +209,7 @@ static void test_deactivating_ends_sessions_and_tokens(void **state)
     assert_int_equal(u.id, other);
 }
 
-/* ---- tokens -----------------------------------------------------------------------------------
- */
+/* ---- tokens ---------------------------------------------------------------------------------- */
 
 static store_token token_of(cf_group *g, int64_t id)
 {
@@ -261,8 +258,7 @@ static void test_tokens(void **state)
     assert_true(token_of(g, tok).revoked_at > 0);
 }
 
-/* ---- audit log --------------------------------------------------------------------------------
- */
+/* ---- audit log ------------------------------------------------------------------------------- */
 
 static void audit(cf_group *g, int64_t at, const char *actor, const char *action, int64_t case_id)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the store under test ------------------------------------------------------------------ */
+/* ---- the store under test -------------------------------------------------------------------- */
 
 int cf_store_fresh(cf_store *out)
 {
@@ -48,8 +48,7 @@ void cf_scratch_path(const cf_store *c, const char *name, char *out, size_t cap)
     assert_true(n > 0 && (size_t)n < cap);
 }
 
-/* ---- the catalogue ----------------------------------------------------------------------------
- */
+/* ---- the catalogue --------------------------------------------------------------------------- */
 
 static int64_t unit(store *s, const char *code, unit_kind kind, int64_t parent)
 {
@@ -192,8 +191,7 @@ int cf_group_teardown(void **state)
     return 0;
 }
 
-/* ---- requests ---------------------------------------------------------------------------------
- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 int64_t cf_register(cf_group *g, int64_t at, const char *phone, const char *text, char *number)
 {
