@@ -15,12 +15,13 @@ SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+CONF_SRC := $(sort $(wildcard tests/store/conformance_*.c))
 
 DB      ?= var/hotline.db
 PORT    ?= 8080
 
 .SECONDARY:
-.PHONY: all deps deps-test deps-bench run test unit api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
+.PHONY: all deps deps-test deps-bench run test unit conformance api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
 
 all: build/release/hotline
 
@@ -66,6 +67,13 @@ build/asan/hotline: build/asan/src/main.o build/asan/libhotline.a
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 build/asan/tests/%: build/asan/tests/unit/%.o build/asan/libhotline.a
 	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+# the store conformance suite (tests/store/): one program per domain, each linked with the
+# suite's fixture; runs against the store HOTLINE_TEST_STORE names (unset: SQLite)
+CONF_BIN := $(patsubst tests/store/%.c,build/asan/tests/store/%,$(CONF_SRC))
+build/asan/tests/store/conformance_%: build/asan/tests/store/conformance_%.o \
+                                      build/asan/tests/store/fixture.o build/asan/libhotline.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
 asan: build/asan/hotline $(UNIT_BIN)
@@ -129,10 +137,13 @@ run: deps
 
 test: deps-test
 	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan web-vendor
-	@$(MAKE) --no-print-directory check-banned unit fuzz-replay api e2e
+	@$(MAKE) --no-print-directory check-banned unit conformance fuzz-replay api e2e
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
+
+conformance: $(CONF_BIN)
+	@RUN_UNIT_LABEL=conformance scripts/run-unit.sh $(CONF_BIN)
 
 api: build/asan/hotline
 	HOTLINE_BIN=$(CURDIR)/build/asan/hotline /usr/bin/python3 -m pytest -q tests/api

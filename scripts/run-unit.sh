@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every cmocka binary once, shows its output, and closes with one line over all of them:
-# "unit: N passed, N failed". Exits non-zero if any binary failed or crashed.
+# "unit: N passed, N failed" (RUN_UNIT_LABEL names it otherwise). Exits non-zero if any binary
+# failed or crashed.
 set -uo pipefail
 pass=0; fail=0; status=0
 for t in "$@"; do
@@ -11,5 +12,5 @@ for t in "$@"; do
   pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
   if [ $rc -ne 0 ]; then status=1; [ -z "$f" ] && fail=$((fail + 1)) && echo "$t: exited $rc"; fi
 done
-echo "unit: $pass passed, $fail failed"
+echo "${RUN_UNIT_LABEL:-unit}: $pass passed, $fail failed"
 exit $status
