@@ -18,7 +18,14 @@
 #include <cmocka.h>
 
 /* The contract. The split headers (store/engine.h, cases.h, ...) replace this one line. */
-#include "store/store.h"
+#include "store/analytics.h"
+#include "store/calls.h"
+#include "store/cases.h"
+#include "store/catalogue.h"
+#include "store/engine.h"
+#include "store/import.h"
+#include "store/knowledge.h"
+#include "store/people.h"
 
 #include "core/civil.h"
 #include "util/arena.h"
@@ -100,12 +107,9 @@ void cf_walk(cf_group *g, int64_t case_id, int64_t unit, case_state to, int64_t 
 /* Asserts the case's row equals the fold of its events, and returns the row. */
 store_case cf_case(cf_group *g, int64_t case_id);
 
-/* The register event's marks of an import (source and import id; or, city non-NULL, an
- * Open311 city's import), and the knowledge-base article a direct answer cites: the one place
- * the suite says how an event carries them. */
-void cf_mark_import(arena *a, store_case_event *reg, const char *source, const char *import_id,
-                    const char *city);
-void cf_mark_article(arena *a, store_case_event *answer, int64_t article_id);
+/* The register event's marks of an import: where it comes from (a source such as "csv", or an
+ * Open311 city) and its id there. */
+void cf_mark_import(store_case_event *reg, const char *source, const char *import_id);
 
 /* A case_event literal. */
 #define CF_EV(act, t, ...) ((case_event){.action = (act), .at = (t), __VA_ARGS__})

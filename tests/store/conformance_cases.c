@@ -37,11 +37,19 @@ static int64_t reg(cf_group *g, store_case k, int64_t at, char *number)
     return id;
 }
 
+/* An action, with the co-handling units a dispatch names (n of co; n 0 for none). */
+static int act_co(cf_group *g, int64_t id, case_event e, const int64_t *co, int n,
+                  const store_act_guard *guard, case_snapshot *after)
+{
+    store_case_event ev = {.ev = e, .n_co = n};
+    for (int i = 0; i < n; i++) ev.co_units[i] = co[i];
+    return store_case_act(g->s, id, &ev, guard, after);
+}
+
 static int act_guarded(cf_group *g, int64_t id, case_event e, const store_act_guard *guard,
                        case_snapshot *after)
 {
-    store_case_event ev = {.ev = e};
-    return store_case_act(g->s, id, &ev, guard, after);
+    return act_co(g, id, e, NULL, 0, guard, after);
 }
 
 static size_t events_n(cf_group *g, int64_t id)
@@ -207,12 +215,13 @@ static void test_events_in_order(void **state)
 
 /* ---- actions --------------------------------------------------------------------------------- */
 
-static void refused(cf_group *g, int64_t id, case_event e, const store_act_guard *guard, int rc)
+static void refused_co(cf_group *g, int64_t id, case_event e, const int64_t *co, int n,
+                       const store_act_guard *guard, int rc)
 {
     size_t n0 = events_n(g, id);
     store_case k0 = cf_case(g, id);
     case_snapshot after = {.events = -1};
-    assert_int_equal(act_guarded(g, id, e, guard, &after), rc);
+    assert_int_equal(act_co(g, id, e, co, n, guard, &after), rc);
     /* nothing written */
     assert_int_equal(events_n(g, id), n0);
     store_case k = cf_case(g, id);
@@ -224,6 +233,11 @@ static void refused(cf_group *g, int64_t id, case_event e, const store_act_guard
         assert_int_equal(after.state, k0.snap.state);
         assert_int_equal(after.events, k0.snap.events);
     }
+}
+
+static void refused(cf_group *g, int64_t id, case_event e, const store_act_guard *guard, int rc)
+{
+    refused_co(g, id, e, NULL, 0, guard, rc);
 }
 
 static void test_act_targets_and_states(void **state)
@@ -249,16 +263,13 @@ static void test_act_targets_and_states(void **state)
     refused(g, id, CF_EV(ACT_REPLY, at + 60), NULL, HL_ESTATE);
     /* co-handling units: not the lead, not the centre */
     int64_t co_bad[] = {c->s1};
-    store_act_guard gco = {.co_units = co_bad, .n_co = 1};
-    refused(g, id, dispatch(at + 60, c->s1), &gco, HL_EINVAL);
+    refused_co(g, id, dispatch(at + 60, c->s1), co_bad, 1, NULL, HL_EINVAL);
     int64_t co_centre[] = {c->centre};
-    gco = (store_act_guard){.co_units = co_centre, .n_co = 1};
-    refused(g, id, dispatch(at + 60, c->s1), &gco, HL_EINVAL);
+    refused_co(g, id, dispatch(at + 60, c->s1), co_centre, 1, NULL, HL_EINVAL);
 
     int64_t co[] = {c->sub, c->s2};
-    gco = (store_act_guard){.co_units = co, .n_co = 2};
     case_snapshot after;
-    assert_int_equal(act_guarded(g, id, dispatch(at + 60, c->s1), &gco, &after), 0);
+    assert_int_equal(act_co(g, id, dispatch(at + 60, c->s1), co, 2, NULL, &after), 0);
     assert_int_equal(after.state, CASE_DISPATCHED);
     assert_int_equal(after.unit_id, c->s1);
     assert_int_equal(after.events, 2);
@@ -280,8 +291,7 @@ static void test_act_targets_and_states(void **state)
     assert_int_equal(k.snap.state, CASE_REGISTERED);
     assert_int_equal(k.snap.return_count, 1);
     int64_t co2[] = {c->d2};
-    gco = (store_act_guard){.co_units = co2, .n_co = 1};
-    assert_int_equal(act_guarded(g, id, dispatch(at + 240, c->dept), &gco, NULL), 0);
+    assert_int_equal(act_co(g, id, dispatch(at + 240, c->dept), co2, 1, NULL, NULL), 0);
     assert_int_equal(store_case_co_units(g->s, g->a, id, &ids, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(ids[0], c->d2);
@@ -290,6 +300,42 @@ static void test_act_targets_and_states(void **state)
     /* lifecycle refusals of a dispatched case */
     refused(g, id, CF_EV(ACT_DISPATCH, at + 300, .unit_id = c->s1), NULL, HL_ESTATE);
     refused(g, id, CF_EV(ACT_MERGE, at + 300), NULL, HL_EINVAL); /* merge without a master */
+}
+
+/* What some events carry besides their text comes back as it was written. */
+static void test_event_extras_round_trip(void **state)
+{
+    cf_group *g = *state;
+    cf_catalogue *c = &g->c;
+    int64_t at = day_of(g, 5);
+    int64_t id = cf_register(g, at, NULL, "附带", NULL);
+    int64_t co[] = {c->s2, c->sub};
+    assert_int_equal(act_co(g, id, dispatch(at + 60, c->s1), co, 2, NULL, NULL), 0);
+    store_case_event ret = {.ev = CF_EV(ACT_REQUEST_RETURN, at + 120, .actor_role = ROLE_HANDLER),
+                            .reason = "不属本街道", .basis = "三定方案"};
+    assert_int_equal(store_case_act(g->s, id, &ret, NULL, NULL), 0);
+    int64_t other = cf_register(g, at + 10, NULL, "咨询", NULL);
+    store_case_event ans = {.ev = CF_EV(ACT_ANSWER, at + 70, .actor_role = ROLE_CALLTAKER),
+                            .body = "见知识库", .article_id = 4242};
+    assert_int_equal(store_case_act(g->s, other, &ans, NULL, NULL), 0);
+
+    store_case_event *evs;
+    size_t n = 0;
+    assert_int_equal(store_case_events(g->s, g->a, id, &evs, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(evs[0].n_co, 0);
+    assert_null(evs[0].basis);
+    assert_int_equal(evs[1].n_co, 2);
+    assert_int_equal(evs[1].co_units[0], c->s2);
+    assert_int_equal(evs[1].co_units[1], c->sub);
+    assert_string_equal(evs[2].basis, "三定方案");
+    assert_string_equal(evs[2].reason, "不属本街道");
+    assert_int_equal(evs[2].article_id, 0);
+    assert_int_equal(store_case_events(g->s, g->a, other, &evs, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(evs[1].article_id, 4242);
+    assert_null(evs[1].import_source);
+    assert_null(evs[1].import_id);
 }
 
 static void test_act_scope(void **state)
@@ -301,8 +347,7 @@ static void test_act_scope(void **state)
     store_act_guard none_yet = {.scope_unit = c->s1};
     refused(g, id, dispatch(at + 60, c->s1), &none_yet, HL_EFORBIDDEN); /* no lead unit yet */
     int64_t co[] = {c->s2};
-    store_act_guard gco = {.co_units = co, .n_co = 1};
-    assert_int_equal(act_guarded(g, id, dispatch(at + 60, c->s1), &gco, NULL), 0);
+    assert_int_equal(act_co(g, id, dispatch(at + 60, c->s1), co, 1, NULL, NULL), 0);
 
     store_act_guard other = {.scope_unit = c->dept};
     refused(g, id, sign(at + 120), &other, HL_EFORBIDDEN);
@@ -451,8 +496,7 @@ static void search_build(cf_group *g, search_fx *f)
         g, (store_case){.district_id = c->d1, .caller_phone = "13900000001", .text = "噪音扰民"},
         d + 180, NULL);
     int64_t co[] = {c->s2};
-    store_act_guard gco = {.co_units = co, .n_co = 1};
-    assert_int_equal(act_guarded(g, f->k[3], dispatch(d + CF_H, c->dept), &gco, NULL), 0);
+    assert_int_equal(act_co(g, f->k[3], dispatch(d + CF_H, c->dept), co, 1, NULL, NULL), 0);
     cf_act_ok(g, f->k[3], sign(d + CF_H + 60)); /* reply due d + 25h + 1m */
     cf_act_ok(g, f->k[3],
               CF_EV(ACT_REQUEST_EXTENSION, d + 2 * CF_H, .actor_role = ROLE_HANDLER,
@@ -712,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_register_and_read),
         cmocka_unit_test(test_events_in_order),
         cmocka_unit_test(test_act_targets_and_states),
+        cmocka_unit_test(test_event_extras_round_trip),
         cmocka_unit_test(test_act_scope),
         cmocka_unit_test(test_redispatch_targets),
         cmocka_unit_test(test_merge),

@@ -231,7 +231,7 @@ static void test_sessions_and_already_imported(void **state)
         for (int i = 0; i < 2; i++) {
             snprintf(phone[i], sizeof phone[i], "1320000000%d", chunk * 2 + i);
             hist_start(g, &h[i], at + (chunk * 2 + i) * 60, phone[i], "会话导入");
-            cf_mark_import(g->a, &h[i].ev[0], "csv", ids[chunk * 2 + i], NULL);
+            cf_mark_import(&h[i].ev[0], "csv", ids[chunk * 2 + i]);
             cs[i] = bulk_of(&h[i]);
         }
         size_t bad = 99;

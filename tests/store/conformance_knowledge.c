@@ -207,8 +207,8 @@ static int64_t reg_answered(cf_group *g, int64_t at, const char *phone, int64_t 
     int64_t id = cf_register(g, at, phone, "咨询", number);
     store_case_event ev = {.ev = CF_EV(ACT_ANSWER, at + 60, .actor_role = ROLE_CALLTAKER),
                            .body = "见知识库",
-                           .actor_id = g->c.calltaker};
-    cf_mark_article(g->a, &ev, art);
+                           .actor_id = g->c.calltaker,
+                           .article_id = art};
     assert_int_equal(store_case_act(g->s, id, &ev, NULL, NULL), 0);
     return id;
 }

@@ -25,7 +25,7 @@ static int64_t reg(cf_group *g, int64_t at, bool confidential, const store_open3
                                   .due = {[STAGE_DISPATCH] = at + 2 * CF_H}},
                            .actor_id = g->c.integrator,
                            .is_public = true};
-    if (city_import_id) cf_mark_import(g->a, &ev, NULL, city_import_id, "boston");
+    if (city_import_id) cf_mark_import(&ev, "boston", city_import_id);
     int64_t id = 0;
     char num[STORE_CASE_NUMBER_MAX];
     assert_int_equal(store_case_register(g->s, &k, &ev, CF_OFF, &id, num), 0);

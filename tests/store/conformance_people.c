@@ -42,10 +42,11 @@ static bool listed(store_user *items, size_t n, int64_t id)
     return false;
 }
 
-/* The one place the suite opens a session (its csrf argument is always ""). */
+/* The one place the suite opens a session: made two hours before NOW, when none of the
+ * sessions the tests make has expired yet (making one purges those expired by then). */
 static int session_new(cf_group *g, const char *hash, int64_t user, int64_t expires)
 {
-    return store_session_create(g->s, hash, user, "", expires);
+    return store_session_create(g->s, hash, user, NOW - 7200, expires);
 }
 
 /* ---- users ----------------------------------------------------------------------------------- */
@@ -171,6 +172,13 @@ static void test_sessions(void **state)
     assert_int_equal(store_sessions_purge(g->s, NOW, &removed), 0);
     assert_int_equal(removed, 0);
     assert_int_equal(store_session_lookup(g->s, g->a, "aa02", NOW - 20, &got), HL_ENOTFOUND);
+
+    /* making a session removes those expired by then, in the same write */
+    assert_int_equal(session_new(g, "aa05", id, NOW - 1), 0);
+    assert_int_equal(store_session_create(g->s, "aa06", id, NOW, NOW + 100), 0);
+    assert_int_equal(store_session_lookup(g->s, g->a, "aa05", NOW - 2, &got), HL_ENOTFOUND);
+    assert_int_equal(store_session_lookup(g->s, g->a, "aa06", NOW, &got), 0);
+    assert_int_equal(store_session_lookup(g->s, g->a, "aa04", NOW, &got), 0);
 }
 
 static void test_deactivating_ends_sessions_and_tokens(void **state)

@@ -266,17 +266,9 @@ store_case cf_case(cf_group *g, int64_t case_id)
     return k;
 }
 
-void cf_mark_import(arena *a, store_case_event *reg, const char *source, const char *import_id,
-                    const char *city)
+void cf_mark_import(store_case_event *reg, const char *source, const char *import_id)
 {
-    reg->extra =
-        city ? arena_printf(a, "{\"import_city\":\"%s\",\"import_id\":\"%s\"}", city, import_id)
-             : arena_printf(a, "{\"source\":\"%s\",\"import_id\":\"%s\"}", source, import_id);
-    assert_non_null(reg->extra);
+    reg->import_source = source;
+    reg->import_id = import_id;
 }
 
-void cf_mark_article(arena *a, store_case_event *answer, int64_t article_id)
-{
-    answer->extra = arena_printf(a, "{\"article_id\":%lld}", (long long)article_id);
-    assert_non_null(answer->extra);
-}
