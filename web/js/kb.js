@@ -11,7 +11,7 @@
 // lands next to its field. The API has no delete or active flag: "retire" ends the article's
 // validity yesterday through the same edit form, so a refusal shows next to valid_to.
 
-import { api, get, post, qs, latest } from './api.js';
+import { api, post, qs, latest } from './api.js';
 import { t, addStrings } from './i18n.js';
 import {
   el, $$, requireUser, field, showLoading, showEmpty, showError, showFormError, clearErrors,
@@ -274,6 +274,7 @@ async function reviewTab(box) {
   arrowRows(list);
   const panel = sidePanel(side, () => load());
   const open = rowOpener(list, panel);
+  const reports = latest(); // the days changed quickly: only the last report is drawn
   daysSel.addEventListener('change', () => load());
 
   function reviewedButton(a) {
@@ -295,7 +296,7 @@ async function reviewTab(box) {
   async function load() {
     showLoading(list);
     let r;
-    try { r = await get(`/api/kb/maintenance${qs({ days: daysSel.value })}`); } catch (e) { showError(list, e, load); return; }
+    try { r = await reports.next().get(`/api/kb/maintenance${qs({ days: daysSel.value })}`); } catch (e) { showError(list, e, load); return; }
     const openBtn = (a) => el('button.small.ghost', { type: 'button', dataset: { act: 'open' }, onclick: () => open(a.id) }, t('kbp.open'));
     put(list,
       el('h3.kb-h', t('kbp.due.title', { n: r.review_due.length })),
