@@ -102,10 +102,13 @@ static void words_put(api_ctx *c)
         size_t start = 0, len = w ? alert_word_trim(w, &start) : 0;
         words[i] = w ? arena_strndup(c->r->a, w + start, len) : NULL;
         if (!words[i] || !alert_word_valid(words[i])) {
-            api_invalid(c, "words",
-                        arena_printf(c->r->a,
-                                     "words[%zu]: a word of 1 to %d bytes of text", i,
-                                     ALERT_WORD_MAX));
+            /* `index` names the word, for the page to select its line */
+            json_t *err = json_pack(
+                "{s:s, s:s, s:s, s:I}", "code", "invalid_field", "message",
+                arena_printf(c->r->a, "words[%zu]: a word of 1 to %d bytes of text", i,
+                             ALERT_WORD_MAX),
+                "field", "words", "index", (json_int_t)i);
+            http_send_json(c->r, 422, json_pack("{s:o}", "error", err));
             goto out;
         }
     }

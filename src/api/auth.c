@@ -153,9 +153,10 @@ static void login(api_ctx *c)
                     arena_printf(c->r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
                                  AUTH_COOKIE, token, (long long)c->app->session_seconds,
                                  c->app->cookie_secure ? "; Secure" : ""));
-    json_t *doc = json_pack("{s:o, s:s, s:o}", "user", json_out_user(c->app->st, c->r->a, &u),
+    json_t *doc = json_pack("{s:o, s:s, s:o, s:i}", "user", json_out_user(c->app->st, c->r->a, &u),
                             "csrf_token", csrf, "expires_at",
-                            json_out_time(expires, c->app->utc_offset_min));
+                            json_out_time(expires, c->app->utc_offset_min), "utc_offset_min",
+                            c->app->utc_offset_min);
     http_send_json(c->r, 200, doc);
 }
 
@@ -179,9 +180,12 @@ static void logout(api_ctx *c)
 
 /* ---- GET /api/auth/me ---- */
 
+/* The caller, and the city's UTC offset: the pages show and send every date in the city's
+ * time, whichever zone the browser is in. */
 static void me(api_ctx *c)
 {
-    json_t *doc = json_pack("{s:o}", "user", json_out_user(c->app->st, c->r->a, &c->user));
+    json_t *doc = json_pack("{s:o, s:i}", "user", json_out_user(c->app->st, c->r->a, &c->user),
+                            "utc_offset_min", c->app->utc_offset_min);
     if (doc && c->via_cookie)
         json_object_set_new(doc, "csrf_token", json_string(c->user.password_hash));
     http_send_json(c->r, 200, doc);

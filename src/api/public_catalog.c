@@ -1,7 +1,8 @@
 /* public_catalog.c — what the resident portal needs to file a request without a login: the
  * active categories (the tree a request's leaf is chosen from) and the active districts with
  * their active streets. Read from the store, so it is right for any city and after every
- * administrator's edit; nothing about departments, utilities or staff is in it. */
+ * administrator's edit; nothing about departments, utilities or staff is in it. And the city's
+ * UTC offset, in which the portal shows dates. */
 #include "api/api.h"
 #include "api/json_out.h"
 
@@ -36,8 +37,10 @@ static void public_catalog(api_ctx *c)
         json_object_set_new(o, "streets", streets);
         json_array_append_new(districts, o);
     }
+    /* the offset too: the portal is the resident's first page, with no session to ask */
     http_send_json(c->r, 200,
-                   json_pack("{s:o, s:o}", "categories", categories, "districts", districts));
+                   json_pack("{s:o, s:o, s:i}", "categories", categories, "districts", districts,
+                             "utc_offset_min", c->app->utc_offset_min));
 }
 
 const api_route api_public_catalog_routes[] = {

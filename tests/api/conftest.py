@@ -460,14 +460,14 @@ def admin(client):
 
 
 def assert_error(r, status, code, field=None):
-    """The one error shape: {"error": {"code", "message"[, "field"]}}."""
+    """The one error shape: {"error": {"code", "message"[, "field"[, "index"]]}}."""
     assert r.status == status, r
     assert isinstance(r.body, dict), r
     assert set(r.body) == {"error"}, r
     err = r.body["error"]
     assert err["code"] == code, r
     assert isinstance(err["message"], str) and err["message"], r
-    assert set(err) <= {"code", "message", "field"}, r
+    assert set(err) <= {"code", "message", "field", "index"}, r
     if field is not None:
         assert err.get("field") == field, r
     return err

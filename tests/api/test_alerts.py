@@ -155,6 +155,10 @@ def test_word_list_validation(client, admin):
     assert_error(client.put(WORDS, {"words": ["x"] * 501}, session=admin), 400, "out_of_range", "words")
     for bad in ([""], ["  "], ["\u3000"], [1], ["a\nb"], ["很" * 11]):
         assert_error(client.put(WORDS, {"words": bad}, session=admin), 422, "invalid_field", "words")
+    # the word at fault is named by its place in the list, for the page to select its line
+    r = client.put(WORDS, {"words": ["着火", "煤气味", "很" * 11, ""]}, session=admin)
+    assert_error(r, 422, "invalid_field", "words")
+    assert r.body["error"]["index"] == 2, r
     assert "煤气味" in client.get(WORDS, session=admin).body["words"]  # unchanged
     for who in ("dispatcher-zhang", "calltaker-wang", "supervisor-chen"):
         assert_error(client.get(WORDS, session=client.login(who)), 403, "forbidden")

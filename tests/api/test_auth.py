@@ -13,7 +13,7 @@ def test_login_each_demo_user(client, username):
     role, unit_code = DEMO_USERS[username]
     r = client.login_raw(username)
     assert r.status == 200, r
-    assert set(r.body) == {"user", "csrf_token", "expires_at"}
+    assert set(r.body) == {"user", "csrf_token", "expires_at", "utc_offset_min"}
     user = r.body["user"]
     assert user["username"] == username
     assert user["role"] == role

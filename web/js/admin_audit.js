@@ -35,7 +35,6 @@ addStrings({
   'aud.nobody': ['（无此用户名）', '(no such username)'],
   'aud.filter_by': ['只看此项', 'Show only these'],
   'aud.reason': ['原因：', 'Reason: '],
-  'aud.case_ref': ['工单 {n}', 'Request {n}'],
   'aud.act.case.reveal': ['查看完整号码', 'Full number revealed'],
   'aud.act.case.read': ['承办单位查阅工单', 'Request read by a unit'],
   'aud.act.auth.login': ['登录', 'Logged in'],
@@ -138,7 +137,7 @@ export async function auditTab(box) {
   function objectCell(e) {
     if (e.case_id) {
       return el('a.aud-case', { href: `/case.html?id=${e.case_id}`, dataset: { caseId: e.case_id } },
-        e.case_number || t('aud.case_ref', { n: `#${e.case_id}` }));
+        e.case_number);
     }
     const id = e.object_id;
     if (!id) return objLabel(e.object);

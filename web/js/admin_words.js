@@ -70,11 +70,10 @@ export async function wordsTab(box) {
       try {
         words = (await api('PUT', '/api/admin/sensitive-words', { words: sent })).words;
       } catch (e) {
-        // the server names the word by its place in the list sent ("words[3]: ..."); the
+        // the server names the word by its place in the list sent (the error's `index`); the
         // person needs the line, so say it and select it
-        const m = e instanceof ApiError && e.field === 'words' && /words\[(\d+)\]/.exec(e.message);
-        if (!m || lineOf[Number(m[1])] === undefined) throw e;
-        const i = Number(m[1]);
+        const i = e instanceof ApiError && e.field === 'words' ? e.index : null;
+        if (i === null || lineOf[i] === undefined) throw e;
         showFormError(form, new ApiError(e.status, { error: {
           code: e.code, field: e.field, message: `${e.message} — ${t('wrd.line', { n: lineOf[i] + 1, w: sent[i] })}` } }));
         const start = lines.slice(0, lineOf[i]).reduce((n, l) => n + l.length + 1, 0);

@@ -4,17 +4,13 @@
 // the appraisal (xlsx) and of the period's requests (csv, xlsx). GET /api/appraisal,
 // GET /api/appraisal/:unit/drill, GET /api/export/*. A handler sees its own subtree.
 
-import { get, qs, hasEndpoint } from './api.js';
+import { latest, qs } from './api.js';
 import { t, nm } from './i18n.js';
 import { el, $, $$, requireUser, showLoading, showEmpty, showError, caseTable, pager, cityDate } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
 
 await requireUser(['supervisor', 'admin', 'dispatcher', 'handler'], '/appraisal.html');
 const main = $('#main');
-if (!(await hasEndpoint('/api/appraisal'))) {
-  main.replaceChildren(el('div.state.empty', t('ap.missing')));
-  throw new Error('no appraisal endpoints');
-}
 const [cats, units] = await Promise.all([loadCategories(), loadUnits()]);
 
 const INDICATORS = ['response', 'resolution', 'satisfaction', 'ontime_reply', 'return', 'reopen'];
@@ -62,24 +58,30 @@ function periodRange(p) {
   return { from, to: d.toISOString().slice(0, 10) };
 }
 
+// choosing periods or figures quickly: only the last one chosen is drawn
+const loads = latest();
+const drills = latest();
+
 async function load() {
+  const turn = loads.next();
+  drills.cancel();
   showLoading(tableBox);
   drillBox.replaceChildren();
   const period = periodSel.value;
   try {
-    data = await get(`/api/appraisal${qs({ period })}`);
+    data = await turn.get(`/api/appraisal${qs({ period })}`);
   } catch (e) {
     showError(tableBox, e, load);
     return;
   }
-  const w = data.scheme.weights || {};
+  const w = data.scheme.weights;
   scheme.textContent = `${t('ap.scheme')}: ${data.scheme.name} · ${INDICATORS.filter((k) => w[k]).map((k) => `${t(`ind.${k}`)} ${w[k]}`).join(' / ')} · ${data.period.from} — ${data.period.to}`;
   const range = periodRange(data.period);
   exports.replaceChildren(
     el('a.button.ghost', { href: `/api/export/appraisal.xlsx${qs({ period })}`, download: '' }, t('ap.export.appraisal')),
     el('a.button.ghost', { href: `/api/export/cases.csv${qs(range)}`, download: '' }, t('ap.export.csv')),
     el('a.button.ghost', { href: `/api/export/cases.xlsx${qs(range)}`, download: '' }, t('ap.export.xlsx')));
-  const keys = [...Object.keys(data.tiers).filter((k) => data.tiers[k].length), ...(data.other && data.other.length ? ['other'] : [])];
+  const keys = [...Object.keys(data.tiers).filter((k) => data.tiers[k].length), ...(data.other.length ? ['other'] : [])];
   if (!keys.includes(tier)) tier = keys[0];
   tabs.replaceChildren(...keys.map((k) => el('button.tab', {
     type: 'button', role: 'tab', id: `tier-${k}`, 'aria-selected': k === tier ? 'true' : 'false',
@@ -89,7 +91,7 @@ async function load() {
 }
 
 function render() {
-  const rows = tier === 'other' ? data.other : data.tiers[tier] || [];
+  const rows = !tier ? [] : tier === 'other' ? data.other : data.tiers[tier]; // no tier: nothing to rank
   if (!rows.length) { showEmpty(tableBox); return; }
   tableBox.replaceChildren(el('table.cases.ap',
     el('thead', el('tr', el('th', t('ap.rank')), el('th', t('f.unit')), el('th', t('ap.composite')), el('th', t('ap.volume')),
@@ -122,7 +124,7 @@ async function drill(u, indicator, part, page) {
   showLoading(list);
   drillBox.scrollIntoView({ behavior: 'smooth', block: 'start' });
   try {
-    const r = await get(`/api/appraisal/${u.unit_id}/drill${qs({ period: periodSel.value, indicator, part, page, page_size: 20 })}`);
+    const r = await drills.next().get(`/api/appraisal/${u.unit_id}/drill${qs({ period: periodSel.value, indicator, part, page, page_size: 20 })}`);
     if (!r.total) { showEmpty(list, t('ap.drill.none')); return; }
     list.replaceChildren(
       caseTable(r.items, { cats, units, columns: ['number', 'category', 'text', 'state', 'unit', 'registered'], onOpen: (c) => { location.href = `/case.html?id=${c.id}`; } }),

@@ -2,13 +2,13 @@
 // (today by default; ‹ › step a day) or a range of days, optionally one call-taker's, newest
 // first a page at a time (GET /api/calls), and above them the period's GB/T 33358 figures with
 // calls by hour (GET /api/analytics/calls). A call-taker gets the same page with their own calls
-// only (the API restricts the list) and no figures: the analytics answer them 403, which takes
-// the block away.
+// only (the API restricts the list) and no figures (GET /api/analytics/calls is not their
+// role's: api.may).
 // The two endpoints count days differently: the list's `to` is an exclusive time (a bare date
 // is its midnight), the figures' `to` an inclusive date. The page keeps inclusive days
 // [from, to] and asks the list for [from, to + 1 day).
 
-import { get, getAll, qs } from './api.js';
+import { getAll, qs, may, latest } from './api.js';
 import { t, addStrings } from './i18n.js';
 import { el, $, requireUser, showLoading, showEmpty, showError, put, cityDate, fmtTime, pager } from './ui.js';
 
@@ -96,7 +96,8 @@ const prevBtn = el('button.ghost#calls-prev', { type: 'button', onclick: () => s
 const nextBtn = el('button.ghost#calls-next', { type: 'button', onclick: () => setPeriod(addDays(state.to, 1)) }, t('cl.next'), ' ›');
 const todayBtn = el('button.ghost#calls-today', { type: 'button', onclick: () => setPeriod(cityDate(0)) }, t('cl.today'));
 const agentSel = own ? null : el('select#calls-agent', { 'aria-label': t('cl.agent') }, el('option', { value: '' }, t('cl.all_agents')));
-// figures stay hidden until the analytics answer: a call-taker's 403 must not flash a block
+// figures stay hidden until the analytics answer, and for the roles that may not read them
+const figuresOn = may('analytics');
 const figBox = el('section.card.calls-figures#calls-figures', { 'aria-label': t('cl.figures'), hidden: true });
 const listBox = el('div.card.calls-list#calls-list', { 'aria-live': 'polite' });
 
@@ -124,7 +125,7 @@ put(main, el('div.calls-page',
     el('div.calls-tools', prevBtn, el('label.inline', t('cl.from'), ' ', fromIn), el('label.inline', t('cl.to'), ' ', toIn), nextBtn, todayBtn,
       agentSel ? el('label.inline', t('cl.agent'), ' ', agentSel) : null,
       el('button.ghost#calls-refresh', { type: 'button', onclick: loadAll }, t('cl.refresh')))),
-  figBox, listBox));
+  figuresOn ? figBox : null, listBox));
 
 /** Shows the days [from, to] (one day when `to` is left out) from the first page. */
 function setPeriod(from, to = from) {
@@ -142,31 +143,23 @@ function loadAll() {
   loadAgents();
 }
 
-// Each loader numbers its requests and draws only the latest one's answer: stepping through
-// days quickly must not leave an older day's answer on the screen.
-const seq = { figures: 0, list: 0, agents: 0 };
+// Each loader draws only its latest request's answer (api.latest): stepping through days
+// quickly must not leave an older day's answer on the screen.
+const loads = { figures: latest(), list: latest(), agents: latest() };
 
 // ---- figures ------------------------------------------------------------------------------------
-let figuresOn = true;
 let figures = null; // the last answer, drawn again when the call-taker filter changes
 
 async function loadFigures() {
   if (!figuresOn) return;
-  const n = ++seq.figures;
+  const turn = loads.figures.next();
   if (!figBox.hidden) showLoading(figBox);
   try {
-    const r = await get(`/api/analytics/calls${qs({ from: state.from, to: state.to })}`);
-    if (n !== seq.figures) return;
+    const r = await turn.get(`/api/analytics/calls${qs({ from: state.from, to: state.to })}`);
     figures = r;
     renderFigures(r);
     figBox.hidden = false;
   } catch (e) {
-    if (e.status === 403 || e.status === 404) { // not this role's (or no analytics on this server)
-      figuresOn = false;
-      figBox.remove();
-      return;
-    }
-    if (n !== seq.figures) return;
     figures = null;
     showError(figBox, e, loadFigures);
     figBox.hidden = false;
@@ -210,14 +203,13 @@ function hourChart(byHour) {
 
 // ---- the list -----------------------------------------------------------------------------------
 async function loadList() {
-  const n = ++seq.list;
+  const turn = loads.list.next();
   showLoading(listBox);
   try {
-    const r = await get(`/api/calls${qs({ from: state.from, to: addDays(state.to, 1), agent: state.agent, page: state.page, page_size: PAGE_SIZE })}`);
-    if (n !== seq.list) return;
+    const r = await turn.get(`/api/calls${qs({ from: state.from, to: addDays(state.to, 1), agent: state.agent, page: state.page, page_size: PAGE_SIZE })}`);
     renderList(r);
   } catch (e) {
-    if (n === seq.list) showError(listBox, e, loadList);
+    showError(listBox, e, loadList);
   }
 }
 
@@ -250,7 +242,7 @@ function renderList(r) {
   const rows = r.items.map((c) => el('tr', { dataset: { id: c.id, callId: c.call_id } },
     whenCell(c),
     el('td.num.cl-caller', c.caller || '—'),
-    own ? null : el('td.cl-agent', c.agent ? c.agent.display_name || c.agent.username : '—'),
+    own ? null : el('td.cl-agent', c.agent ? c.agent.display_name : '—'),
     el(`td.num.cl-wait${c.wait_seconds > SLOW ? '.slow' : ''}`, secs(c.wait_seconds)),
     el('td.num.cl-talk', c.answered_at && !c.ended_at ? t('cl.badge.talking') : secs(c.talk_seconds)),
     el('td.cl-status', statusBadge(c)),
@@ -268,16 +260,15 @@ function renderList(r) {
  *  one), so they come from the period's calls themselves (up to 2000 calls, 200 a request). */
 async function loadAgents() {
   if (own) return;
-  const n = ++seq.agents;
+  const turn = loads.agents.next();
   let items;
   try {
-    ({ items } = await getAll('/api/calls', { from: state.from, to: addDays(state.to, 1) }, 2000));
+    ({ items } = await turn.hold(getAll('/api/calls', { from: state.from, to: addDays(state.to, 1) }, 2000, { signal: turn.signal })));
   } catch {
     return; // the options stay as they were; the list asks the same endpoint and shows its error
   }
-  if (n !== seq.agents) return;
   const names = new Map();
-  for (const c of items) if (c.agent) names.set(c.agent.username, c.agent.display_name || c.agent.username);
+  for (const c of items) if (c.agent) names.set(c.agent.username, c.agent.display_name);
   if (state.agent && !names.has(state.agent)) names.set(state.agent, state.agent); // the choice stays shown
   put(agentSel, el('option', { value: '' }, t('cl.all_agents')),
     [...names].sort((a, b) => a[1].localeCompare(b[1], 'zh')).map(([u, name]) => el('option', { value: u }, name)));

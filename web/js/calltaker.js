@@ -6,7 +6,7 @@
 // the new request's number is shown large. Screen pop: a call this call-taker answers on the
 // phone switch fills the caller's number and looks it up (see "screen pop" below).
 
-import { get, post, qs, hasEndpoint } from './api.js';
+import { get, post, qs, latest } from './api.js';
 import { t, nm, addStrings } from './i18n.js';
 import {
   el, $, requireUser, field, showFormError, clearErrors, showLoading, showEmpty, showError,
@@ -35,8 +35,6 @@ try {
   showError(main, e, () => location.reload());
   throw e;
 }
-const [kbOn, suggestOn, callsOn] = await Promise.all([
-  hasEndpoint('/api/kb/search'), hasEndpoint('/api/suggest'), hasEndpoint('/api/calls/current')]);
 
 // ---- the form -----------------------------------------------------------------------------
 const form = el('form#reg-form', { novalidate: true, autocomplete: 'off' });
@@ -92,26 +90,26 @@ const answerForm = el('form#answer-form', { novalidate: true },
 const kbResults = el('div.kb-results');
 const kbInput = el('input#kb-q', { type: 'search', placeholder: t('ct.kb.placeholder'), 'aria-label': t('ct.kb') });
 let kbTimer = null;
+const kbLookups = latest();
 kbInput.addEventListener('input', () => { clearTimeout(kbTimer); kbTimer = setTimeout(kbSearch, 250); });
 async function kbSearch() {
   const q = kbInput.value.trim();
-  if (!q) { kbResults.replaceChildren(); return; }
+  if (!q) { kbLookups.cancel(); kbResults.replaceChildren(); return; }
+  const turn = kbLookups.next();
   showLoading(kbResults);
   try {
-    const r = await get(`/api/kb/search${qs({ q })}`);
-    const items = r.items || r.articles || r.results || [];
-    if (!items.length) { showEmpty(kbResults, t('ct.kb.none')); return; }
-    kbResults.replaceChildren(...items.slice(0, 8).map((a) => el('div.kb-item',
-      el('b', a.title || ''), a.unit_name ? el('span.muted.small', ` · ${a.unit_name}`) : null,
-      el('p.small', highlight(a.snippet || a.body || '')),
+    const r = await turn.get(`/api/kb/search${qs({ q, page_size: 8 })}`);
+    if (!r.items.length) { showEmpty(kbResults, t('ct.kb.none')); return; }
+    kbResults.replaceChildren(...r.items.map((a) => el('div.kb-item', { dataset: { id: a.id } },
+      el('b', a.title), el('span.muted.small', ` · ${a.unit_name}`),
+      a.snippet ? el('p.small', highlight(a.snippet)) : null,
       el('button.ghost.small', {
         type: 'button', onclick: async () => {
-          let body = a.answer || a.body || a.snippet || '';
-          if (a.id && !a.answer && !a.body) {
-            try { const full = await get(`/api/kb/articles/${a.id}`); body = full.answer || full.body || body; } catch { /* keep the snippet */ }
-          }
+          // a search gives a snippet; the answer is the whole article's text
+          let body = a.snippet || '';
+          try { body = (await get(`/api/kb/articles/${a.id}`)).body; } catch { /* keep the snippet */ }
           answer.value = body.replace(/[【】]/g, '');
-          articleId.value = a.id || '';
+          articleId.value = a.id;
           answer.focus();
         },
       }, t('ct.kb.use')))));
@@ -123,19 +121,17 @@ async function kbSearch() {
 // ---- suggestions (GET /api/suggest: the likeliest categories and units for the text) -------
 const suggestBox = el('div.suggest-box', { 'aria-live': 'polite' }, el('p.muted.small', t('ct.suggest.none')));
 let sugTimer = null;
-let sugSeq = 0;
-for (const i of [text, title]) i.addEventListener('input', () => { if (suggestOn) { clearTimeout(sugTimer); sugTimer = setTimeout(suggest, 350); } });
-districtSel.addEventListener('change', () => { if (suggestOn && text.value.trim()) suggest(); });
+const sugLookups = latest();
+for (const i of [text, title]) i.addEventListener('input', () => { clearTimeout(sugTimer); sugTimer = setTimeout(suggest, 350); });
+districtSel.addEventListener('change', () => { if (text.value.trim()) suggest(); });
 async function suggest() {
   const q = text.value.trim();
   if (q.length < 4) return;
-  const seq = ++sugSeq;
   try {
-    const r = await get(`/api/suggest${qs({ text: q, title: title.value.trim(), district: districtSel.value, category: picker.value() })}`);
-    if (seq !== sugSeq) return;
-    const pct = (x) => `${Math.round((x || 0) * 100)}%`;
-    const cs = (r.categories || []).filter((c) => c.confidence >= 0.05);
-    const us = (r.units || []).filter((u) => u.confidence >= 0.05);
+    const r = await sugLookups.next().get(`/api/suggest${qs({ text: q, title: title.value.trim(), district: districtSel.value, category: picker.value() })}`);
+    const pct = (x) => `${Math.round(x * 100)}%`;
+    const cs = r.categories.filter((c) => c.confidence >= 0.05);
+    const us = r.units.filter((u) => u.confidence >= 0.05);
     put(suggestBox,
       el('h4', t('ct.suggest.cat')),
       cs.length ? el('div.chips', cs.map((c, i) => el('button.chip', {
@@ -148,11 +144,12 @@ async function suggest() {
       r.model ? null : el('p.muted.small', t('ct.suggest.nomodel')));
   } catch { /* suggestions are a help, not a step */ }
 }
+const routeLookups = latest();
 async function suggestUnit() {
   const c = picker.value();
-  if (!c) return;
+  if (!c) { routeLookups.cancel(); return; }
   try {
-    const r = await get(`/api/routing/resolve${qs({ category: c, district: districtSel.value })}`);
+    const r = await routeLookups.next().get(`/api/routing/resolve${qs({ category: c, district: districtSel.value })}`);
     $('#route-hint').textContent = t('f.suggested_unit', { u: nm(r.unit) });
   } catch {
     $('#route-hint').textContent = '';
@@ -167,6 +164,7 @@ function highlight(sn) {
 // ---- caller lookup --------------------------------------------------------------------------
 let lookupTimer = null;
 let lastLookup = '';
+const callerLookups = latest(); // typing on: an older number's answer never replaces a newer one's
 phone.addEventListener('input', () => {
   clearTimeout(lookupTimer);
   lookupTimer = setTimeout(() => lookup(false), 250);
@@ -176,16 +174,18 @@ phone.addEventListener('keydown', (e) => {
 });
 async function lookup(force) {
   const digits = phone.value.replace(/\D/g, '');
-  if (digits.length < 7) {
-    if (!digits.length) historyBox.replaceChildren(el('p.muted.small', t('ct.history.hint')));
+  if (digits.length < 7 || digits.length > 20) { // not (yet) a phone; registering says so next to the field
+    callerLookups.cancel();
+    lastLookup = '';
+    historyBox.replaceChildren(el('p.muted.small', t('ct.history.hint')));
     return;
   }
-  if (digits.length > 20) return; // not a phone; registering says so next to the field
   if (digits === lastLookup && !force) return;
   lastLookup = digits;
+  const turn = callerLookups.next();
   showLoading(historyBox);
   try {
-    const r = await get(`/api/cases${qs({ phone: digits, page_size: 20 })}`);
+    const r = await turn.get(`/api/cases${qs({ phone: digits, page_size: 20 })}`);
     if (!r.total) { showEmpty(historyBox, t('ct.history.none')); return; }
     const known = r.items.find((c) => c.caller && c.caller.name);
     if (known && !callerName.value) callerName.value = known.caller.name;
@@ -208,7 +208,7 @@ async function lookup(force) {
 // already holds something else is never overwritten: the banner asks first. The request
 // registered during the call is linked to it by the server (same call-taker, same number).
 const callBanner = el('div#call-banner.call-banner', { hidden: true, role: 'status', 'aria-live': 'assertive' });
-const popState = el('p#pop-state.pop-state.small', { hidden: !callsOn });
+const popState = el('p#pop-state.pop-state.small');
 let call = null; // the call on the banner: {id, call_id, caller, answered_at, ended_at?, cases?}
 let callStatus = ''; // 'used' (in the form), 'waiting' (the form was busy), 'registered'
 const seenCalls = new Set(); // ids already handled: the stream and /current both report a call
@@ -272,20 +272,18 @@ async function loadCurrentCall() {
   } catch { /* the banner is a help: typing the number still works */ }
 }
 
-if (callsOn) {
-  // each (re)opening of the stream asks for the call in progress too: a call answered before
-  // the stream was open, or while it was down, is not missed
-  subscribe({
-    onCall: takeCall,
-    onResync: loadCurrentCall,
-    onState: (s) => {
-      popState.textContent = s === 'open' ? `● ${t('ct.pop.on')}` : t('ct.pop.off');
-      popState.classList.toggle('on', s === 'open');
-      if (s === 'open') loadCurrentCall();
-    },
-  });
-  loadCurrentCall();
-}
+// each (re)opening of the stream asks for the call in progress too: a call answered before
+// the stream was open, or while it was down, is not missed
+subscribe({
+  onCall: takeCall,
+  onResync: loadCurrentCall,
+  onState: (s) => {
+    popState.textContent = s === 'open' ? `● ${t('ct.pop.on')}` : t('ct.pop.off');
+    popState.classList.toggle('on', s === 'open');
+    if (s === 'open') loadCurrentCall();
+  },
+});
+loadCurrentCall();
 
 // ---- register -------------------------------------------------------------------------------
 let busy = false;
@@ -362,13 +360,13 @@ function showSaved(c, answered) {
 /** The registration's duplicate hints (open requests likely about the same problem), each
  *  with a button that merges the new request into it. */
 function dupHints(c) {
-  const hints = (c.duplicate_hints || []).slice(0, 3);
+  const hints = c.duplicate_hints.slice(0, 3);
   if (!hints.length || c.state !== 'registered') return null;
   return el('div.dup-hints',
     el('h4', t('ct.dups')),
     el('ul', hints.map((h) => el('li',
       el('a', { href: `/case.html?id=${h.id}`, target: '_blank' }, h.number), ' ', stateBadge(h.state), ' ',
-      el('span.muted.small', (h.reasons || []).map((r) => t(`dup.${r}`)).join(' · ')), ' ',
+      el('span.muted.small', h.reasons.map((r) => t(`dup.${r}`)).join(' · ')), ' ',
       el('button.ghost.small', {
         type: 'button', onclick: async (e) => {
           try {
@@ -390,6 +388,7 @@ function reset({ keepCall = false } = {}) {
   picker.clear();
   streetSel.disabled = true;
   lastLookup = '';
+  for (const l of [callerLookups, kbLookups, routeLookups]) l.cancel(); // their answers are the last caller's
   clearErrors(form);
   clearErrors(answerForm);
   historyBox.replaceChildren(el('p.muted.small', t('ct.history.hint')));
@@ -415,14 +414,14 @@ main.replaceChildren(
     form, el('p#route-hint.small.muted', { 'aria-live': 'polite' })),
   el('section.ct-side.card',
     el('h2', t('ct.kb')),
-    kbOn ? [kbInput, kbResults] : el('p.muted.small', t('ct.kb.missing')),
+    kbInput, kbResults,
     answerForm,
-    suggestOn ? [el('h2', t('ct.suggest')), suggestBox] : null));
+    el('h2', t('ct.suggest')), suggestBox));
 
 document.addEventListener('keydown', (e) => {
   // Alt+letter (Alt+digits switch tabs in Chrome on Linux; Alt+D and Alt+F are the browser's)
   if (e.altKey && !e.ctrlKey && !e.metaKey) {
-    const target = { KeyP: phone, KeyC: picker.input, KeyT: text, KeyK: kbOn ? kbInput : answer }[e.code];
+    const target = { KeyP: phone, KeyC: picker.input, KeyT: text, KeyK: kbInput }[e.code];
     if (target) { e.preventDefault(); target.focus(); }
   }
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !document.querySelector('.overlay')) {

@@ -2,6 +2,7 @@
 // actions the server allows this user. A handler opening another unit's request gets the
 // server's 403, shown as such.
 
+import { latest } from './api.js';
 import { t } from './i18n.js';
 import { el, $, requireUser, showError } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
@@ -26,12 +27,13 @@ const box = el('div.case-page');
 main.replaceChildren(box);
 const ctx = { user, cats, units, onChanged: () => load() };
 let shown = null;
+const loads = latest(); // a reload on an event and one after an action: the later one is drawn
 async function load() {
-  const r = await loadCaseInto(box, id, ctx);
+  const r = await loadCaseInto(box, id, ctx, loads);
   shown = r && r.c;
   if (shown) document.title = `${shown.number} · 12345`;
 }
-await load();
+load();
 // someone else acting on this request refreshes it (unless a form is being filled in)
 const reload = debounce(() => { if (!box.querySelector('.action-form')) load(); }, 400);
 subscribe({ onCase: (ev) => { if (shown && ev.id === shown.id) reload(); } });

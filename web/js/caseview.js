@@ -8,7 +8,7 @@ import { get, post, qs, ApiError } from './api.js';
 import { t, nm, addStrings } from './i18n.js';
 import {
   el, fmtTime, dueCell, stateBadge, urgencyBadge, callerText, countsText,
-  field, showFormError, clearErrors, toast, showLoading, showError,
+  field, showFormError, clearErrors, toast, showLoading, showError, errText, cityTime, cityIso,
 } from './ui.js';
 import { unitSelect } from './catalog.js';
 
@@ -38,12 +38,10 @@ function callList(calls) {
         k.talk_seconds !== null && k.talk_seconds !== undefined ? t('cv.call.talk', { d: secs(k.talk_seconds) })
           : k.ended_at ? t('cv.call.talk', { d: '—' }) : t('cv.call.talking')]
       : t('cv.call.unanswered', { t: fmtTime(k.offered_at, true) }),
-    k.agent ? el('span.muted', ` · ${k.agent.display_name || k.agent.username}`) : null)));
+    k.agent ? el('span.muted', ` · ${k.agent.display_name}`) : null)));
 }
 
-export async function fetchCase(id) {
-  return get(`/api/cases/${encodeURIComponent(id)}`);
-}
+const casePath = (id) => `/api/cases/${encodeURIComponent(id)}`;
 
 const MAIN = new Set(['dispatch', 'sign', 'reply', 'visit', 'approve_return', 'approve_extension', 'close']);
 const DANGER = new Set(['invalidate', 'request_return', 'reject_return', 'reject_extension', 'reopen']);
@@ -75,14 +73,8 @@ function input(name, kind) {
   return el('input', { name, type: 'text', autocomplete: 'off' });
 }
 
-/** "2026-12-24T00:00" from datetime-local → "2026-12-24T00:00:00+08:00" (the city's time). */
-export function localToIso(v) {
-  if (!v) return '';
-  return (v.length === 16 ? `${v}:00` : v) + '+08:00';
-}
-
 function lastEvent(c, action) {
-  const h = c.history || [];
+  const h = c.history;
   for (let i = h.length - 1; i >= 0; i--) if (h[i].action === action) return h[i];
   return null;
 }
@@ -115,15 +107,15 @@ async function bodyOf(action, form) {
   }
   for (const [name, kind, req] of FORMS[action] || []) {
     let v = (fd.get(name) || '').toString();
-    if (kind === 'datetime') v = localToIso(v);
+    if (kind === 'datetime') v = cityIso(v);
     if (name === 'into') {
       const n = v.trim();
       if (!n) { b.into = 0; continue; }
       try {
-        const m = await fetchCase(n);
+        const m = await get(casePath(n));
         b.into = m.id;
       } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+        if (e instanceof ApiError && (e.code === 'not_found' || e.code === 'forbidden')) {
           const err = new ApiError(422, { error: { code: 'invalid_field', message: e.message, field: 'into' } });
           throw err;
         }
@@ -151,7 +143,7 @@ async function actionForm(action, c, ctx, box, focus = true) {
       suggested = r.unit.id;
       sug.replaceChildren(el('span.star', '★ '), t('f.suggested_unit', { u: nm(r.unit) }));
     } catch (e) {
-      sug.replaceChildren(e.status === 404 ? t('f.no_rule') : String(e.message));
+      sug.replaceChildren(e.code === 'not_found' ? t('f.no_rule') : errText(e));
       sug.classList.add('warn');
     }
     const units = ctx.units;
@@ -180,9 +172,8 @@ async function actionForm(action, c, ctx, box, focus = true) {
   } else {
     for (const [name, kind, req] of FORMS[action] || []) {
       const inp = input(name, kind);
-      if (name === 'until' && c.deadlines && c.deadlines.reply) {
-        const d = new Date(Date.parse(c.deadlines.reply) + 7 * 86400000 + 8 * 3600000);
-        inp.value = d.toISOString().slice(0, 16);
+      if (name === 'until' && c.deadlines.reply) { // a week past the reply due, in the city's time
+        inp.value = cityTime(Date.parse(c.deadlines.reply) + 7 * 86400000).slice(0, 16);
       }
       fields.append(field(t(`f.${name}`), inp, { required: req, optional: !req }));
     }
@@ -219,7 +210,7 @@ async function actionForm(action, c, ctx, box, focus = true) {
 
 function historyList(c, ctx) {
   const ol = el('ol.timeline');
-  for (const ev of c.history || []) {
+  for (const ev of c.history) {
     const who = ev.actor_role === 'resident' || ev.actor_role === 'system'
       ? t(`role.${ev.actor_role}`)
       : [ev.actor_name, ev.actor_unit_id && ctx.units && (ctx.units.byId.get(ev.actor_unit_id) || { kind: 'centre' }).kind !== 'centre'
@@ -276,7 +267,7 @@ function revealButton(c, ctx) {
 /** Renders request `c` (with history) into `box`. ctx: {user, cats, units, onChanged, compact}. */
 export function renderCase(box, c, ctx) {
   const actBox = el('div.action-box');
-  const actions = (c.allowed_actions || []).filter((a) => !(ctx.hideActions || []).includes(a));
+  const actions = c.allowed_actions;
   const pending = [];
   if (c.state === 'return_pending') {
     const ev = lastEvent(c, 'request_return');
@@ -325,7 +316,7 @@ export function renderCase(box, c, ctx) {
       el('aside.case-side',
         el('h4', t('f.deadlines')),
         el('table.deadlines', el('tbody', ['dispatch', 'sign', 'return', 'reply', 'visit'].map((s) => {
-          const v = c.deadlines ? c.deadlines[s] : null;
+          const v = c.deadlines[s];
           const running = v && v === c.current_due && s !== 'return';
           return el(`tr${running ? '.running' : ''}`, el('th', t(`stage.${s}`)),
             el('td', running ? dueCell(v, c.overdue) : v ? fmtTime(v, true) : '—'));
@@ -339,21 +330,24 @@ export function renderCase(box, c, ctx) {
           }, t(`action.${a}`))))
           : el('p.muted.small', t('f.no_actions')),
         actBox)),
-    c.history ? el('section.history', el('h4', t('f.history')), historyList(c, ctx)) : null));
+    el('section.history', el('h4', t('f.history')), historyList(c, ctx))));
   // open(action, false) shows a form without moving the focus (desks that open one for you)
   return { open: (a, focus = true) => actionForm(a, c, ctx, actBox, focus) };
 }
 
-/** Loads request `id` into `box` (loading, error and forbidden states included). */
-export async function loadCaseInto(box, id, ctx) {
+/** Loads request `id` into `box` (loading, error and forbidden states included) as a turn of
+ *  `loads` (api.latest()): a load started later wins, and this one then never resolves.
+ *  Resolves with {c, view, turn} (the turn for what the caller fetches about it), or null. */
+export async function loadCaseInto(box, id, ctx, loads) {
+  const turn = loads.next();
   showLoading(box);
   try {
-    const c = await fetchCase(id);
-    return { c, view: renderCase(box, c, ctx) };
+    const c = await turn.get(casePath(id));
+    return { c, view: renderCase(box, c, ctx), turn };
   } catch (e) {
-    if (e.status === 403) box.replaceChildren(el('div.state.error.forbidden', { role: 'alert' }, t('forbidden.case')));
-    else if (e.status === 404) box.replaceChildren(el('div.state.empty', t('notfound.case')));
-    else showError(box, e, () => loadCaseInto(box, id, ctx));
+    if (e.code === 'forbidden') box.replaceChildren(el('div.state.error.forbidden', { role: 'alert' }, t('forbidden.case')));
+    else if (e.code === 'not_found') box.replaceChildren(el('div.state.empty', t('notfound.case')));
+    else showError(box, e, () => loadCaseInto(box, id, ctx, loads));
     return null;
   }
 }

@@ -8,15 +8,16 @@
 // requests (GET /api/cases?from=today, a few pages) and then kept current from the events
 // themselves: the analytics breakdowns have no state dimension and would need a fetch per
 // event. The 30-day trend comes from GET /api/analytics/volume, the rankings from
-// GET /api/appraisal (this month, tier by tier), clusters from GET /api/clusters; without
-// those endpoints the page falls back to counting with GET /api/cases and the overdue queue.
+// GET /api/appraisal (this month, tier by tier), clusters from GET /api/clusters; for the roles
+// that may not read those (api.may) the page counts with GET /api/cases and the overdue queue.
 // Today's calls (connection rates against GB/T 33358's 95 %) come from GET /api/analytics/calls,
 // for the roles that may read it; call events go to call-takers only, so the tile is fetched
-// again after request events and every 30 seconds.
+// again after request events and every 30 seconds. The clock and "today" are the city's (the
+// session's utc_offset_min).
 
-import { get, qs, getAll, hasEndpoint } from './api.js';
+import { get, qs, getAll, may } from './api.js';
 import { t, nm, isEn, applyI18n, addStrings } from './i18n.js';
-import { el, $, cityDate, fmtTime, requireUser, langButton, CITY_OFFSET_MIN } from './ui.js';
+import { el, $, cityDate, cityTime, fmtTime, requireUser, langButton } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
 import { subscribe, debounce } from './live.js';
 
@@ -33,12 +34,16 @@ addStrings({
 });
 
 /* global echarts */
-const user = await requireUser(null, '/dashboard.html');
+await requireUser(null, '/dashboard.html');
 applyI18n();
 $('#db-tools').replaceChildren(langButton(), el('a.ghost.button', { href: '/' }, t('nav.home')));
-const CALL_ROLES = ['dispatcher', 'supervisor', 'admin']; // who may read GET /api/analytics/calls
-const [cats, units, geo, callsOn] = await Promise.all([loadCategories(), loadUnits(), get('/vendor/districts.geojson'),
-  CALL_ROLES.includes(user.role) && hasEndpoint('/api/analytics/calls')]);
+// what this role may read (GET /api/analytics/*, /api/appraisal, /api/clusters)
+const analyticsOn = may('analytics');
+const appraisalOn = may('appraisal');
+const overdueOn = may('overdue');
+const clustersOn = may('clusters');
+const callsOn = analyticsOn; // GET /api/analytics/calls
+const [cats, units, geo] = await Promise.all([loadCategories(), loadUnits(), get('/vendor/districts.geojson')]);
 // shown before the charts are laid out, so that they take the space that is left
 $('#calls-tile').hidden = !callsOn;
 
@@ -214,7 +219,7 @@ async function loadTrend() {
       return;
     } catch { /* counted below */ }
   }
-  // stopgap without analytics: 30 searches of one item each, reading their totals
+  // a role without analytics: 30 searches of one item each, reading their totals
   trend = await Promise.all(days.map(async (d, i) => {
     const to = i === 29 ? cityDate(1) : days[i + 1];
     const r = await get(`/api/cases${qs({ from: d, to, page_size: 1 })}`);
@@ -223,9 +228,6 @@ async function loadTrend() {
   drawTrend();
 }
 
-let appraisalOn = false;
-let analyticsOn = false;
-let clustersOn = false;
 let tiers = null; // [{key, rows}] from the appraisal of this month
 let tierIndex = 0;
 const TIER_NAMES = { districts: 'db.tier.districts', departments: 'db.tier.departments', streets: 'db.tier.streets' };
@@ -240,7 +242,7 @@ async function loadRank() {
   if (appraisalOn) {
     try {
       const r = await get(`/api/appraisal${qs({ period: cityDate(0).slice(0, 7) })}`);
-      tiers = Object.entries(r.tiers || {}).map(([key, list]) => ({
+      tiers = Object.entries(r.tiers).map(([key, list]) => ({
         key,
         rows: list.filter((x) => x.composite !== null && x.composite !== undefined)
           .sort((a, b) => (a.rank || 999) - (b.rank || 999)).slice(0, 8)
@@ -249,9 +251,9 @@ async function loadRank() {
       if (tiers.length) { showTier(); return; }
     } catch { /* fall back below */ }
   }
-  // stopgap: overdue requests by first-level unit (district, department or utility)
+  // no appraisal (the role, or nothing scored yet): overdue requests by first-level unit
   tiers = null;
-  if (analyticsOn) {
+  if (overdueOn) {
     try {
       const r = await get('/api/analytics/overdue');
       drawRank(r.units.filter((u) => u.n > 0).sort((a, b) => b.n - a.n).slice(0, 8).map((u) => ({ name: nm(u), value: u.n })), t('db.rank.overdue'));
@@ -267,11 +269,11 @@ async function loadRank() {
 
 async function loadClusters() {
   const ul = $('#list-clusters');
-  if (!clustersOn) { ul.replaceChildren(el('li.muted', t('soon'))); return; }
+  if (!clustersOn) return; // not this role's (unit handlers)
   const r = await get('/api/clusters?days=3');
   $('#clusters-n').textContent = r.clusters.length;
   ul.replaceChildren(...r.clusters.slice(0, 8).map((c) => el('li', { class: c.kind === 'similar' ? 'new' : null },
-    el('span', cats.name(c.category_id) || c.category_name),
+    el('span', cats.name(c.category_id)),
     el('span.unit', c.district_id ? units.name(c.district_id) : ''),
     el('span.n', t('dd.callers', { n: c.size })))));
   if (!r.clusters.length) ul.replaceChildren(el('li.muted', t('empty')));
@@ -361,7 +363,7 @@ subscribe({
     setTimeout(() => { box.hidden = true; }, 60000);
   },
   onAlert: (a) => {
-    feed.unshift({ at: a.at || new Date(Date.now() + CITY_OFFSET_MIN * 60000).toISOString(), number: a.number || '', action: 'alert', unit_id: null, district_id: a.district_id });
+    feed.unshift({ at: a.at, number: a.number, action: 'alert', unit_id: null, district_id: a.district_id });
     feed.length = Math.min(feed.length, 14);
     drawFeed();
   },
@@ -370,11 +372,9 @@ subscribe({
 
 // the clock (city time)
 setInterval(() => {
-  $('#db-clock').textContent = new Date(Date.now() + CITY_OFFSET_MIN * 60000).toISOString().slice(0, 19).replace('T', ' ');
+  $('#db-clock').textContent = cityTime().replace('T', ' ');
 }, 1000);
 
-[appraisalOn, analyticsOn, clustersOn] = await Promise.all([
-  hasEndpoint('/api/appraisal'), hasEndpoint('/api/analytics/volume'), hasEndpoint('/api/clusters')]);
 await Promise.all([loadToday(), loadLists(), loadTrend(), loadRank(), loadClusters(), loadCalls()].map((p) => p.catch((e) => console.error(e))));
 seedFeed();
 stamp();

@@ -2,13 +2,15 @@
 // and optionally a pane with the chosen request and its actions. The lists follow the event
 // stream: an action anywhere refreshes the counts and the list shown.
 
-import { get, qs } from './api.js';
+import { get, qs, latest } from './api.js';
 import { t } from './i18n.js';
 import { el, $$, showLoading, showEmpty, showError, caseTable, arrowRows, pager, tabBar } from './ui.js';
 import { loadCaseInto } from './caseview.js';
 import { subscribe, debounce } from './live.js';
 
-/** tabs: [{key, label, path, params, columns, rowActions(c, refresh), emptyText, render(box)}] */
+/** tabs: [{key, label, path, params, columns, rowActions(c, refresh), emptyText, render(box)}];
+ *  paneTop(c, box, view, turn) adds to the pane of request c; what it fetches goes through
+ *  `turn` (api.latest), so that choosing another request first drops it. */
 export function mountDesk({ main, tabs, cats, units, user, pane = true, onOpen, paneTop, title }) {
   const listBox = el('div.list', { role: 'tabpanel' });
   const paneBox = pane ? el('section.pane.card', { 'aria-live': 'polite' }, el('div.state.empty', t('dd.pick'))) : null;
@@ -21,6 +23,7 @@ export function mountDesk({ main, tabs, cats, units, user, pane = true, onOpen, 
   let page = 1;
   let selected = null;
   let items = [];
+  const paneLoads = latest(); // moving through the list: only the last request chosen is drawn
   arrowRows(listBox);
 
   main.replaceChildren(el('div.desk', { class: pane ? 'desk with-pane' : 'desk' },
@@ -72,8 +75,8 @@ export function mountDesk({ main, tabs, cats, units, user, pane = true, onOpen, 
         else paneBox.replaceChildren(el('div.state.empty', t('dd.pick')));
       },
     };
-    const r = await loadCaseInto(paneBox, c.id, ctx);
-    if (r && paneTop) paneTop(r.c, paneBox, r.view, ctx);
+    const r = await loadCaseInto(paneBox, c.id, ctx, paneLoads);
+    if (r && paneTop) paneTop(r.c, paneBox, r.view, r.turn);
   }
 
   async function refresh() {

@@ -3,9 +3,9 @@
 // (GET /api/routing/resolve) and similar open requests to merge with; return and extension
 // requests to review; due-soon and overdue lists with urge and supervise.
 
-import { get, post, qs, hasEndpoint } from './api.js';
+import { get, post, qs, may } from './api.js';
 import { t, nm } from './i18n.js';
-import { el, $, requireUser, showError, showEmpty, showLoading, toast, errText, fmtTime, stateBadge, cityDate } from './ui.js';
+import { el, $, requireUser, showError, showEmpty, showLoading, toast, errText, fmtTime, stateBadge } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
 import { mountDesk } from './desk.js';
 
@@ -44,8 +44,8 @@ const urgeActions = (c, refresh) => [
   canSupervise ? quick(c, 'supervise', refresh) : null,
 ];
 
-const [clustersOn, dupsOn, sugOn] = await Promise.all([
-  hasEndpoint('/api/clusters'), hasEndpoint('/api/cases/0/duplicates'), hasEndpoint('/api/cases/0/suggestions')]);
+// the model's units for a registered request: dispatchers (supervisors and admins may not ask)
+const sugOn = may('suggestions');
 
 /** Merges request `from` into `into` after a second click (merging cannot be undone). */
 function mergeButton(from, into, label, after) {
@@ -66,17 +66,15 @@ function mergeButton(from, into, label, after) {
 }
 
 async function renderClusters(box) {
-  if (!clustersOn) { showEmpty(box, t('dd.clusters.missing')); return; }
   showLoading(box);
   try {
     const r = await get('/api/clusters?days=7');
-    const list = r.clusters || [];
-    if (!list.length) { showEmpty(box, t('dd.clusters.none')); return; }
-    box.replaceChildren(el('ul.clusters', list.map((cl) => {
-      const members = cl.members || [];
-      const master = cl.master ? members.find((m) => m.id === cl.master.id) || cl.master : members[0];
+    if (!r.clusters.length) { showEmpty(box, t('dd.clusters.none')); return; }
+    box.replaceChildren(el('ul.clusters', r.clusters.map((cl) => {
+      const members = cl.members;
+      const master = members[0]; // a merged cluster's master comes first; a similar one merges into its first
       return el('li.cluster.card',
-        el('div.cluster-head', el('b', cats.name(cl.category_id) || cl.category_name),
+        el('div.cluster-head', el('b', cats.name(cl.category_id)),
           cl.district_id ? el('span.muted', ` · ${units.name(cl.district_id)}`) : null,
           el('span.badge.urgent', t('dd.callers', { n: cl.size })),
           el('span.badge', t(`dd.kind.${cl.kind}`)),
@@ -102,12 +100,12 @@ const desk = mountDesk({
     { key: 'overdue', label: t('queue.overdue'), path: '/api/queues/overdue', columns: ['number', 'category', 'state', 'unit', 'due', 'counts'], rowActions: urgeActions },
     { key: 'duplicates', label: t('queue.duplicates'), render: renderClusters },
   ],
-  paneTop: async (c, box, view) => {
-    if (c.state === 'registered' && (c.allowed_actions || []).includes('dispatch')) {
+  paneTop: async (c, box, view, turn) => {
+    if (c.state === 'registered' && c.allowed_actions.includes('dispatch')) {
       const bar = el('div.quick-dispatch');
       box.prepend(bar);
       try {
-        const r = await get(`/api/routing/resolve${qs({ category: c.category_id, district: c.district_id })}`);
+        const r = await turn.get(`/api/routing/resolve${qs({ category: c.category_id, district: c.district_id })}`);
         bar.append(el('span', '★ ', t('f.suggested_unit', { u: nm(r.unit) })),
           el('button#dispatch-suggested.primary', {
             type: 'button', title: 'Alt+S',
@@ -126,40 +124,31 @@ const desk = mountDesk({
             },
           }, t('dd.dispatch_suggested'), el('kbd', 'Alt+S')));
       } catch (e) {
-        bar.append(el('span.warn', e.status === 404 ? t('f.no_rule') : errText(e)));
+        bar.append(el('span.warn', e.code === 'not_found' ? t('f.no_rule') : errText(e)));
         bar.classList.add('warn');
       }
       view.open('dispatch', false);
     }
     if (sugOn && c.state === 'registered') {
       try {
-        const r = await get(`/api/cases/${c.id}/suggestions`);
-        const us = (r.units || []).filter((u) => u.confidence >= 0.05);
+        const r = await turn.get(`/api/cases/${c.id}/suggestions`);
+        const us = r.units.filter((u) => u.confidence >= 0.05);
         if (us.length) box.querySelector('.quick-dispatch, .case')?.after(el('div.model-units.small',
           el('b', `${t('dd.model_units')}: `), us.map((u) => `${nm(u)} ${Math.round(u.confidence * 100)}%`).join(' · ')));
       } catch { /* a help, not a step */ }
     }
-    if (['registered', 'dispatched', 'signed', 'return_pending', 'replied'].includes(c.state) && (c.allowed_actions || []).includes('merge')) {
+    if (['registered', 'dispatched', 'signed', 'return_pending', 'replied'].includes(c.state) && c.allowed_actions.includes('merge')) {
       const cand = el('section.candidates', el('h4', t('dd.candidates')), el('div.small.muted', t('loading')));
       box.append(cand);
       const after = async () => { await desk.refresh(); box.replaceChildren(el('div.state.empty', t('dd.pick'))); };
       try {
-        let others;
-        if (dupsOn) {
-          others = (await get(`/api/cases/${c.id}/duplicates`)).duplicates.slice(0, 8);
-        } else {
-          const r = await get(`/api/cases${qs({
-            category: c.category_id, district: c.district_id, from: cityDate(-14),
-            state: 'registered,dispatched,signed,return_pending,replied', page_size: 8,
-          })}`);
-          others = r.items.filter((x) => x.id !== c.id);
-        }
+        const others = (await turn.get(`/api/cases/${c.id}/duplicates`)).duplicates.slice(0, 8);
         cand.lastChild.replaceWith(others.length
           ? el('ul.cand-list', others.map((o) => el('li',
             el('a', { href: `/case.html?id=${o.id}`, target: '_blank' }, o.number), ' ', stateBadge(o.state), ' ',
             el('span.small.muted', fmtTime(o.registered_at)), ' ',
-            o.reasons ? el('span.small.muted', o.reasons.map((x) => t(`dup.${x}`)).join(' · ')) : null,
-            el('div.small.clip', [o.title, o.address].filter(Boolean).join(' · ') || o.text || ''),
+            el('span.small.muted', o.reasons.map((x) => t(`dup.${x}`)).join(' · ')),
+            el('div.small.clip', [o.title, o.address].filter(Boolean).join(' · ')),
             mergeButton(c, o, t('dd.merge_into'), after))))
           : el('p.small.muted', t('dd.candidates.none')));
       } catch (e) {

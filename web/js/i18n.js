@@ -63,7 +63,6 @@ const D = {
   'forbidden.case': ['该工单不属于本单位，无权查看。', 'This request is not your unit\'s; you may not open it.'],
   'notfound.case': ['没有这个工单。', 'No such request.'],
   'kbd.hint': ['快捷键', 'Keys'],
-  'soon': ['（接口尚未提供）', '(not available yet)'],
 
   // error codes (shown before the server's message)
   'err.missing_field': ['必填', 'Required'],
@@ -273,7 +272,6 @@ const D = {
   'ct.kb.placeholder': ['搜索知识库', 'Search the knowledge base'],
   'ct.kb.none': ['没有找到相关知识', 'No article found'],
   'ct.kb.use': ['用此答复', 'Use as answer'],
-  'ct.kb.missing': ['知识库接口尚未提供，可手工填写答复。', 'The knowledge base is not available yet; type the answer yourself.'],
   'ct.answer.label': ['直接答复内容', 'Direct answer'],
   'ct.answer.hint': ['能当场答复的咨询，填写答复后点“登记并直接答复”。', 'For a question answered on the spot: write the answer, then "Register and answer".'],
   'ct.suggest': ['智能建议', 'Suggestions'],
@@ -307,7 +305,6 @@ const D = {
   'dd.merge_into_n': ['并入 {n}', 'Merge into {n}'],
   'dd.merge.confirm': ['再点一次确认并单', 'Click again to merge'],
   'dd.model_units': ['模型建议单位', 'Model suggests'],
-  'dd.clusters.missing': ['重复聚类接口尚未提供；在待派单中打开工单可查看相似工单并并单。', 'Duplicate clusters are not available yet; open a request to see similar ones and merge.'],
 
   // unit workbench
   'uw.title': ['承办工作台', 'Unit workbench'],
@@ -367,7 +364,6 @@ const D = {
 
   // appraisal
   'ap.title': ['绩效考核', 'Appraisal'],
-  'ap.missing': ['考核接口尚未提供。', 'The appraisal endpoints are not available yet.'],
   'ap.period': ['考核期', 'Period'],
   'ap.month': ['{y}年{m}月', '{y}-{m}'],
   'ap.quarter': ['{y}年第{q}季度', '{y} Q{q}'],

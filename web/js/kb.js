@@ -11,7 +11,7 @@
 // lands next to its field. The API has no delete or active flag: "retire" ends the article's
 // validity yesterday through the same edit form, so a refusal shows next to valid_to.
 
-import { api, get, post, qs } from './api.js';
+import { api, post, qs, latest } from './api.js';
 import { t, addStrings } from './i18n.js';
 import {
   el, $$, requireUser, field, showLoading, showEmpty, showError, showFormError, clearErrors,
@@ -135,7 +135,9 @@ function clickableRow(a, open, cells) {
 // ---- the side panel: one article, or the form ---------------------------------------------------
 /** The side panel of a tab; reload(id) refreshes the tab's list after a change. */
 function sidePanel(side, reload) {
+  const reads = latest(); // rows chosen quickly, or the form opened: a late article is not drawn
   function hint() {
+    reads.cancel();
     put(side, el('div.card.kb-hint', el('p.muted', t('kbp.pick')), writer ? null : el('p.muted.small', t('kbp.readonly'))));
   }
 
@@ -159,10 +161,11 @@ function sidePanel(side, reload) {
 
   async function show(id) {
     showLoading(side);
-    try { render(await get(`/api/kb/articles/${id}`)); } catch (e) { showError(side, e, () => show(id)); }
+    try { render(await reads.next().get(`/api/kb/articles/${id}`)); } catch (e) { showError(side, e, () => show(id)); }
   }
 
   function form(a, retire) {
+    reads.cancel();
     const date = (name) => el('input', { type: 'date', name, id: `kb-${name}`, value: (a && a[name]) || '' });
     const f = el('form#kb-form', { novalidate: true, autocomplete: 'off' },
       field(t('kbp.f.title'), text('title', a && a.title, { id: 'kb-title' }), { required: true }),
@@ -224,8 +227,10 @@ async function articlesTab(box) {
   let page = 1;
   const panel = sidePanel(side, (id) => load(id));
   const open = rowOpener(list, panel);
+  const searches = latest(); // filters changed quickly: only the last search's answer is drawn
 
   async function load(selected) {
+    const turn = searches.next();
     const words = q.value.trim();
     const params = { category: catSel.value, unit: unitSel.value, page, page_size: 20 };
     if (words) {
@@ -236,7 +241,7 @@ async function articlesTab(box) {
     showLoading(list);
     let r;
     try {
-      r = await get(`/api/kb/${words ? 'search' : 'articles'}${qs(params)}`);
+      r = await turn.get(`/api/kb/${words ? 'search' : 'articles'}${qs(params)}`);
     } catch (e) {
       if (e.field) { showFormError(tools, e); showEmpty(list, t('kbp.none_found')); } else showError(list, e, () => load(selected));
       return;
@@ -269,6 +274,7 @@ async function reviewTab(box) {
   arrowRows(list);
   const panel = sidePanel(side, () => load());
   const open = rowOpener(list, panel);
+  const reports = latest(); // the days changed quickly: only the last report is drawn
   daysSel.addEventListener('change', () => load());
 
   function reviewedButton(a) {
@@ -290,7 +296,7 @@ async function reviewTab(box) {
   async function load() {
     showLoading(list);
     let r;
-    try { r = await get(`/api/kb/maintenance${qs({ days: daysSel.value })}`); } catch (e) { showError(list, e, load); return; }
+    try { r = await reports.next().get(`/api/kb/maintenance${qs({ days: daysSel.value })}`); } catch (e) { showError(list, e, load); return; }
     const openBtn = (a) => el('button.small.ghost', { type: 'button', dataset: { act: 'open' }, onclick: () => open(a.id) }, t('kbp.open'));
     put(list,
       el('h3.kb-h', t('kbp.due.title', { n: r.review_due.length })),
@@ -307,7 +313,7 @@ async function reviewTab(box) {
         el('tbody', r.repeat_requests.map((a) => clickableRow(a, open, [
           el('td.kb-title', el('b', a.title)), el('td.kb-unit', a.unit_name),
           el('td.num', String(a.answers)), el('td.num', String(a.repeated)), el('td.num', `${(a.repeat_rate * 100).toFixed(0)}%`),
-          el('td.small', (a.requests || []).map((p) => el('div',
+          el('td.small', a.requests.map((p) => el('div',
             el('a', { href: `/case.html?id=${encodeURIComponent(p.answered)}` }, p.answered), ' → ',
             el('a', { href: `/case.html?id=${encodeURIComponent(p.followup)}` }, p.followup)))),
         ])))) : el('div.state.empty', t('kbp.rep.none')));

@@ -1,10 +1,10 @@
 // portal.js — the resident portal, no login: file a request (category, text, the district
 // picked on the city's map, address, contact) with POST /api/public/cases, and track one by
 // its number and phone with GET /api/public/cases/:number?phone= (the public history only).
-// The catalogue (active categories, districts and their streets) comes from the public
-// GET /api/public/catalog.
+// The catalogue (active categories, districts and their streets, and the city's UTC offset for
+// the dates shown) comes from the public GET /api/public/catalog.
 
-import { get, post, ApiError } from './api.js';
+import { get, post, publicCatalog, ApiError } from './api.js';
 import { t, nm, applyI18n } from './i18n.js';
 import { el, $, $$, field, showFormError, clearErrors, showError, showLoading, fmtTime, langButton } from './ui.js';
 import { makeCategories, categoryPicker } from './catalog.js';
@@ -16,14 +16,9 @@ top.replaceChildren(
   el('div.spacer'), langButton(), el('a.ghost.button', { href: '/' }, t('pt.staff')));
 
 const main = $('#main');
-/** The active categories and the districts with their streets, with their ids. */
-function loadCatalog() {
-  return get('/api/public/catalog');
-}
-
 let catalog, geo;
 try {
-  [catalog, geo] = await Promise.all([loadCatalog(), get('/vendor/districts.geojson')]);
+  [catalog, geo] = await Promise.all([publicCatalog(), get('/vendor/districts.geojson')]);
 } catch (e) {
   showError(main, e, () => location.reload());
   throw e;
@@ -194,10 +189,10 @@ trackForm.addEventListener('submit', async (e) => {
       el('p.muted', `${t('f.registered_at')} ${fmtTime(r.registered_at, true)}`),
       r.reply_text ? el('div.reply', el('h4', t('pt.reply')), el('p', r.reply_text)) : null,
       el('h4', t('pt.history')),
-      el('ol.timeline', (r.history || []).map((h) => el(`li.ev-${h.action}`,
+      el('ol.timeline', r.history.map((h) => el(`li.ev-${h.action}`,
         el('div.ev-head', el('time', fmtTime(h.at, true)), el('b', t(`action.${h.action}`))))))));
   } catch (err) {
-    if (err.status === 404) trackResult.replaceChildren(el('div.state.empty', { role: 'alert' }, t('pt.track.notfound')));
+    if (err.code === 'not_found') trackResult.replaceChildren(el('div.state.empty', { role: 'alert' }, t('pt.track.notfound')));
     else showError(trackResult, err);
   }
 });

@@ -3,7 +3,7 @@
 // toasts, time formatting in the city's time zone, and request rows.
 
 import { t, nm, lang, setLang, applyI18n } from './i18n.js';
-import { session, logout, ApiError } from './api.js';
+import { session, logout, ApiError, cityOffsetMin } from './api.js';
 
 /** el('div.card#main', {onclick, dataset, ...attrs}, children...) */
 export function el(spec, attrs, ...children) {
@@ -48,15 +48,33 @@ export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 // ---- time -----------------------------------------------------------------------------------
-export const CITY_OFFSET_MIN = 480; // Asia/Shanghai, the server's default
+// The city's time, whatever the browser's zone: the offset is the server's (api.cityOffsetMin).
+
+/** "2026-11-27T09:30:31": the city's wall-clock time at instant `ms` (now by default). */
+export function cityTime(ms = Date.now()) {
+  return new Date(ms + cityOffsetMin() * 60000).toISOString().slice(0, 19);
+}
 
 /** YYYY-MM-DD of the city's calendar day, `days` from today. */
 export function cityDate(days = 0, now = Date.now()) {
-  const d = new Date(now + CITY_OFFSET_MIN * 60000 + days * 86400000);
-  return d.toISOString().slice(0, 10);
+  return cityTime(now + days * 86400000).slice(0, 10);
 }
 
-/** "11-27 09:30" (or with the year) from the server's "2026-11-27T09:30:31+08:00". */
+/** "+08:00": the city's offset as ISO 8601 writes it. */
+export function cityOffsetText() {
+  const m = cityOffsetMin();
+  const a = Math.abs(m);
+  return `${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/** "2026-12-24T00:00" from a datetime-local box → "2026-12-24T00:00:00+08:00" (the city's time). */
+export function cityIso(local) {
+  if (!local) return '';
+  return (local.length === 16 ? `${local}:00` : local) + cityOffsetText();
+}
+
+/** "11-27 09:30" (or with the year) from the server's "2026-11-27T09:30:31+08:00" (already the
+ *  city's time). */
 export function fmtTime(iso, withYear = false) {
   if (!iso) return '—';
   const s = iso.replace('T', ' ');

@@ -19,7 +19,7 @@ try {
   throw e;
 }
 
-const sign = (c, refresh) => (c.allowed_actions || []).includes('sign') ? el('button.small.primary', {
+const sign = (c, refresh) => c.allowed_actions.includes('sign') ? el('button.small.primary', {
   type: 'button', dataset: { action: 'sign' },
   onclick: async (e) => {
     e.stopPropagation();

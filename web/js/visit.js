@@ -24,6 +24,6 @@ mountDesk({
     { key: 'visited', label: t('queue.visited_unsolved'), path: '/api/cases', params: { state: 'visited', sort: 'oldest' }, columns: ['number', 'category', 'caller', 'unit', 'registered'] },
   ],
   paneTop: (c, box, view) => {
-    if ((c.allowed_actions || []).includes('visit')) view.open('visit', false);
+    if (c.allowed_actions.includes('visit')) view.open('visit', false);
   },
 });
