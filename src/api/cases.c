@@ -9,6 +9,7 @@
 #include "api/cases.h"
 #include "api/json_out.h"
 #include "core/civil.h"
+#include "core/phone.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +29,14 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a)
 
 /* ---- registration ---------------------------------------------------------------------- */
 
-
-
-/* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
- * anything else is in it or it has more than 20 digits. */
 bool api_phone_digits(arena *a, const char *in, const char **out)
 {
-    char *d = arena_alloc(a, strlen(in) + 1);
-    size_t n = 0;
+    char *d = arena_alloc(a, PHONE_DIGITS_MAX + 1);
     if (!d) return false;
-    for (const char *p = in; *p; p++) {
-        if (*p >= '0' && *p <= '9') d[n++] = *p;
-        else if (!strchr("+- ()", *p)) return false;
-    }
-    d[n] = 0;
+    if (!*in) *d = 0;
+    else if (phone_digits(in, d, PHONE_DIGITS_MAX + 1)) return false;
     *out = d;
-    return n <= 20;
+    return true;
 }
 
 /* Checks the location fields; derives the district from the street. Answers 422 if bad. */
@@ -150,7 +143,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         goto out;
     }
     if (!api_phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
-        api_invalid(c, "caller_phone", "a phone number of at most 20 digits");
+        api_invalid(c, "caller_phone", "a phone number: 3 to 20 digits, '+', '-' and spaces");
         goto out;
     }
     if ((json_is_number(lat) && json_is_number(lng))) {
