@@ -1,12 +1,12 @@
 /* cases.c — requests and their append-only event log. Every action runs in one writer job:
  * load the row, check scope and targets, let core/lifecycle.c decide, append the event, and
  * rewrite the row as the fold says. The row is never edited any other way. */
+#include "core/case_number.h"
 #include "core/civil.h"
 #include "store/case_row.h"
 #include "store/rollup.h"
 #include "store/store_internal.h"
 #include "util/err.h"
-#include <stdio.h>
 #include <string.h>
 
 /* ---- registration ---------------------------------------------------------------------- */
@@ -24,18 +24,15 @@ static int register_fn(sqlite3 *db, void *arg)
     struct register_args *r = arg;
     const store_case *in = r->in;
     int64_t day = civil_local_day(r->ev->ev.at, r->utc_offset_min);
-    int y, m, d;
-    civil_ymd_from_days(day, &y, &m, &d);
-    char daykey[40];
-    snprintf(daykey, sizeof daykey, "%04d%02d%02d", y % 10000, m % 100, d % 100);
+    char daykey[CASE_NUMBER_DAY_KEY];
+    case_number_day_key(day, daykey);
     int64_t seq = 0;
     int rc = db_int1(db, &seq,
                      "INSERT INTO case_numbers(day, last) VALUES(?, 1)"
                      " ON CONFLICT(day) DO UPDATE SET last=last+1 RETURNING last",
                      "t", daykey);
+    if (!rc) rc = case_number_format(day, seq, r->number, STORE_CASE_NUMBER_MAX);
     if (rc) return rc;
-    /* five digits a day as residents know them; a day past 99,999 simply gets more */
-    snprintf(r->number, STORE_CASE_NUMBER_MAX, "%.8s-%05lld", daykey, (long long)seq);
 
     case_snapshot snap = {0};
     rc = lifecycle_apply(&snap, &r->ev->ev);
