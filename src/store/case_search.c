@@ -2,14 +2,12 @@
  * dispatcher's and units' queues, built as one parameterised query (user text is only ever
  * bound, never spliced; state names come from our own enum). */
 #include "store/case_row.h"
+#include "store/tree_sql.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
 
 #define MAX_ARGS 24
-#define SUBTREE(table)                                                                         \
-    "(WITH RECURSIVE sub(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.id, sub.depth+1"        \
-    " FROM " table " t JOIN sub ON t.parent_id=sub.id WHERE sub.depth < 16) SELECT id FROM sub)"
 
 typedef struct {
     buf sql;
@@ -73,11 +71,11 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
         add(b, ")");
     }
     if (q->unit_id) {
-        add(b, " AND c.unit_id IN " SUBTREE("units"));
+        add(b, " AND c.unit_id IN " SQL_SUBTREE("units", "?"));
         arg_i(b, q->unit_id);
     }
     if (q->category_id) {
-        add(b, " AND c.category_id IN " SUBTREE("categories"));
+        add(b, " AND c.category_id IN " SQL_SUBTREE("categories", "?"));
         arg_i(b, q->category_id);
     }
     if (q->district_id) {
@@ -129,8 +127,8 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
     if (q->visit_pending)
         add(b, " AND (c.state='replied' OR (c.state='visited' AND c.visit_valid=0))");
     if (q->scope_unit) {
-        add(b, " AND (c.unit_id IN " SUBTREE("units")
-               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN " SUBTREE("units")
+        add(b, " AND (c.unit_id IN " SQL_SUBTREE("units", "?")
+               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN " SQL_SUBTREE("units", "?")
                "))");
         arg_i(b, q->scope_unit);
         arg_i(b, q->scope_unit);

@@ -1,6 +1,7 @@
 /* users.c — staff and integration accounts. Passwords are stored only as Argon2id hashes made
  * by the caller (api/auth.c); deactivating a user ends their sessions and tokens at once. */
 #include "store/store_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 
 #define USER_COLS STORE_USER_COLS
@@ -41,9 +42,7 @@ static int list_fn(sqlite3 *db, void *arg)
         return db_list(db, la->a, sizeof **la->items, store_user_row, (void **)la->items, la->n,
                        "SELECT " USER_COLS " FROM users u ORDER BY u.username", NULL);
     return db_list(db, la->a, sizeof **la->items, store_user_row, (void **)la->items, la->n,
-                   "WITH RECURSIVE sub(id, depth) AS (SELECT ?1, 0 UNION ALL"
-                   "  SELECT units.id, sub.depth+1 FROM units JOIN sub ON units.parent_id=sub.id"
-                   "  WHERE sub.depth < 16)"
+                   "WITH RECURSIVE " SQL_SUBTREE_CTE("units", "?1")
                    " SELECT " USER_COLS " FROM users u JOIN sub ON u.unit_id=sub.id"
                    " ORDER BY u.username",
                    "i", la->unit_id);
