@@ -61,7 +61,8 @@ static int on_times(const store_case_times *ct, void *ud)
     int rc = add(a->all, d);
     if (a->by_unit) {
         /* a unit's figures include its sub-units' */
-        for (int depth = 0; !rc && u >= 0 && depth <= TREE_DEPTH_MAX; u = a->units->parent[u], depth++)
+        for (int depth = 0; !rc && u >= 0 && depth <= TREE_DEPTH_MAX;
+             u = a->units->parent[u], depth++)
             rc = add(a->groups[u], d);
     } else {
         int k = api_tree_index(a->cats, ct->category_id);

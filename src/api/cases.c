@@ -8,7 +8,9 @@
 #include "api/calls.h"
 #include "api/cases.h"
 #include "api/json_out.h"
+#include "core/caller_view.h"
 #include "core/civil.h"
+#include "core/work_queue.h"
 #include "core/phone.h"
 #include "util/err.h"
 #include <stdlib.h>
@@ -299,7 +301,7 @@ bool api_case_filters(api_ctx *c, store_case_query *q)
     const char *phone = http_query(c->r, "phone");
     if (phone) {
         /* looking a caller up by phone is the centre's work; units never see phones */
-        if (role_is_unit_scoped(c->user.role)) {
+        if (caller_sight_of(c->user.role, CALLER_LOOKUP, false) != CALLER_FULL) {
             http_send_error(c->r, 403, "forbidden", "your role may not search by phone", "phone");
             return false;
         }
@@ -339,36 +341,29 @@ static void cases_search(api_ctx *c)
     if (api_case_filters(c, &q)) send_page(c, &q);
 }
 
-/* GET /api/queues/:name — each role's work lists (PRODUCT.md), scoped to the caller's unit
- * for unit roles; the other filters of search apply on top. */
+/* GET /api/queues/:name — each role's work lists (core/work_queue.h), scoped to the caller's
+ * unit for unit roles; the other filters of search apply on top. */
 static void queue(api_ctx *c)
 {
-    const char *name = http_param(c->r, "name");
     store_case_query q = {0};
     if (!api_case_filters(c, &q)) return;
-    int64_t now = api_now();
-    uint32_t open = ~((1u << CASE_CLOSED) | (1u << CASE_MERGED)) & ((1u << CASE_STATE_COUNT) - 1);
-    q.sort = CASE_SORT_DUE;
-    if (!name) name = "";
-    if (strcmp(name, "to_dispatch") == 0) q.states = 1u << CASE_REGISTERED;
-    else if (strcmp(name, "to_sign") == 0) q.states = 1u << CASE_DISPATCHED;
-    else if (strcmp(name, "in_hand") == 0) q.states = 1u << CASE_SIGNED;
-    else if (strcmp(name, "due_soon") == 0) {
-        q.states = open;
-        q.due_after = now;
-        q.due_before = now + 24 * 3600;
-    } else if (strcmp(name, "overdue") == 0) {
-        q.states = open;
-        q.overdue_at = now;
-    } else if (strcmp(name, "returns") == 0) q.states = 1u << CASE_RETURN_PENDING;
-    else if (strcmp(name, "extensions") == 0) q.extension_pending = true;
-    else if (strcmp(name, "to_visit") == 0) q.visit_pending = true;
-    else {
-        http_send_error(c->r, 404, "not_found",
-                        "queues: to_dispatch, to_sign, in_hand, due_soon, overdue, returns, "
-                        "extensions, to_visit",
-                        NULL);
+    const work_queue *w = work_queue_find(http_param(c->r, "name"));
+    if (!w) {
+        const char *names = "queues:";
+        for (size_t i = 0; names && i < work_queue_count(); i++)
+            names = arena_printf(c->r->a, "%s%s %s", names, i ? "," : "", work_queue_at(i)->name);
+        http_send_error(c->r, 404, "not_found", names ? names : "no such queue", NULL);
         return;
+    }
+    int64_t now = api_now();
+    q.sort = CASE_SORT_DUE;
+    if (w->states) q.states = w->states; /* the search's own state filter applies otherwise */
+    q.visit_pending = w->no_valid_visit;
+    q.extension_pending = w->extension_pending;
+    if (w->overdue) q.overdue_at = now;
+    if (w->due_within_s > 0) {
+        q.due_after = now;
+        q.due_before = now + w->due_within_s;
     }
     send_page(c, &q);
 }

@@ -124,11 +124,11 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
         arg_i(b, q->due_after);
     }
     if (q->extension_pending) add(b, " AND c.extension_pending=1");
-    if (q->visit_pending)
-        add(b, " AND (c.state='replied' OR (c.state='visited' AND c.visit_valid=0))");
+    if (q->visit_pending) add(b, " AND (c.state<>'visited' OR c.visit_valid=0)");
     if (q->scope_unit) {
         add(b, " AND (c.unit_id IN " SQL_SUBTREE("units", "?")
-               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN " SQL_SUBTREE("units", "?")
+               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN "
+               SQL_SUBTREE("units", "?")
                "))");
         arg_i(b, q->scope_unit);
         arg_i(b, q->scope_unit);

@@ -111,8 +111,8 @@ int store_routes_list(store *s, arena *a, store_route **items, size_t *n);
  * unit must exist and be active. HL_EREF / HL_EINVAL. */
 int store_route_put(store *s, const store_route *in, int64_t *id);
 int store_route_delete(store *s, int64_t id);
-/* The responsible unit for a category in a district: the deepest category rule (the category
- * itself, then its ancestors), preferring a rule for that district over a citywide one.
+/* The responsible unit for a category in a district (core/precedence.h route_choose): the
+ * deepest category rule, preferring a rule for that district over a citywide one.
  * HL_ENOTFOUND when the catalogue has no rule. *rule_id says which rule decided. */
 int store_route_resolve(store *s, int64_t category_id, int64_t district_id, int64_t *unit_id,
                         int64_t *rule_id);
@@ -150,8 +150,8 @@ int store_time_limits_list(store *s, arena *a, store_time_limit **items, size_t 
 /* Inserts or replaces the policy for (stage, urgency, type, category). */
 int store_time_limit_put(store *s, const store_time_limit *in, int64_t *id);
 int store_time_limit_delete(store *s, int64_t id);
-/* The policy in force for a stage of a request: category (or its nearest ancestor) first,
- * then request type, then the default. HL_ENOTFOUND if none applies. */
+/* The policy in force for a stage of a request (core/precedence.h time_limit_choose): category
+ * (or its nearest ancestor) first, then request type, then the default. HL_ENOTFOUND if none. */
 int store_time_limit_resolve(store *s, stage st, urgency u, request_type t, int64_t category_id,
                              time_limit *out);
 
@@ -260,8 +260,8 @@ typedef struct {
 } store_act_guard;
 
 /* Takes an action on a case in one transaction: checks scope (HL_EFORBIDDEN), the targets
- * (dispatch: an active unit other than the centre; redispatch: a unit strictly below the
- * current one; merge: another open case that is not merged — else HL_EINVAL), the lifecycle
+ * (core/targets.h: dispatch to an active unit other than the centre; redispatch to a unit
+ * strictly below the current one; merge into another open case — else HL_EINVAL), the lifecycle
  * (core/lifecycle.h: HL_ESTATE or HL_EINVAL), appends the event and rewrites the case row.
  * A valid visit that finds the matter solved appends the automatic close as well.
  * *after (may be NULL) receives the row as it is after the action — or, on HL_ESTATE, as it
@@ -300,7 +300,7 @@ typedef struct {
     int64_t due_before;      /* > 0: only cases whose running stage is due by this time */
     int64_t due_after;       /* > 0: ... and not before this time (due-soon lists) */
     bool extension_pending;
-    bool visit_pending;      /* replied, or visited without a valid visit */
+    bool visit_pending;      /* no valid visit: not visited, or the visit was not valid */
     int64_t scope_unit;      /* > 0: the caller's unit: lead or co-unit within it */
     case_sort sort;
     int offset, limit;       /* limit 1..200 */
