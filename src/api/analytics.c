@@ -61,7 +61,7 @@ static bool volume_filter(api_ctx *c, store_volume_filter *f, json_t **desc)
         if (!keys) return false;
         size_t nk = 0;
         for (size_t i = 0; i < t.n; i++)
-            if (api_tree_within(&t, (int)i, root)) keys[nk++] = t.id[i];
+            if (tree_within(t.parent, (int)i, root)) keys[nk++] = t.id[i];
         f->dim = STORE_DIM_CATEGORY;
         f->keys = keys;
         f->nkeys = nk;
@@ -349,7 +349,7 @@ static void overdue(api_ctx *c)
     int64_t total = 0, waiting_dispatch = 0;
     for (size_t k = 0; k < n; k++) {
         int i = o[k].unit_id ? api_tree_index(&t, o[k].unit_id) : -1;
-        if (scope >= 0 && (i < 0 || !api_tree_within(&t, i, scope))) continue;
+        if (scope >= 0 && (i < 0 || !tree_within(t.parent, i, scope))) continue;
         total += o[k].n;
         if (i < 0) {
             waiting_dispatch += o[k].n;

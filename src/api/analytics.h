@@ -3,6 +3,7 @@
 #ifndef HOTLINE_API_ANALYTICS_H
 #define HOTLINE_API_ANALYTICS_H
 #include "api/api.h"
+#include "core/tree.h" /* tree_within over parent */
 
 typedef struct {
     size_t n;
@@ -19,8 +20,6 @@ int api_tree_init(arena *a, api_tree *t, size_t n);
 void api_tree_link(api_tree *t);
 /* The index of an id, or -1. O(log n). */
 int api_tree_index(const api_tree *t, int64_t id);
-/* True when node i is root or lies below it. */
-bool api_tree_within(const api_tree *t, int i, int root);
 /* Indexes 0..n-1 ordered by v descending, then by index; NULL when out of memory. */
 size_t *api_order_desc(arena *a, const int64_t *v, size_t n);
 

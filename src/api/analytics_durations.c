@@ -52,7 +52,7 @@ static int on_times(const store_case_times *ct, void *ud)
 {
     struct acc *a = ud;
     int u = ct->unit_id ? api_tree_index(a->units, ct->unit_id) : -1;
-    if (a->scope >= 0 && (u < 0 || !api_tree_within(a->units, u, a->scope))) return 0;
+    if (a->scope >= 0 && (u < 0 || !tree_within(a->units->parent, u, a->scope))) return 0;
     int64_t d[M_COUNT] = {
         ct->signed_at ? ct->signed_at - ct->registered_at : -1,
         ct->replied_at ? ct->replied_at - ct->registered_at : -1,
@@ -61,7 +61,8 @@ static int on_times(const store_case_times *ct, void *ud)
     int rc = add(a->all, d);
     if (a->by_unit) {
         /* a unit's figures include its sub-units' */
-        for (size_t steps = 0; !rc && u >= 0 && steps <= a->units->n; u = a->units->parent[u], steps++)
+        for (int depth = 0; !rc && u >= 0 && depth <= TREE_DEPTH_MAX;
+             u = a->units->parent[u], depth++)
             rc = add(a->groups[u], d);
     } else {
         int k = api_tree_index(a->cats, ct->category_id);
@@ -125,7 +126,7 @@ void api_analytics_durations(api_ctx *c)
     for (size_t i = 0; !rc && i < gt->n; i++) {
         if (!a.groups[i][M_SIGN].n && !a.groups[i][M_REPLY].n && !a.groups[i][M_CLOSE].n) continue;
         /* a handler's requests also count for the units above it: show only its subtree */
-        if (a.by_unit && a.scope >= 0 && !api_tree_within(&units, (int)i, a.scope)) continue;
+        if (a.by_unit && a.scope >= 0 && !tree_within(units.parent, (int)i, a.scope)) continue;
         json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "key", (json_int_t)gt->id[i], "code",
                               gt->code[i], "name_zh", gt->name_zh[i], "name_en", gt->name_en[i]);
         json_t *st = stats(a.groups[i]);

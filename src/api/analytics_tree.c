@@ -50,13 +50,6 @@ int api_tree_index(const api_tree *t, int64_t id)
     return -1;
 }
 
-bool api_tree_within(const api_tree *t, int i, int root)
-{
-    for (size_t steps = 0; i >= 0 && steps <= t->n; i = t->parent[i], steps++)
-        if (i == root) return true;
-    return false;
-}
-
 size_t *api_order_desc(arena *a, const int64_t *v, size_t n)
 {
     size_t *o = arena_alloc(a, (n ? n : 1) * sizeof *o);

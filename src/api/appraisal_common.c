@@ -2,6 +2,7 @@
  * period for one caller (the rollups' counts, summed up the unit tree, scored and ranked). */
 #include "api/appraisal.h"
 #include "core/civil.h"
+#include "core/tree.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,7 @@ bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *o
         return false;
     }
     bool scoped = role_is_unit_scoped(c->user.role);
+    int mine = scoped ? api_appraisal_index(out, c->user.unit_id) : -1;
     for (size_t i = 0; i < n; i++) {
         const store_unit *u = &out->units[i];
         int pi = out->parent[i];
@@ -164,9 +166,7 @@ bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *o
                                          .has_composite = out->result[i].has_composite,
                                          .composite = out->result[i].composite, .code = u->code};
         /* a unit role sees its own subtree; everyone else the city */
-        bool vis = !scoped;
-        for (int j = (int)i, steps = 0; scoped && j >= 0 && steps <= (int)n; j = out->parent[j], steps++)
-            if (out->units[j].id == c->user.unit_id) vis = true;
+        bool vis = !scoped || tree_within(out->parent, (int)i, mine);
         /* inactive units without anything in the period stay out of the tables */
         out->visible[i] = vis && (u->active || appraisal_volume(&out->total[i]) > 0 ||
                                   out->total[i].returns_requested > 0);

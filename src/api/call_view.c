@@ -3,6 +3,7 @@
 #include "api/calls.h"
 #include "api/case_view.h"
 #include "api/json_out.h"
+#include "core/caller_view.h"
 #include "core/mask.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -34,10 +35,9 @@ json_t *api_call_json(api_ctx *c, const store_call *k)
     json_t *o = call_base(c, k);
     if (!o) return NULL;
     char masked[32];
-    if (!case_view_sees_caller(c->user.role))
-        mask_phone(k->caller, strlen(k->caller), masked, sizeof masked);
-    json_object_set_new(o, "caller",
-                        json_string(case_view_sees_caller(c->user.role) ? k->caller : masked));
+    bool full = caller_sight_of(c->user.role, CALLER_READ, false) == CALLER_FULL;
+    if (!full) mask_phone(k->caller, strlen(k->caller), masked, sizeof masked);
+    json_object_set_new(o, "caller", json_string(full ? k->caller : masked));
     json_object_set_new(o, "abandoned", json_boolean(call_abandoned(&k->t)));
     json_t *cases = json_array();
     for (size_t i = 0; i < k->ncases; i++)

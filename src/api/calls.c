@@ -5,6 +5,7 @@
 #include "api/calls.h"
 #include "api/json_out.h"
 #include "core/civil.h"
+#include "core/phone.h"
 #include "util/err.h"
 #include <string.h>
 
@@ -12,7 +13,7 @@ static const json_field report_fields[] = {
     {"call_id", JF_STRING, true, false, 1, 64},
     {"event", JF_STRING, true, false, 1, 16},
     {"at", JF_STRING, false, false, 1, 64},
-    {"caller", JF_STRING, false, false, 1, 40}, /* 3..20 digits, checked below */
+    {"caller", JF_STRING, false, false, 1, 40}, /* core/phone.h, checked below */
     {"agent", JF_STRING, false, false, 1, 64},
 };
 
@@ -50,7 +51,7 @@ static void report(api_ctx *c)
     if (!b) return;
     const char *event = api_str(b, "event"), *at = api_str(b, "at");
     const char *caller = api_str(b, "caller"), *agent = api_str(b, "agent");
-    char digits[CALL_CALLER_MAX + 1];
+    char digits[PHONE_DIGITS_MAX + 1];
     store_call_report in = {.call_id = api_str(b, "call_id"), .at = api_now()};
     int64_t id = 0;
     bool created = false, changed = false;
@@ -65,7 +66,7 @@ static void report(api_ctx *c)
         goto out;
     }
     if (caller) {
-        if (call_caller_digits(caller, digits, sizeof digits)) {
+        if (phone_digits(caller, digits, sizeof digits)) {
             http_send_error(c->r, 400, "invalid_field",
                             "caller is a number of 3 to 20 digits ('+', '-' and spaces allowed)",
                             "caller");

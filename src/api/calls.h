@@ -8,7 +8,7 @@
 #include "store/cases.h"
 
 /* The call object of docs/api.md "Calls": the caller masked for roles that do not see callers
- * in full (case_view_sees_caller), with its linked requests. New reference. */
+ * in full (core/caller_view.h), with its linked requests. New reference. */
 json_t *api_call_json(api_ctx *c, const store_call *k);
 /* After a call-taker registered k: links it to their call in progress from the same caller.
  * Nothing to link is no error; a failure is logged and does not fail the registration. */

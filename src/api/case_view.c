@@ -2,17 +2,16 @@
 #include "api/case_view.h"
 #include "api/calls.h"
 #include "api/json_out.h"
+#include "core/caller_view.h"
 #include "core/mask.h"
 #include "util/err.h"
 #include <string.h>
 
-bool case_view_sees_caller(role r) { return r == ROLE_CALLTAKER || r == ROLE_VISITOR; }
-
 static json_t *caller_json(api_ctx *c, const store_case *k)
 {
-    role r = c->user.role;
-    if (k->confidential && !case_view_sees_caller(r)) return json_null();
-    if (case_view_sees_caller(r))
+    caller_sight sight = caller_sight_of(c->user.role, CALLER_READ, k->confidential);
+    if (sight == CALLER_HIDDEN) return json_null();
+    if (sight == CALLER_FULL)
         return json_pack("{s:s, s:s}", "name", k->caller_name, "phone", k->caller_phone);
     char phone[32], name[128];
     mask_phone(k->caller_phone, strlen(k->caller_phone), phone, sizeof phone);

@@ -8,7 +8,10 @@
 #include "api/calls.h"
 #include "api/cases.h"
 #include "api/json_out.h"
+#include "core/caller_view.h"
 #include "core/civil.h"
+#include "core/work_queue.h"
+#include "core/phone.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +31,14 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a)
 
 /* ---- registration ---------------------------------------------------------------------- */
 
-
-
-/* Keeps the digits of a phone number ('+', '-', spaces and brackets dropped); false if
- * anything else is in it or it has more than 20 digits. */
 bool api_phone_digits(arena *a, const char *in, const char **out)
 {
-    char *d = arena_alloc(a, strlen(in) + 1);
-    size_t n = 0;
+    char *d = arena_alloc(a, PHONE_DIGITS_MAX + 1);
     if (!d) return false;
-    for (const char *p = in; *p; p++) {
-        if (*p >= '0' && *p <= '9') d[n++] = *p;
-        else if (!strchr("+- ()", *p)) return false;
-    }
-    d[n] = 0;
+    if (!*in) *d = 0;
+    else if (phone_digits(in, d, PHONE_DIGITS_MAX + 1)) return false;
     *out = d;
-    return n <= 20;
+    return true;
 }
 
 /* Checks the location fields; derives the district from the street. Answers 422 if bad. */
@@ -150,7 +145,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         goto out;
     }
     if (!api_phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
-        api_invalid(c, "caller_phone", "a phone number of at most 20 digits");
+        api_invalid(c, "caller_phone", "a phone number: 3 to 20 digits, '+', '-' and spaces");
         goto out;
     }
     if ((json_is_number(lat) && json_is_number(lng))) {
@@ -306,7 +301,7 @@ bool api_case_filters(api_ctx *c, store_case_query *q)
     const char *phone = http_query(c->r, "phone");
     if (phone) {
         /* looking a caller up by phone is the centre's work; units never see phones */
-        if (role_is_unit_scoped(c->user.role)) {
+        if (caller_sight_of(c->user.role, CALLER_LOOKUP, false) != CALLER_FULL) {
             http_send_error(c->r, 403, "forbidden", "your role may not search by phone", "phone");
             return false;
         }
@@ -346,36 +341,29 @@ static void cases_search(api_ctx *c)
     if (api_case_filters(c, &q)) send_page(c, &q);
 }
 
-/* GET /api/queues/:name — each role's work lists (docs/product.md, Work lists), scoped to the
- * caller's unit for unit roles; the other filters of search apply on top. */
+/* GET /api/queues/:name — each role's work lists (core/work_queue.h), scoped to the caller's
+ * unit for unit roles; the other filters of search apply on top. */
 static void queue(api_ctx *c)
 {
-    const char *name = http_param(c->r, "name");
     store_case_query q = {0};
     if (!api_case_filters(c, &q)) return;
-    int64_t now = api_now();
-    uint32_t open = ~((1u << CASE_CLOSED) | (1u << CASE_MERGED)) & ((1u << CASE_STATE_COUNT) - 1);
-    q.sort = CASE_SORT_DUE;
-    if (!name) name = "";
-    if (strcmp(name, "to_dispatch") == 0) q.states = 1u << CASE_REGISTERED;
-    else if (strcmp(name, "to_sign") == 0) q.states = 1u << CASE_DISPATCHED;
-    else if (strcmp(name, "in_hand") == 0) q.states = 1u << CASE_SIGNED;
-    else if (strcmp(name, "due_soon") == 0) {
-        q.states = open;
-        q.due_after = now;
-        q.due_before = now + 24 * 3600;
-    } else if (strcmp(name, "overdue") == 0) {
-        q.states = open;
-        q.overdue_at = now;
-    } else if (strcmp(name, "returns") == 0) q.states = 1u << CASE_RETURN_PENDING;
-    else if (strcmp(name, "extensions") == 0) q.extension_pending = true;
-    else if (strcmp(name, "to_visit") == 0) q.visit_pending = true;
-    else {
-        http_send_error(c->r, 404, "not_found",
-                        "queues: to_dispatch, to_sign, in_hand, due_soon, overdue, returns, "
-                        "extensions, to_visit",
-                        NULL);
+    const work_queue *w = work_queue_find(http_param(c->r, "name"));
+    if (!w) {
+        const char *names = "queues:";
+        for (size_t i = 0; names && i < work_queue_count(); i++)
+            names = arena_printf(c->r->a, "%s%s %s", names, i ? "," : "", work_queue_at(i)->name);
+        http_send_error(c->r, 404, "not_found", names ? names : "no such queue", NULL);
         return;
+    }
+    int64_t now = api_now();
+    q.sort = CASE_SORT_DUE;
+    if (w->states) q.states = w->states; /* the search's own state filter applies otherwise */
+    q.visit_pending = w->no_valid_visit;
+    q.extension_pending = w->extension_pending;
+    if (w->overdue) q.overdue_at = now;
+    if (w->due_within_s > 0) {
+        q.due_after = now;
+        q.due_before = now + w->due_within_s;
     }
     send_page(c, &q);
 }

@@ -25,8 +25,8 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role);
  * urgency, from, to, phone, q, sort, page, page_size) into q, scoped to the caller's unit for
  * unit roles; answers 400/403 and returns false. Shared with the exports. */
 bool api_case_filters(api_ctx *c, store_case_query *q);
-/* The digits of a phone number ('+', '-', spaces and brackets dropped) in the arena; false
- * when anything else is in it or it has more than 20 digits. */
+/* The digits of a phone number under the rule of core/phone.h, in the arena; an empty string
+ * stays empty (no number given). False when the rule refuses it. */
 bool api_phone_digits(arena *a, const char *in, const char **out);
 
 #endif

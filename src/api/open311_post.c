@@ -206,7 +206,7 @@ void open311_request_post(api_ctx *c)
     else if (too_long(desc, OPEN311_TEXT_MAX))
         problem = "description has at most 4000 characters";
     else if (phone && !api_phone_digits(c->r->a, phone, &k.caller_phone))
-        problem = "phone is a telephone number of at most 20 digits";
+        problem = "phone is a telephone number of 3 to 20 digits";
     else problem = bad_optional(c, f);
     if (problem) {
         open311_error(c, fmt, 400, problem);

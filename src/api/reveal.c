@@ -1,9 +1,11 @@
 /* reveal.c — POST /api/cases/:id/reveal {"reason"}: the caller's full name and phone for the
- * roles that call residents back (call-takers, dispatchers, return-visit agents, supervisors;
- * never units), on any request, confidential ones included — each time with a reason that is
- * recorded in the audit log before anything is shown (no record, no reveal). */
+ * roles that call residents back (core/caller_view.h CALLER_REVEAL_ROLES: call-takers,
+ * dispatchers, return-visit agents, supervisors; never units), on any request, confidential
+ * ones included — each time with a reason that is recorded in the audit log before anything
+ * is shown (no record, no reveal). */
 #include "api/audit.h"
 #include "api/cases.h"
+#include "core/caller_view.h"
 #include "util/err.h"
 
 static const json_field reveal_fields[] = {{"reason", JF_STRING, true, false, 1, 500}};
@@ -27,11 +29,7 @@ static void reveal(api_ctx *c)
                              k.caller_name, "phone", k.caller_phone));
 }
 
-#define CALL_BACK                                                                                  \
-    (ROLE_BIT(ROLE_CALLTAKER) | ROLE_BIT(ROLE_DISPATCHER) | ROLE_BIT(ROLE_VISITOR) |               \
-     ROLE_BIT(ROLE_SUPERVISOR))
-
 const api_route api_reveal_routes[] = {
-    {"POST", "/api/cases/:id/reveal", reveal, CALL_BACK},
+    {"POST", "/api/cases/:id/reveal", reveal, CALLER_REVEAL_ROLES},
     {NULL, NULL, NULL, 0},
 };

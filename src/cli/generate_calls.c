@@ -1,5 +1,6 @@
 /* generate_calls.c — see generate_calls.h. */
 #include "cli/generate_calls.h"
+#include "core/phone.h"
 #include "store/calls.h"
 #include "util/err.h"
 #include <stdio.h>
@@ -13,7 +14,7 @@ struct gen_calls {
     size_t n;
     uint64_t written, abandoned, pending_abandoned;
     store_call_record rec[BATCH];
-    char id[BATCH][64], caller[BATCH][CALL_CALLER_MAX + 1]; /* the records' strings */
+    char id[BATCH][64], caller[BATCH][PHONE_DIGITS_MAX + 1]; /* the records' strings */
 };
 
 gen_calls *gen_calls_new(store *st)
@@ -85,7 +86,7 @@ int gen_calls_request(gen_calls *b, gen_rng *r, const char *number, const char *
 
 int gen_calls_abandoned(gen_calls *b, gen_rng *r, const char *tag, int64_t before, int64_t cap)
 {
-    char id[64], caller[CALL_CALLER_MAX + 1];
+    char id[64], caller[PHONE_DIGITS_MAX + 1];
     int64_t offered = before - gen_range(r, 30, 1800);
     snprintf(id, sizeof id, "demo-x%s", tag);
     /* a mobile number, as gen_phone makes them, without an arena */

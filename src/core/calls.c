@@ -78,22 +78,6 @@ bool call_in_progress(const call_times *t, int64_t now)
     return t->answered_at && (!t->ended_at || now - t->ended_at < CALL_RECENT_S);
 }
 
-int call_caller_digits(const char *in, char *out, size_t cap)
-{
-    size_t n = 0;
-    if (!in || cap < CALL_CALLER_MAX + 1) return HL_EINVAL;
-    for (const char *p = in; *p; p++) {
-        if (*p >= '0' && *p <= '9') {
-            if (n == CALL_CALLER_MAX) return HL_EINVAL;
-            out[n++] = *p;
-        } else if (*p != '+' && *p != '-' && *p != ' ') {
-            return HL_EINVAL;
-        }
-    }
-    out[n] = 0;
-    return n >= CALL_CALLER_MIN ? 0 : HL_EINVAL;
-}
-
 void call_count(call_counts *c, const call_times *t)
 {
     c->offered++;

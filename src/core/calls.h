@@ -1,6 +1,6 @@
 /* calls.h — telephone calls (来电记录) as the phone switch reports them: the three events of a
- * call and the order they must come in, the caller's number as digits, and the centre's call
- * figures of GB/T 33358 (answered within 15 seconds, connection rate). Pure: no I/O.
+ * call and the order they must come in, and the centre's call figures of GB/T 33358 (answered
+ * within 15 seconds, connection rate). Pure: no I/O. The caller's number is core/phone.h's.
  *
  * A call is offered (rings in the queue), answered by a call-taker, and ended. The switch may
  * leave out the offer (a switch that reports only the end), so each time is 0 until reported.
@@ -13,8 +13,6 @@
 
 #define CALL_ANSWER_TARGET_S 15 /* GB/T 33358: answered within 15 seconds of being offered */
 #define CALL_RECENT_S 120 /* a call ended this recently is still the call-taker's current one */
-#define CALL_CALLER_MIN 3 /* digits of a caller's number */
-#define CALL_CALLER_MAX 20
 
 typedef enum { CALL_OFFERED = 0, CALL_ANSWERED, CALL_ENDED, CALL_EVENT_COUNT } call_event;
 
@@ -47,11 +45,6 @@ int64_t call_talk_seconds(const call_times *t);
 /* The call-taker's call in progress at now: answered, and not ended or ended less than
  * CALL_RECENT_S ago (a console reloaded right after a call still shows the caller). */
 bool call_in_progress(const call_times *t, int64_t now);
-
-/* The caller's number as digits: '+', '-' and spaces dropped; CALL_CALLER_MIN..MAX digits and
- * nothing else. Writes NUL-terminated digits into out (cap >= CALL_CALLER_MAX + 1). 0 or
- * HL_EINVAL. */
-int call_caller_digits(const char *in, char *out, size_t cap);
 
 /* Sums over a set of calls. */
 typedef struct {

@@ -4,13 +4,12 @@
 #include "store/analytics.h"
 #include "store/case_row.h"
 #include "store/rollup.h"
+#include "store/tree_sql.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
 
-#define SUBTREE_CTE                                                                            \
-    "WITH RECURSIVE sub(id, depth) AS (SELECT ?1, 0 UNION ALL SELECT u.id, sub.depth+1"        \
-    " FROM units u JOIN sub ON u.parent_id=sub.id WHERE sub.depth < 16) "
+#define SUBTREE_CTE "WITH RECURSIVE " SQL_SUBTREE_CTE("units", "?1") " "
 
 /* The requests of the unit's subtree and period that are dispatched to it. */
 #define IN_PERIOD                                                                              \

@@ -13,6 +13,7 @@
  *    memory and written once per key (rollup_add_new);
  *  - the full-text index is filled last in one statement (FTS5 flushes its pending terms at
  *    every statement boundary once it has been written in a transaction). */
+#include "core/case_number.h"
 #include "core/civil.h"
 #include "store/case_row.h"
 #include "store/import.h"
@@ -20,7 +21,6 @@
 #include "store/rollup.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,20 +223,13 @@ struct numbering {
     int n;
 };
 
-static void day_key(int64_t day, char out[16])
-{
-    int y, m, d;
-    civil_ymd_from_days(day, &y, &m, &d);
-    snprintf(out, 16, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
-
 static int next_number(sqlite3 *db, struct numbering *nb, int64_t day, char *number)
 {
     int i = 0;
     while (i < nb->n && nb->day[i] != day) i++;
-    char key[16];
-    day_key(day, key);
     if (i == nb->n) {
+        char key[CASE_NUMBER_DAY_KEY];
+        case_number_day_key(day, key);
         if (nb->n == DAYS_MAX) return HL_ERANGE;
         int64_t last = 0;
         int rc = db_int1(db, &last, "SELECT last FROM case_numbers WHERE day=?", "t", key);
@@ -245,17 +238,15 @@ static int next_number(sqlite3 *db, struct numbering *nb, int64_t day, char *num
         nb->last[i] = last;
         nb->n++;
     }
-    /* five digits a day as residents know them; a day past 99,999 simply gets more */
-    snprintf(number, STORE_CASE_NUMBER_MAX, "%.8s-%05lld", key, (long long)++nb->last[i]);
-    return 0;
+    return case_number_format(day, ++nb->last[i], number, STORE_CASE_NUMBER_MAX);
 }
 
 static int save_numbers(sqlite3 *db, const struct numbering *nb)
 {
     int rc = 0;
     for (int i = 0; !rc && i < nb->n; i++) {
-        char key[16];
-        day_key(nb->day[i], key);
+        char key[CASE_NUMBER_DAY_KEY];
+        case_number_day_key(nb->day[i], key);
         rc = db_exec(db, NULL,
                      "INSERT INTO case_numbers(day, last) VALUES(?1, ?2)"
                      " ON CONFLICT(day) DO UPDATE SET last=?2",

@@ -3,14 +3,12 @@
  * bound, never spliced; state names come from our own enum). */
 #include "store/analytics.h"
 #include "store/case_row.h"
+#include "store/tree_sql.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
 
 #define MAX_ARGS 24
-#define SUBTREE(table)                                                                         \
-    "(WITH RECURSIVE sub(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.id, sub.depth+1"        \
-    " FROM " table " t JOIN sub ON t.parent_id=sub.id WHERE sub.depth < 16) SELECT id FROM sub)"
 
 typedef struct {
     buf sql;
@@ -19,7 +17,7 @@ typedef struct {
     int rc;
 } qbuild;
 
-static void add(qbuild *b, const char *clause) { b->rc |= buf_puts(&b->sql, clause); }
+static void add(qbuild *b, const char *clause) { err_first(&b->rc, buf_puts(&b->sql, clause)); }
 
 static void arg_i(qbuild *b, int64_t v)
 {
@@ -46,9 +44,9 @@ static const char *fts_query(arena *a, const char *text)
         if (!*p) break;
         const char *w = p;
         while (*p && *p != ' ' && *p != '\t') p++;
-        rc |= buf_puts(&out, words ? " \"" : "\"");
-        for (const char *c = w; c < p; c++) rc |= buf_append(&out, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
-        rc |= buf_puts(&out, "\"");
+        err_first(&rc, buf_puts(&out, words ? " \"" : "\""));
+        for (const char *c = w; c < p; c++) err_first(&rc, buf_append(&out, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1));
+        err_first(&rc, buf_puts(&out, "\""));
         words++;
     }
     const char *res = rc || !words ? NULL : arena_strndup(a, out.data, out.len);
@@ -68,17 +66,17 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
         bool first = true;
         for (int s = 0; s < CASE_STATE_COUNT; s++)
             if (q->states & (1u << s)) {
-                b->rc |= buf_printf(&b->sql, "%s'%s'", first ? "" : ",", case_state_name(s));
+                err_first(&b->rc, buf_printf(&b->sql, "%s'%s'", first ? "" : ",", case_state_name(s)));
                 first = false;
             }
         add(b, ")");
     }
     if (q->unit_id) {
-        add(b, " AND c.unit_id IN " SUBTREE("units"));
+        add(b, " AND c.unit_id IN " SQL_SUBTREE("units", "?"));
         arg_i(b, q->unit_id);
     }
     if (q->category_id) {
-        add(b, " AND c.category_id IN " SUBTREE("categories"));
+        add(b, " AND c.category_id IN " SQL_SUBTREE("categories", "?"));
         arg_i(b, q->category_id);
     }
     if (q->district_id) {
@@ -127,11 +125,11 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
         arg_i(b, q->due_after);
     }
     if (q->extension_pending) add(b, " AND c.extension_pending=1");
-    if (q->visit_pending)
-        add(b, " AND (c.state='replied' OR (c.state='visited' AND c.visit_valid=0))");
+    if (q->visit_pending) add(b, " AND (c.state<>'visited' OR c.visit_valid=0)");
     if (q->scope_unit) {
-        add(b, " AND (c.unit_id IN " SUBTREE("units")
-               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN " SUBTREE("units")
+        add(b, " AND (c.unit_id IN " SQL_SUBTREE("units", "?")
+               " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN "
+               SQL_SUBTREE("units", "?")
                "))");
         arg_i(b, q->scope_unit);
         arg_i(b, q->scope_unit);

@@ -1,12 +1,14 @@
 /* cases.c — requests and their append-only event log. Every action runs in one writer job:
  * load the row, check scope and targets, let core/lifecycle.c decide, append the event, and
  * rewrite the row as the fold says. The row is never edited any other way. */
+#include "core/case_number.h"
 #include "core/civil.h"
+#include "core/targets.h"
 #include "store/case_row.h"
 #include "store/rollup.h"
+#include "store/tree_sql.h"
 #include "store/store_internal.h"
 #include "util/err.h"
-#include <stdio.h>
 #include <string.h>
 
 /* ---- registration ---------------------------------------------------------------------- */
@@ -24,18 +26,15 @@ static int register_fn(sqlite3 *db, void *arg)
     struct register_args *r = arg;
     const store_case *in = r->in;
     int64_t day = civil_local_day(r->ev->ev.at, r->utc_offset_min);
-    int y, m, d;
-    civil_ymd_from_days(day, &y, &m, &d);
-    char daykey[40];
-    snprintf(daykey, sizeof daykey, "%04d%02d%02d", y % 10000, m % 100, d % 100);
+    char daykey[CASE_NUMBER_DAY_KEY];
+    case_number_day_key(day, daykey);
     int64_t seq = 0;
     int rc = db_int1(db, &seq,
                      "INSERT INTO case_numbers(day, last) VALUES(?, 1)"
                      " ON CONFLICT(day) DO UPDATE SET last=last+1 RETURNING last",
                      "t", daykey);
+    if (!rc) rc = case_number_format(day, seq, r->number, STORE_CASE_NUMBER_MAX);
     if (rc) return rc;
-    /* five digits a day as residents know them; a day past 99,999 simply gets more */
-    snprintf(r->number, STORE_CASE_NUMBER_MAX, "%.8s-%05lld", daykey, (long long)seq);
 
     case_snapshot snap = {0};
     rc = lifecycle_apply(&snap, &r->ev->ev);
@@ -90,33 +89,17 @@ struct act_args {
     case_snapshot *after;
 };
 
-static int within(sqlite3 *db, int64_t unit, int64_t ancestor, bool *yes)
-{
-    int64_t found = 0;
-    int rc = db_int1(db, &found,
-                     "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 UNION ALL"
-                     " SELECT u.parent_id, up.depth+1 FROM units u JOIN up ON u.id=up.id"
-                     " WHERE u.parent_id IS NOT NULL AND up.depth < 32)"
-                     " SELECT count(*) FROM up WHERE id=?2",
-                     "ii", unit, ancestor);
-    *yes = !rc && found > 0;
-    return rc;
-}
-
 static int check_scope(sqlite3 *db, int64_t case_id, int64_t lead, const store_act_guard *g)
 {
     if (!g || g->scope_unit <= 0) return 0;
     bool yes = false;
-    int rc = lead ? within(db, lead, g->scope_unit, &yes) : 0;
+    int rc = lead ? tree_sql_unit_within(db, lead, g->scope_unit, &yes) : 0;
     if (rc || yes) return rc;
     if (g->allow_co) {
         int64_t hits = 0;
         rc = db_int1(db, &hits,
-                     "WITH RECURSIVE sub(id, depth) AS (SELECT ?2, 0 UNION ALL"
-                     " SELECT u.id, sub.depth+1 FROM units u JOIN sub ON u.parent_id=sub.id"
-                     " WHERE sub.depth < 16)"
-                     " SELECT count(*) FROM case_co_units WHERE case_id=?1"
-                     " AND unit_id IN (SELECT id FROM sub)",
+                     "SELECT count(*) FROM case_co_units WHERE case_id=?1"
+                     " AND unit_id IN " SQL_SUBTREE("units", "?2"),
                      "ii", case_id, g->scope_unit);
         if (rc) return rc;
         if (hits) return 0;
@@ -124,40 +107,67 @@ static int check_scope(sqlite3 *db, int64_t case_id, int64_t lead, const store_a
     return HL_EFORBIDDEN;
 }
 
+/* The facts core/targets.h decides on, for the unit with this id. */
+static int unit_facts(sqlite3 *db, int64_t id, target_unit *u)
+{
+    *u = (target_unit){.id = id};
+    db_q q;
+    int rc = db_open_q(db, &q, "SELECT kind, active FROM units WHERE id=?", "i", id);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) {
+        const char *kind = (const char *)sqlite3_column_text(q.st, 0);
+        u->exists = true;
+        u->active = db_int(&q, 1) != 0;
+        rc = kind && !unit_kind_parse(kind, &u->kind) ? 0 : HL_EIO;
+    }
+    db_close_q(&q);
+    return rc < 0 ? rc : 0;
+}
+
+/* The facts core/targets.h decides on, for the request with this id. */
+static int case_facts(sqlite3 *db, int64_t id, target_case *k)
+{
+    *k = (target_case){.id = id};
+    db_q q;
+    int rc = db_open_q(db, &q, "SELECT state FROM cases WHERE id=?", "i", id);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) {
+        const char *st = (const char *)sqlite3_column_text(q.st, 0);
+        k->exists = true;
+        rc = st && !case_state_parse(st, &k->state) ? 0 : HL_EIO;
+    }
+    db_close_q(&q);
+    return rc < 0 ? rc : 0;
+}
+
 static int check_targets(sqlite3 *db, int64_t case_id, const case_snapshot *c,
                          const store_case_event *ev)
 {
     const case_event *e = &ev->ev;
-    int64_t ok = 0;
+    target_unit to, co[LIFECYCLE_CO_UNITS_MAX];
     int rc = 0;
     switch (e->action) {
     case ACT_DISPATCH:
-    case ACT_REOPEN:
-        rc = db_int1(db, &ok, "SELECT kind<>'centre' FROM units WHERE id=? AND active", "i",
-                     e->unit_id);
-        if (rc == HL_ENOTFOUND || (!rc && !ok)) return HL_EINVAL;
-        for (int i = 0; !rc && i < ev->n_co; i++) {
-            rc = db_int1(db, &ok, "SELECT kind<>'centre' FROM units WHERE id=? AND active", "i",
-                         ev->co_units[i]);
-            if (rc == HL_ENOTFOUND || (!rc && (!ok || ev->co_units[i] == e->unit_id)))
-                return HL_EINVAL;
-        }
-        return rc;
+    case ACT_REOPEN: {
+        size_t n_co = (size_t)ev->n_co;
+        if (n_co > LIFECYCLE_CO_UNITS_MAX) return HL_EINVAL; /* more than core allows */
+        rc = unit_facts(db, e->unit_id, &to);
+        for (size_t i = 0; !rc && i < n_co; i++) rc = unit_facts(db, ev->co_units[i], &co[i]);
+        return rc ? rc : target_dispatch_check(&to, co, n_co);
+    }
     case ACT_REDISPATCH: {
         bool below = false;
-        if (e->unit_id == c->unit_id) return HL_EINVAL;
-        rc = db_int1(db, &ok, "SELECT 1 FROM units WHERE id=? AND active", "i", e->unit_id);
-        if (rc == HL_ENOTFOUND) return HL_EINVAL;
-        if (!rc) rc = within(db, e->unit_id, c->unit_id, &below);
-        return rc ? rc : below ? 0 : HL_EINVAL;
+        rc = unit_facts(db, e->unit_id, &to);
+        if (!rc && to.exists) rc = tree_sql_unit_within(db, e->unit_id, c->unit_id, &below);
+        return rc ? rc : target_redispatch_check(c->unit_id, &to, below);
     }
-    case ACT_MERGE:
-        if (e->merged_into == case_id) return HL_EINVAL;
-        rc = db_int1(db, &ok,
-                     "SELECT state NOT IN ('closed','merged') FROM cases WHERE id=?", "i",
-                     e->merged_into);
-        if (rc == HL_ENOTFOUND || (!rc && !ok)) return HL_EINVAL;
-        return rc;
+    case ACT_MERGE: {
+        target_case into;
+        rc = case_facts(db, e->merged_into, &into);
+        return rc ? rc : target_merge_check(case_id, &into);
+    }
     default: return 0;
     }
 }

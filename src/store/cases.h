@@ -69,9 +69,9 @@ typedef struct {
 } store_act_guard;
 
 /* Takes an action on a case in one transaction: checks scope (HL_EFORBIDDEN), the targets
- * (dispatch: an active unit other than the centre, co-handling units likewise and other than
- * the lead; redispatch: a unit strictly below the current one; merge: another open case that
- * is not merged — else HL_EINVAL), the lifecycle (core/lifecycle.h: HL_ESTATE or HL_EINVAL),
+ * (core/targets.h: dispatch to an active unit other than the centre, co-handling units likewise
+ * and other than the lead and each other; redispatch to a unit strictly below the current one;
+ * merge into another open case — else HL_EINVAL), the lifecycle (core/lifecycle.h: HL_ESTATE or HL_EINVAL),
  * appends the event and rewrites the case row. The event the log gains by itself after it
  * (lifecycle_follow_up: the close after a valid visit that found the matter solved) is
  * appended in the same transaction.
@@ -107,7 +107,7 @@ typedef struct {
     int64_t due_before;      /* > 0: only cases whose running stage is due by this time */
     int64_t due_after;       /* > 0: ... and not before this time (due-soon lists) */
     bool extension_pending;
-    bool visit_pending;      /* replied, or visited without a valid visit */
+    bool visit_pending;      /* no valid visit: not visited, or the visit was not valid */
     int64_t scope_unit;      /* > 0: the caller's unit: lead or co-unit within it */
     case_sort sort;
     int offset, limit;       /* limit 1..200 */

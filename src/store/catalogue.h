@@ -70,8 +70,8 @@ int store_routes_list(store *s, arena *a, store_route **items, size_t *n);
  * unit must exist and be active. HL_EREF / HL_EINVAL. */
 int store_route_put(store *s, const store_route *in, int64_t *id);
 int store_route_delete(store *s, int64_t id);
-/* The responsible unit for a category in a district: the deepest category rule (the category
- * itself, then its ancestors), preferring a rule for that district over a citywide one.
+/* The responsible unit for a category in a district (core/precedence.h route_choose): the
+ * deepest category rule, preferring a rule for that district over a citywide one.
  * HL_ENOTFOUND when the catalogue has no rule. *rule_id says which rule decided. */
 int store_route_resolve(store *s, int64_t category_id, int64_t district_id, int64_t *unit_id,
                         int64_t *rule_id);
@@ -109,8 +109,8 @@ int store_time_limits_list(store *s, arena *a, store_time_limit **items, size_t 
 /* Inserts or replaces the policy for (stage, urgency, type, category). */
 int store_time_limit_put(store *s, const store_time_limit *in, int64_t *id);
 int store_time_limit_delete(store *s, int64_t id);
-/* The policy in force for a stage of a request: category (or its nearest ancestor) first,
- * then request type, then the default. HL_ENOTFOUND if none applies. */
+/* The policy in force for a stage of a request (core/precedence.h time_limit_choose): category
+ * (or its nearest ancestor) first, then request type, then the default. HL_ENOTFOUND if none. */
 int store_time_limit_resolve(store *s, stage st, urgency u, request_type t, int64_t category_id,
                              time_limit *out);
 

@@ -3,13 +3,11 @@
  * English words are found; user text is only ever bound, as quoted terms, never spliced. */
 #include "core/textseg.h"
 #include "store/kb_internal.h"
+#include "store/tree_sql.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
 
-#define SUBTREE(table)                                                                         \
-    "(WITH RECURSIVE sub(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.id, sub.depth+1"        \
-    " FROM " table " t JOIN sub ON t.parent_id=sub.id WHERE sub.depth < 16) SELECT id FROM sub)"
 #define MAX_QUERY_TERMS 32
 
 int kb_row_read(db_q *q, arena *a, void *item)
@@ -212,11 +210,11 @@ static int search_fn(sqlite3 *db, void *arg)
         args[nargs++] = (db_arg){.type = 't', .t = q->today};
     }
     if (q->category_id) {
-        err_first(&rc, buf_puts(&where, " AND k.category_id IN " SUBTREE("categories")));
+        err_first(&rc, buf_puts(&where, " AND k.category_id IN " SQL_SUBTREE("categories", "?")));
         args[nargs++] = (db_arg){.type = 'i', .i = q->category_id};
     }
     if (q->unit_id) {
-        err_first(&rc, buf_puts(&where, " AND k.unit_id IN " SUBTREE("units")));
+        err_first(&rc, buf_puts(&where, " AND k.unit_id IN " SQL_SUBTREE("units", "?")));
         args[nargs++] = (db_arg){.type = 'i', .i = q->unit_id};
     }
     const char *from = match ? " kb_fts JOIN kb_articles k ON k.id=kb_fts.rowid" KB_JOINS : KB_FROM;

@@ -3,6 +3,7 @@
  * a new request within days. Answers are found through the event log's article_id (index
  * case_events_article of migration 0007), so nothing but the log records them. */
 #include "store/kb_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,7 @@
 /* Must match the index case_events_article (with "action='answer' AND extra IS NOT NULL") so
  * SQLite uses it. */
 #define ARTICLE_EXPR "(CASE WHEN json_valid(extra) THEN json_extract(extra, '$.article_id') END)"
-#define IN_UNIT                                                                                \
-    " (?2 = 0 OR k.unit_id IN (WITH RECURSIVE sub(id, depth) AS (SELECT ?2, 0 UNION ALL"       \
-    " SELECT t.id, sub.depth+1 FROM units t JOIN sub ON t.parent_id=sub.id WHERE sub.depth < 16)" \
-    " SELECT id FROM sub))"
+#define IN_UNIT " (?2 = 0 OR k.unit_id IN " SQL_SUBTREE("units", "?2") ")"
 
 /* The article columns and then the number of answers. */
 static int read_item(db_q *q, arena *a, void *item)

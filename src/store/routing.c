@@ -1,8 +1,10 @@
 /* routing.c — the dispatch catalogue (派单目录): category × district → responsible unit.
- * Resolution walks from the request's category up to its ancestors and takes the first rule
- * found, preferring one for the request's district over a citywide one at the same level. */
+ * Resolution fetches the rules of the request's category and its ancestors; which one wins is
+ * core/precedence.h's route_choose. */
+#include "core/precedence.h"
 #include "store/catalogue.h"
 #include "store/store_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 
 static int read_route(db_q *q, arena *a, void *item)
@@ -94,31 +96,38 @@ struct resolve_args {
     int64_t *unit_id, *rule_id;
 };
 
+static int read_candidate(db_q *q, arena *a, void *item)
+{
+    (void)a;
+    route_candidate *c = item;
+    c->rule_id = db_int(q, 0);
+    c->unit_id = db_int(q, 1);
+    c->district_id = db_int(q, 2);
+    c->depth = (int)db_int(q, 3);
+    c->unit_active = db_int(q, 4) != 0;
+    return 0;
+}
+
+/* The rules of the category and its ancestors; core/precedence.h chooses. */
 static int resolve_fn(sqlite3 *db, void *arg)
 {
     struct resolve_args *r = arg;
-    db_q q;
-    /* ancestors of the category with their depth below it; then the best rule */
-    int rc = db_open_q(db, &q,
-                       "WITH RECURSIVE up(id, parent_id, depth) AS ("
-                       "  SELECT id, parent_id, 0 FROM categories WHERE id=?1"
-                       "  UNION ALL SELECT c.id, c.parent_id, up.depth+1"
-                       "  FROM categories c JOIN up ON c.id=up.parent_id WHERE up.depth < 8)"
-                       " SELECT r.unit_id, r.id FROM routing_rules r JOIN up ON r.category_id=up.id"
-                       " JOIN units u ON u.id=r.unit_id AND u.active"
-                       " WHERE r.district_id IS NULL OR r.district_id=?2"
-                       " ORDER BY up.depth, r.district_id IS NULL LIMIT 1",
-                       "ii", r->category_id, r->district_id);
-    if (rc) return rc;
-    rc = db_step(&q);
-    if (rc == 1) {
-        *r->unit_id = db_int(&q, 0);
-        if (r->rule_id) *r->rule_id = db_int(&q, 1);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = HL_ENOTFOUND;
+    arena *a = arena_new();
+    if (!a) return HL_ENOMEM;
+    route_candidate *c;
+    size_t n = 0, best = 0;
+    int rc = db_list(db, a, sizeof *c, read_candidate, (void **)&c, &n,
+                     "WITH RECURSIVE " SQL_ANCESTORS_CTE("categories", "?1")
+                     " SELECT r.id, r.unit_id, ifnull(r.district_id,0), up.depth, u.active"
+                     " FROM routing_rules r JOIN up ON r.category_id=up.id"
+                     " JOIN units u ON u.id=r.unit_id",
+                     "i", r->category_id);
+    if (!rc) rc = route_choose(c, n, r->district_id, &best);
+    if (!rc) {
+        *r->unit_id = c[best].unit_id;
+        if (r->rule_id) *r->rule_id = c[best].rule_id;
     }
-    db_close_q(&q);
+    arena_free(a);
     return rc;
 }
 

@@ -1,8 +1,10 @@
 /* time_limits.c — time-limit policies per stage, urgency, request type and category.
- * The most specific policy wins: one for the category (or its nearest ancestor), then one for
- * the request type, then the default for the stage and urgency. */
+ * Which policy is in force for a request is core/precedence.h's time_limit_choose; resolution
+ * fetches the candidates. */
+#include "core/precedence.h"
 #include "store/catalogue.h"
 #include "store/store_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 
 #define TL_COLS "id, stage, urgency, request_type, ifnull(category_id,0), amount, unit"
@@ -97,33 +99,39 @@ struct resolve_args {
     time_limit *out;
 };
 
+static int read_candidate(db_q *q, arena *a, void *item)
+{
+    time_limit_candidate *c = item;
+    const char *type = db_text(q, a, 1), *unit = db_text(q, a, 3);
+    c->has_category = !db_is_null(q, 0); /* no ancestor matched: the policy has no category */
+    c->depth = (int)db_int(q, 0);
+    c->has_type = !db_is_null(q, 1);
+    c->limit.amount = (int)db_int(q, 2);
+    if ((c->has_type && (!type || request_type_parse(type, &c->type))) || !unit ||
+        limit_unit_parse(unit, &c->limit.unit))
+        return HL_EIO;
+    return 0;
+}
+
+/* The policies of the stage and urgency that are citywide or for the category or one of its
+ * ancestors; core/precedence.h chooses. */
 static int resolve_fn(sqlite3 *db, void *arg)
 {
     struct resolve_args *r = arg;
-    db_q q;
-    int rc = db_open_q(db, &q,
-                       "WITH RECURSIVE up(id, parent_id, depth) AS ("
-                       "  SELECT id, parent_id, 0 FROM categories WHERE id=?4"
-                       "  UNION ALL SELECT c.id, c.parent_id, up.depth+1"
-                       "  FROM categories c JOIN up ON c.id=up.parent_id WHERE up.depth < 8)"
-                       " SELECT t.amount, t.unit FROM time_limits t LEFT JOIN up"
-                       "  ON t.category_id=up.id"
-                       " WHERE t.stage=?1 AND t.urgency=?2"
-                       "  AND (t.request_type IS NULL OR t.request_type=?3)"
-                       "  AND (t.category_id IS NULL OR up.id IS NOT NULL)"
-                       " ORDER BY t.category_id IS NULL, up.depth, t.request_type IS NULL LIMIT 1",
-                       "ttti", stage_name(r->st), urgency_name(r->u), request_type_name(r->t),
-                       r->category_id);
-    if (rc) return rc;
-    rc = db_step(&q);
-    if (rc == 1) {
-        r->out->amount = (int)db_int(&q, 0);
-        const char *unit = (const char *)sqlite3_column_text(q.st, 1);
-        rc = unit && !limit_unit_parse(unit, &r->out->unit) ? 0 : HL_EIO;
-    } else if (rc == 0) {
-        rc = HL_ENOTFOUND;
-    }
-    db_close_q(&q);
+    arena *a = arena_new();
+    if (!a) return HL_ENOMEM;
+    time_limit_candidate *c;
+    size_t n = 0, best = 0;
+    int rc = db_list(db, a, sizeof *c, read_candidate, (void **)&c, &n,
+                     "WITH RECURSIVE " SQL_ANCESTORS_CTE("categories", "?3")
+                     " SELECT up.depth, t.request_type, t.amount, t.unit"
+                     " FROM time_limits t LEFT JOIN up ON t.category_id=up.id"
+                     " WHERE t.stage=?1 AND t.urgency=?2"
+                     "  AND (t.category_id IS NULL OR up.id IS NOT NULL)",
+                     "tti", stage_name(r->st), urgency_name(r->u), r->category_id);
+    if (!rc) rc = time_limit_choose(c, n, r->t, &best);
+    if (!rc) *r->out = c[best].limit;
+    arena_free(a);
     return rc;
 }
 

@@ -3,6 +3,7 @@
  * transaction, so two concurrent edits can never leave a malformed tree. */
 #include "store/catalogue.h"
 #include "store/store_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 #include <string.h>
 
@@ -71,26 +72,6 @@ int store_unit_by_code(store *s, arena *a, const char *code, store_unit *out)
     return store_read(s, get_fn, &g);
 }
 
-/* Is unit within ancestor's subtree? Walks up parents; the tree is shallow (≤ a few levels)
- * but the walk is bounded anyway in case of a corrupt cycle. */
-static int within_db(sqlite3 *db, int64_t unit, int64_t ancestor, bool *yes)
-{
-    *yes = false;
-    for (int depth = 0; unit && depth < 32; depth++) {
-        if (unit == ancestor) {
-            *yes = true;
-            return 0;
-        }
-        int64_t parent = 0;
-        int rc = db_int1(db, &parent, "SELECT ifnull(parent_id,0) FROM units WHERE id=?", "i",
-                         unit);
-        if (rc == HL_ENOTFOUND) return 0;
-        if (rc) return rc;
-        unit = parent;
-    }
-    return 0;
-}
-
 struct within_args {
     int64_t unit, ancestor;
     bool *yes;
@@ -99,7 +80,7 @@ struct within_args {
 static int within_fn(sqlite3 *db, void *arg)
 {
     struct within_args *w = arg;
-    return within_db(db, w->unit, w->ancestor, w->yes);
+    return tree_sql_unit_within(db, w->unit, w->ancestor, w->yes);
 }
 
 int store_unit_within(store *s, int64_t unit_id, int64_t ancestor_id, bool *yes)
@@ -169,7 +150,7 @@ static int update_fn(sqlite3 *db, void *arg)
     if (!rc && in->parent_id >= 0 && in->parent_id != cur.parent_id) {
         bool cycle = false;
         rc = check_parent(db, cur.kind, in->parent_id, cur.id);
-        if (!rc && in->parent_id) rc = within_db(db, in->parent_id, cur.id, &cycle);
+        if (!rc && in->parent_id) rc = tree_sql_unit_within(db, in->parent_id, cur.id, &cycle);
         if (!rc && cycle) rc = HL_EINVAL;
         if (!rc) cur.parent_id = in->parent_id;
     }

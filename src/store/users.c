@@ -2,6 +2,7 @@
  * by the caller (api/auth.c); deactivating a user ends their sessions and tokens at once. */
 #include "store/people.h"
 #include "store/store_internal.h"
+#include "store/tree_sql.h"
 #include "util/err.h"
 
 #define USER_COLS STORE_USER_COLS
@@ -42,9 +43,7 @@ static int list_fn(sqlite3 *db, void *arg)
         return db_list(db, la->a, sizeof **la->items, store_user_row, (void **)la->items, la->n,
                        "SELECT " USER_COLS " FROM users u ORDER BY u.username", NULL);
     return db_list(db, la->a, sizeof **la->items, store_user_row, (void **)la->items, la->n,
-                   "WITH RECURSIVE sub(id, depth) AS (SELECT ?1, 0 UNION ALL"
-                   "  SELECT units.id, sub.depth+1 FROM units JOIN sub ON units.parent_id=sub.id"
-                   "  WHERE sub.depth < 16)"
+                   "WITH RECURSIVE " SQL_SUBTREE_CTE("units", "?1")
                    " SELECT " USER_COLS " FROM users u JOIN sub ON u.unit_id=sub.id"
                    " ORDER BY u.username",
                    "i", la->unit_id);

@@ -305,8 +305,9 @@ def roles_of(expr, defs):
 def source_routes():
     """{(method, pattern): roles} of every route registered in api.c's tables[]."""
     api_dir = REPO / "src" / "api"
-    role_h = (REPO / "src" / "core" / "role.h").read_text()
-    base = _defines(role_h)
+    base = {}
+    for h in sorted((REPO / "src" / "core").glob("*.h")):  # role.h, caller_view.h's role sets
+        base.update(_defines(h.read_text()))
     base.pop("ROLE_BIT", None)
     api_c = (api_dir / "api.c").read_text()
     m = re.search(r"tables\[\]\s*=\s*\{(.*?)\};", api_c, re.S)

@@ -13,6 +13,7 @@
 #include "tmp_dir.h"
 
 #include "core/calls.h"
+#include "core/phone.h"
 #include "store/calls.h"
 #include "store/cases.h"
 #include "store/people.h"
@@ -113,23 +114,6 @@ static void test_in_progress(void **state)
     t.ended_at = T0 + 100;
     assert_true(call_in_progress(&t, T0 + 100 + CALL_RECENT_S - 1));
     assert_false(call_in_progress(&t, T0 + 100 + CALL_RECENT_S));
-}
-
-static void test_caller_digits(void **state)
-{
-    (void)state;
-    char d[CALL_CALLER_MAX + 1];
-    assert_int_equal(call_caller_digits("+86 138-0000-1111", d, sizeof d), 0);
-    assert_string_equal(d, "8613800001111");
-    assert_int_equal(call_caller_digits("110", d, sizeof d), 0);
-    assert_string_equal(d, "110");
-    assert_int_equal(call_caller_digits("12", d, sizeof d), HL_EINVAL);       /* too short */
-    assert_int_equal(call_caller_digits("- + -", d, sizeof d), HL_EINVAL);    /* no digits */
-    assert_int_equal(call_caller_digits("(010)12345678", d, sizeof d), HL_EINVAL);
-    assert_int_equal(call_caller_digits("1380000111a", d, sizeof d), HL_EINVAL);
-    assert_int_equal(call_caller_digits("12345678901234567890", d, sizeof d), 0);
-    assert_int_equal(call_caller_digits("123456789012345678901", d, sizeof d), HL_EINVAL);
-    assert_int_equal(call_caller_digits("123", d, 8), HL_EINVAL); /* no room for 20 digits */
 }
 
 /* answered in 10 s and in 20 s, abandoned after 30 s, one still ringing, one reported from
@@ -247,6 +231,24 @@ static int64_t register_case(fx *f, const char *phone, int64_t by)
     char number[STORE_CASE_NUMBER_MAX];
     assert_int_equal(store_case_register(f->s, &k, &ev, OFF, &id, number), 0);
     return id;
+}
+
+/* A request's phone and a call's caller written differently are the same digits under the one
+ * rule of core/phone.h, so the request links to the call. */
+static void test_link_same_number_written_differently(void **state)
+{
+    fx *f = *state;
+    int64_t id = 0, call = 0;
+    bool created, changed;
+    int64_t now = T0 + 1000;
+    char from_switch[PHONE_DIGITS_MAX + 1], typed[PHONE_DIGITS_MAX + 1];
+    assert_int_equal(phone_digits("+86 139-2222-3333", from_switch, sizeof from_switch), 0);
+    assert_int_equal(phone_digits("86 13922223333", typed, sizeof typed), 0);
+    assert_int_equal(report(f, "w", CALL_ANSWERED, now - 20, from_switch, f->wang, &id, &created,
+                            &changed), 0);
+    int64_t k = register_case(f, typed, f->wang);
+    assert_int_equal(store_call_link_case(f->s, f->wang, typed, k, now, &call), 0);
+    assert_int_equal(call, id);
 }
 
 static void test_store_events(void **state)
@@ -434,10 +436,11 @@ int main(void)
         cmocka_unit_test(test_apply_in_order),
         cmocka_unit_test(test_answer_after_end_and_missing_offer),
         cmocka_unit_test(test_in_progress),
-        cmocka_unit_test(test_caller_digits),
         cmocka_unit_test(test_counts_and_figures),
         cmocka_unit_test_setup_teardown(test_store_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_current_and_linking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_same_number_written_differently, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_list_and_sums, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
