@@ -7,12 +7,12 @@
 #include "api/limits.h"
 #include "http/static_files.h"
 #include "store/catalogue.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 static router *routes;
 
@@ -46,7 +46,7 @@ void api_shutdown(void)
     routes = NULL;
 }
 
-int64_t api_now(void) { return (int64_t)time(NULL); }
+int64_t api_now(void) { return clock_now(); }
 
 static bool is_write(const char *method)
 {

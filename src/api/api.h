@@ -97,7 +97,7 @@ void api_invalid(api_ctx *c, const char *field, const char *message);
 int64_t api_publish(api_ctx *c, const char *type, json_t *data);
 /* The same, addressed to one user (user_id > 0): only that user's event streams get it. */
 int64_t api_publish_to(api_ctx *c, const char *type, json_t *data, int64_t user_id);
-/* Current time in Unix seconds. */
+/* Current time in Unix seconds: clock_now (util/clock.h), the clock the tests control. */
 int64_t api_now(void);
 
 #endif

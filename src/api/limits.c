@@ -1,10 +1,10 @@
 /* limits.c — rate limits of the public routes and login lockouts (see limits.h). */
 #include "api/limits.h"
 #include "http/ratelimit.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define TABLE_SLOTS 8192 /* clients remembered per table (~100 bytes each) */
 
@@ -54,13 +54,6 @@ void api_limits_free(api_limits *l)
     free(l);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void too_many(api_ctx *c, const char *code, const char *what, int retry)
 {
     http_add_header(c->r, "Retry-After", arena_printf(c->r->a, "%d", retry));
@@ -77,7 +70,8 @@ bool api_limits_route_ok(api_ctx *c)
         hit = strcmp(c->r->route, limited[i].pattern) == 0 &&
               strcmp(c->r->method, limited[i].method) == 0;
     int retry = 0;
-    if (!hit || ratelimit_take(l->public_rate, http_client_addr(c->r), now_ms(), &retry) == 0)
+    if (!hit ||
+        ratelimit_take(l->public_rate, http_client_addr(c->r), clock_mono_ms(), &retry) == 0)
         return true;
     too_many(c, "rate_limited", "too many requests from your address", retry);
     return false;
@@ -92,7 +86,7 @@ bool api_limits_login_ok(api_ctx *c, const char *username)
 {
     api_limits *l = c->app->limits;
     if (!l || !l->login_user) return true;
-    int64_t now = now_ms();
+    int64_t now = clock_mono_ms();
     int retry = 0, retry_addr = 0;
     bool user_locked = ratelimit_check(l->login_user, user_key(c, username), now, &retry) != 0;
     bool addr_locked =
@@ -107,7 +101,7 @@ bool api_limits_login_failed(api_ctx *c, const char *username)
 {
     api_limits *l = c->app->limits;
     if (!l || !l->login_user) return false;
-    int64_t now = now_ms();
+    int64_t now = clock_mono_ms();
     int retry = 0;
     bool locked = ratelimit_fail(l->login_user, user_key(c, username), now, &retry) != 0;
     if (ratelimit_fail(l->login_addr, http_client_addr(c->r), now, &retry)) locked = true;
@@ -117,5 +111,6 @@ bool api_limits_login_failed(api_ctx *c, const char *username)
 void api_limits_login_succeeded(api_ctx *c, const char *username)
 {
     api_limits *l = c->app->limits;
-    if (l && l->login_user) ratelimit_forget(l->login_user, user_key(c, username), now_ms());
+    if (l && l->login_user)
+        ratelimit_forget(l->login_user, user_key(c, username), clock_mono_ms());
 }

@@ -11,6 +11,7 @@
 #include "core/classifier.h"
 #include "core/route_tags.h"
 #include "store/knowledge.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <pthread.h>
@@ -35,9 +36,7 @@ static bool loading, cleanup_registered;
 
 static int64_t mono_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec;
+    return clock_mono_ms() / 1000;
 }
 
 static void set_free(model_set *m)

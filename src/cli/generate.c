@@ -19,6 +19,7 @@
 #include "store/cases.h"
 #include "store/catalogue.h"
 #include "store/people.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <math.h>
@@ -1345,7 +1346,7 @@ int cli_generate(int argc, char **argv)
     g->off = CIVIL_TZ_SHANGHAI;
     g->seed = (uint64_t)seed;
     pthread_mutex_init(&g->err_mu, NULL);
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     int64_t until = civil_local_day(now, g->off);
     if (until_s && civil_parse_date(until_s, strlen(until_s), &until)) {
         fprintf(stderr, "hotline generate: --until wants a date YYYY-MM-DD\n");

@@ -3,6 +3,7 @@
 #include "cli/seed_appraisal.h"
 #include "api/appraisal.h"
 #include "core/civil.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ int seed_appraisal(store *st, const char *data_dir)
     char path[2048];
     int n = snprintf(path, sizeof path, "%s/demo/appraisal_scheme.json", data_dir);
     if (n < 0 || (size_t)n >= sizeof path) return HL_ERANGE;
-    int64_t id, now = (int64_t)time(NULL);
+    int64_t id, now = clock_now();
     if (access(path, F_OK) != 0) {
         store_appraisal_scheme def = {.name = "默认考核方案 (30/35/35)",
                                       .effective_from = civil_days_from_ymd(2000, 1, 1),

@@ -5,6 +5,7 @@
 #include "core/civil.h"
 #include "store/catalogue.h"
 #include "store/knowledge.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ static int seed_articles(store *st, arena *a, const json_t *arts)
 {
     size_t i;
     json_t *j;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     json_array_foreach(arts, i, j) {
         store_kb_article in = {.title = str(j, "title"), .body = str(j, "body"),
                                .valid_from = str(j, "valid_from"), .valid_to = str(j, "valid_to"),
@@ -72,7 +73,7 @@ static int seed_words(store *st, arena *a, const json_t *list)
             return HL_EINVAL;
         }
     }
-    return store_sensitive_words_put(st, words, n, (int64_t)time(NULL));
+    return store_sensitive_words_put(st, words, n, clock_now());
 }
 
 int seed_knowledge(store *st, const char *data_dir)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "http/server.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include <limits.h>
 #include <signal.h>
@@ -32,6 +33,12 @@ static const char serve_help[] =
     "                     lockout; 4N per address (HOTLINE_LOGIN_FAILURES, default 5; 0 = off)\n"
     "  --trust-proxy      client addresses from X-Forwarded-For (behind one reverse proxy)\n"
     "  --jurisdiction ID  Open311 jurisdiction_id     (HOTLINE_JURISDICTION, default jiangcheng.gov.cn)\n"
+    "  --heartbeat-seconds N\n"
+    "                     seconds between the comment lines that keep an idle event stream\n"
+    "                     open through proxies (HOTLINE_HEARTBEAT_SECONDS, default 15)\n"
+    "  --clock FILE       tests only: the server's time runs as many seconds ahead of the\n"
+    "                     system's as FILE says (a decimal integer, read at every use; replace\n"
+    "                     the file by renaming a new one over it)\n"
     "\n"
     "The database must exist (hotline init). Stops cleanly on SIGINT or SIGTERM.\n";
 
@@ -59,6 +66,8 @@ int cli_serve(int argc, char **argv)
     const char *fails_s = cli_env("HOTLINE_LOGIN_FAILURES", "5");
     bool trust_proxy = getenv("HOTLINE_TRUST_PROXY") != NULL;
     const char *jurisdiction = cli_env("HOTLINE_JURISDICTION", "jiangcheng.gov.cn");
+    const char *heartbeat_s = cli_env("HOTLINE_HEARTBEAT_SECONDS", "15");
+    const char *clock_file = NULL;
     for (int i = 0; i < argc; i++) {
         const char *v;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -77,14 +86,17 @@ int cli_serve(int argc, char **argv)
         else if ((v = cli_opt(argc, argv, &i, "--login-failures"))) fails_s = v;
         else if (strcmp(argv[i], "--trust-proxy") == 0) trust_proxy = true;
         else if ((v = cli_opt(argc, argv, &i, "--jurisdiction"))) jurisdiction = v;
+        else if ((v = cli_opt(argc, argv, &i, "--heartbeat-seconds"))) heartbeat_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--clock"))) clock_file = v;
         else {
             fprintf(stderr, "hotline serve: unknown option '%s'\n\n%s", argv[i], serve_help);
             return 2;
         }
     }
-    long port, threads, max_body, hours, rate, fails;
+    long port, threads, max_body, hours, rate, fails, heartbeat;
     log_level level;
     if (!parse_int(rate_s, 0, 1000000, &rate) || !parse_int(fails_s, 0, 1000, &fails) ||
+        !parse_int(heartbeat_s, 1, 3600, &heartbeat) ||
         !parse_int(port_s, 0, 65535, &port) || !parse_int(threads_s, 1, 256, &threads) ||
         !parse_int(body_s, 1024, 64L << 20, &max_body) || !parse_int(hours_s, 1, 24 * 30, &hours) ||
         log_parse_level(level_s, &level)) {
@@ -92,6 +104,12 @@ int cli_serve(int argc, char **argv)
         return 2;
     }
     log_set_level(level);
+    if (clock_file && clock_use_file(clock_file)) {
+        fprintf(stderr, "hotline serve: --clock %s: no offset in seconds to read there\n",
+                clock_file);
+        return 2;
+    }
+    if (clock_file) log_warn("serve: the clock runs by %s (tests only)", clock_file);
     struct stat sb;
     if (stat(db, &sb) != 0) {
         fprintf(stderr, "hotline serve: no database at %s (create one with: hotline init --demo "
@@ -127,6 +145,7 @@ int cli_serve(int argc, char **argv)
     http_server *srv = NULL;
     http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
                        .max_body = (size_t)max_body, .trust_proxy = trust_proxy,
+                       .heartbeat_s = (int)heartbeat,
                        .handler = api_dispatch, .ud = &app};
     api_limits_config lim = {.public_per_minute = (int)rate, .login_failures = (int)fails,
                              .login_window_s = API_LIMITS_WINDOW_S,

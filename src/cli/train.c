@@ -7,6 +7,7 @@
 #include "core/route_tags.h"
 #include "store/engine.h"
 #include "store/knowledge.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +168,7 @@ int cli_train(int argc, char **argv)
         clf_info ci, ui = {0};
         clf_get_info(cat, &ci);
         if (unit) clf_get_info(unit, &ui);
-        int64_t now = (int64_t)time(NULL);
+        int64_t now = clock_now();
         store_model models[2] = {
             {"category", 0, now, (int64_t)ci.samples, (int64_t)ci.classes, ci.cv_top1,
              ci.cv_top3, cbytes, clen},

@@ -184,7 +184,7 @@ int http_server_start(const http_config *cfg, http_server **out)
     struct http_server *s = calloc(1, sizeof *s);
     if (!s) return HL_ENOMEM;
     s->cfg = *cfg;
-    s->sse = sse_streams_new();
+    s->sse = sse_streams_new(cfg->heartbeat_s);
     if (!s->sse) {
         free(s);
         return HL_ENOMEM;

@@ -19,6 +19,7 @@ typedef struct {
     int threads;
     size_t max_body; /* bytes; larger bodies get 413 */
     bool trust_proxy; /* client addresses from X-Forwarded-For (behind one reverse proxy) */
+    int heartbeat_s;  /* seconds between comment lines on an idle event stream, >= 1 */
     http_handler_fn handler;
     void *ud;
 } http_config;

@@ -6,7 +6,7 @@
  * once: a busy loop), so it suspends the connection and returns 0, which MHD allows together
  * with MHD_suspend_connection. Three things resume it, each only while it is suspended:
  *   - a hub listener (`on_event`), run by whoever published;
- *   - the heartbeat thread, once the stream has been quiet for SSE_HEARTBEAT_S;
+ *   - the heartbeat thread, once the stream has been quiet for the heartbeat interval;
  *   - sse_streams_stop, because MHD_stop_daemon must not find a suspended connection.
  *
  * The lost-wake-up race (an event published between the reader's "nothing pending" and its
@@ -52,6 +52,7 @@ static const char resync_frame[] = "event: resync\ndata: {}\n\n";
 struct sse_streams {
     pthread_mutex_t mu; /* the list, count, stopping */
     pthread_cond_t tick;
+    int64_t heartbeat_ns; /* a comment line after this long without a write */
     struct stream *head;
     int count;
     bool stopping;
@@ -192,7 +193,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
         if (n == max) break;
         if (next_frame(st)) continue;
         if (n > 0) break;
-        if (now_ns() - atomic_load(&st->last_write) >= SSE_HEARTBEAT_S * NS) {
+        if (now_ns() - atomic_load(&st->last_write) >= st->reg->heartbeat_ns) {
             if (peer_gone(st)) return MHD_CONTENT_READER_END_WITH_ERROR;
             set_frame(st, ":\n\n", 3);
             continue;
@@ -323,16 +324,17 @@ static void *heartbeat_main(void *arg)
         if (s->stopping) break;
         int64_t now = now_ns();
         for (stream *st = s->head; st; st = st->next)
-            if (now - atomic_load(&st->last_write) >= SSE_HEARTBEAT_S * NS) wake(st);
+            if (now - atomic_load(&st->last_write) >= s->heartbeat_ns) wake(st);
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
 }
 
-sse_streams *sse_streams_new(void)
+sse_streams *sse_streams_new(int heartbeat_s)
 {
     sse_streams *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    s->heartbeat_ns = heartbeat_s * NS;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -1,8 +1,9 @@
 /* sse.h — server-sent event streams: a request answered with an endless text/event-stream that
  * carries the hub's events ("id: N\nevent: TYPE\ndata: JSON\n\n"), resumable by Last-Event-ID.
  * Idle streams cost no thread and no CPU: their connections are suspended in libmicrohttpd and
- * resumed by a hub listener when an event arrives, or by the heartbeat thread every
- * SSE_HEARTBEAT_S seconds (a comment line that keeps proxies from closing the stream). */
+ * resumed by a hub listener when an event arrives, or by the heartbeat thread after the
+ * heartbeat interval without a write (a comment line that keeps proxies from closing the
+ * stream). The interval is measured on CLOCK_MONOTONIC, never on the tests' clock. */
 #ifndef HOTLINE_HTTP_SSE_H
 #define HOTLINE_HTTP_SSE_H
 #include "http/hub.h"
@@ -11,7 +12,6 @@
 #include <stdint.h>
 
 #define SSE_MAX_STREAMS 2000 /* concurrent streams per server; more get 503 */
-#define SSE_HEARTBEAT_S 15   /* seconds between comment lines on an idle stream */
 #define SSE_RETRY_MS 2000    /* the client's reconnection delay, sent first */
 
 /* Decides whether a stream's client receives an event; runs on the connection's thread. `to`
@@ -31,8 +31,9 @@ void http_send_sse(http_req *r, hub *h, int64_t after, sse_filter_fn filter, voi
 
 /* One server's streams and its heartbeat thread. */
 typedef struct sse_streams sse_streams;
-/* NULL when out of memory or the thread cannot start. */
-sse_streams *sse_streams_new(void);
+/* Idle streams get a comment line every heartbeat_s (>= 1) seconds; the thread looks once a
+ * second. NULL when out of memory or the thread cannot start. */
+sse_streams *sse_streams_new(int heartbeat_s);
 /* Ends every stream (each finishes at its next write) and refuses new ones. Must be called
  * before MHD_stop_daemon, which must not find a suspended connection. Stops the thread. */
 void sse_streams_stop(sse_streams *s);

@@ -8,9 +8,16 @@ Helpers (all standard library):
       -> Resp(status, headers, body)   body: parsed JSON, text, or None when empty
   client.login(username, fresh=False) -> Session(username, cookie, csrf, user)
       cached per username; fresh=True makes a new session (for tests that end it)
+
+Time: every server runs on a Clock of its own (`hotline serve --clock FILE`): the system's time
+plus an offset that only grows. No test sleeps for time to pass: it moves the server's time
+forward with clock.advance(seconds) (the `clock` fixture is the shared server's; Server.clock a
+server's of its own), and reads "now" as the server sees it with server_now(tz) or clock.now(),
+never with datetime.now() or time.time(), which fall behind the server at the first advance.
 """
 import http.client
 import json
+import math
 import os
 import re
 import signal
@@ -19,6 +26,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -162,6 +170,15 @@ def concrete(pattern):
 def uniq(prefix="t"):
     """A short unique code / username: lower-case letters, digits and '-'."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def poll(cond, timeout=30.0, what="the condition"):
+    """Waits until cond() is true, looking every 10 ms (a short poll for something that
+    happens, never a sleep for time to pass); fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.01)
 
 
 def free_port():
@@ -357,20 +374,60 @@ class Client:
         raise KeyError(username)
 
 
+class Clock:
+    """A server's time: the system's clock plus `offset` whole seconds, in a file the server
+    reads at every use (`hotline serve --clock FILE`). The offset only grows, so the server
+    never sees time go back."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.offset = 0
+        self._write()
+
+    def _write(self):
+        # a new file renamed over the old one: the server reads the old offset or the new one
+        tmp = self.path.with_name(self.path.name + ".new")
+        tmp.write_text(f"{self.offset}\n")
+        os.replace(tmp, self.path)
+
+    def advance(self, seconds):
+        """Moves the server's time forward by whole seconds, at once."""
+        assert seconds >= 0 and int(seconds) == seconds, seconds
+        self.offset += int(seconds)
+        self._write()
+
+    def set(self, when):
+        """Moves the server's time forward to `when` (an aware datetime or Unix seconds), to
+        the next whole second."""
+        t = when.timestamp() if isinstance(when, datetime) else float(when)
+        ahead = t - self.now()
+        assert ahead >= 0, f"the clock does not go back ({ahead:.1f} s)"
+        self.advance(math.ceil(ahead))
+
+    def now(self):
+        """The server's Unix time, in seconds (a float)."""
+        return time.time() + self.offset
+
+    def datetime(self, tz=timezone.utc):
+        return datetime.fromtimestamp(self.now(), tz)
+
+
 class Server:
-    """One `hotline serve` process with its stderr in a file."""
+    """One `hotline serve` process with its stderr in a file, on a Clock of its own."""
 
     def __init__(self, db, port=None, extra_env=None, extra_args=(), errpath=None):
         self.db = str(db)
         self.port = port or free_port()
         self.errpath = errpath or f"{self.db}.{self.port}.stderr"
+        # beside the stderr file: the database's directory may be read-only
+        self.clock = Clock(os.path.splitext(self.errpath)[0] + ".clock")
         env = dict(os.environ)
         env.update(SANITIZER_ENV)
         env.update(extra_env or {})
         self.errf = open(self.errpath, "wb")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--port", str(self.port), "--web", str(WEB),
-             "--log-level", "warn", *extra_args],
+             "--log-level", "warn", "--clock", str(self.clock.path), *extra_args],
             stdout=subprocess.DEVNULL, stderr=self.errf, env=env)
         self.client = Client("127.0.0.1", self.port)
         self._wait_healthy()
@@ -432,6 +489,9 @@ def init_db(db, demo=True):
     return p
 
 
+_shared = {}  # the shared server's Clock, for server_now
+
+
 @pytest.fixture(scope="session")
 def server():
     assert os.access(BIN, os.X_OK), f"no hotline binary at {BIN} (make build/asan/hotline)"
@@ -439,9 +499,11 @@ def server():
         db = Path(tmp) / "h.db"
         init_db(db)
         srv = Server(db)
+        _shared["clock"] = srv.clock
         try:
             yield srv
         finally:
+            _shared.clear()
             rc, err = srv.stop()
             problems = sanitizer_problems(rc, err)
             if problems:
@@ -452,6 +514,19 @@ def server():
 @pytest.fixture(scope="session")
 def client(server):
     return server.client
+
+
+@pytest.fixture(scope="session")
+def clock(server):
+    """The shared server's Clock: clock.advance(seconds) instead of sleeping."""
+    return server.clock
+
+
+def server_now(tz=timezone.utc):
+    """Now on the shared server's clock, as an aware datetime (for tests of the shared server,
+    which has started by the time a test that uses `client` runs)."""
+    assert "clock" in _shared, "the shared server is not running"
+    return _shared["clock"].datetime(tz)
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,9 @@
 streets and a department, ten requests walked through the lifecycle with known outcomes (in
 time and late, re-dispatched, returned, reopened, answered, invalid), then every rate, the
 composite, the ranking, the drill-down lists, a handler's scope, and a scheme change with an
-effective date. Late sign-for and late replies need real time to pass: the fixture's category
-has 1-minute limits and the fixture waits once, about a minute."""
-import time
-from datetime import datetime, timedelta, timezone
+effective date. Late sign-for and late replies need time to pass: the fixture's category has
+1-minute limits and the fixture moves the shared server's clock 62 s forward."""
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -21,7 +20,7 @@ def ok(r, status=200):
 
 
 @pytest.fixture(scope="module")
-def city(client):
+def city(client, clock):
     """Creates the units, users, categories and the ten requests; returns their ids."""
     admin = client.admin()
     centre = client.unit_id("centre")
@@ -115,7 +114,7 @@ def city(client):
     act(dispatcher, c[10], "dispatch", {"unit_id": S2})
     act(users["s2"], c[10], "sign")
 
-    time.sleep(62)  # the 1-minute sign-for and reply limits of the fixture's category expire
+    clock.advance(62)  # the 1-minute sign-for and reply limits of the fixture's category expire
 
     act(users["s1"], c[2], "sign")
     act(users["s1"], c[2], "reply", {"reply": "已处理"})  # its reply clock starts at sign-for
@@ -123,7 +122,7 @@ def city(client):
     act(users["s1"], c[9], "sign")
     act(users["s2"], c[10], "reply", {"reply": "已处理"})
     visit(c[10], True, "satisfied")
-    today = datetime.now(CST).date()
+    today = clock.datetime(CST).date()
     return {"D": D, "S1": S1, "S2": S2, "P": P, "c": c, "users": users, "tag": tag,
             "today": today, "month": today.strftime("%Y-%m")}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, SANITIZER_ENV, Server, init_db
+from conftest import BIN, SANITIZER_ENV, Server, init_db, poll
 
 PROPERTY = "010101"
 
@@ -99,13 +99,14 @@ def test_backup_while_writing_and_restore_equals_the_original(work):
         w = Writer(srv.client)
         w.cat = srv.client.category_id(PROPERTY)
         w.start()
-        time.sleep(1.5)
+        poll(lambda: len(w.acked) >= 10 or w.errors, what="10 acknowledged writes")
         started = time.monotonic()
         b1 = work / "during.db"
         p = hotline("backup", "--db", str(live), str(b1))
         ended = time.monotonic()
         assert p.returncode == 0, p.stderr
-        time.sleep(0.5)
+        poll(lambda: w.errors or (w.acked and w.acked[-1][0] > ended),
+             what="a write acknowledged after the backup")
         w.stop.set()
         w.join(timeout=30)
         assert not w.errors, w.errors[:3]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import assert_error
+from conftest import assert_error, server_now
 from test_events import announce, open_stream
 
 CST = timezone(timedelta(hours=8))
@@ -74,7 +74,7 @@ def case_calls(client, case_id, username="dispatcher-zhang"):
 
 def test_offered_answered_ended(client, switch):
     c, caller = cid(), phone()
-    t0 = datetime.now(CST).replace(microsecond=0) - timedelta(minutes=10)
+    t0 = server_now(CST).replace(microsecond=0) - timedelta(minutes=10)
     r = report(switch, c, "offered", 201, caller=f"{caller[:3]}-{caller[3:7]} {caller[7:]}",
                at=iso(t0))
     call = r.body
@@ -110,9 +110,9 @@ def test_offered_answered_ended(client, switch):
 
 def test_default_time_is_now(client, switch):
     c = cid()
-    before = datetime.now(CST).replace(microsecond=0)
+    before = server_now(CST).replace(microsecond=0)
     r = report(switch, c, "offered", 201, caller=phone())
-    after = datetime.now(CST) + timedelta(seconds=1)
+    after = server_now(CST) + timedelta(seconds=1)
     at = datetime.fromisoformat(r.body["offered_at"])
     assert before <= at <= after, r
     # today's list (the default) has it
@@ -122,7 +122,7 @@ def test_default_time_is_now(client, switch):
 
 def test_events_are_idempotent(client, switch):
     c, caller = cid(), phone()
-    t0 = datetime.now(CST).replace(microsecond=0) - timedelta(minutes=30)
+    t0 = server_now(CST).replace(microsecond=0) - timedelta(minutes=30)
     first = report(switch, c, "offered", 201, caller=caller, at=iso(t0)).body
     again = report(switch, c, "offered", 200, caller=caller, at=iso(t0 + timedelta(seconds=5)))
     assert again.body == first
@@ -139,7 +139,7 @@ def test_events_are_idempotent(client, switch):
 
 
 def test_a_switch_that_reports_only_the_end(switch):
-    t0 = datetime.now(CST).replace(microsecond=0) - timedelta(hours=1)
+    t0 = server_now(CST).replace(microsecond=0) - timedelta(hours=1)
     r = report(switch, cid(), "ended", 201, caller="+86 139 0000 1111", at=iso(t0))
     assert r.body["offered_at"] is None and r.body["answered_at"] is None
     assert r.body["ended_at"] == iso(t0)
@@ -204,7 +204,7 @@ def test_agent_must_be_an_active_calltaker(client, admin, switch):
 
 
 def test_events_out_of_order_are_422(switch):
-    t0 = datetime.now(CST).replace(microsecond=0) - timedelta(hours=2)
+    t0 = server_now(CST).replace(microsecond=0) - timedelta(hours=2)
     c = cid()
     report(switch, c, "offered", 201, caller=phone(), at=iso(t0))
     assert_error(report(switch, c, "answered", agent="calltaker-wang",
@@ -369,7 +369,7 @@ def test_current_call(client, switch, new_calltaker):
 
 def test_current_call_is_none_two_minutes_after_the_end(client, switch, new_calltaker):
     username, s = new_calltaker
-    now = datetime.now(CST).replace(microsecond=0)
+    now = server_now(CST).replace(microsecond=0)
     c = cid()
     report(switch, c, "answered", 201, caller=phone(), agent=username,
            at=iso(now - timedelta(minutes=6)))
@@ -381,7 +381,7 @@ def test_current_call_is_none_two_minutes_after_the_end(client, switch, new_call
 
 def test_registration_links_the_call(client, switch):
     # answered now (the server's time): wang's latest call, whatever other tests left
-    now = datetime.now(CST).replace(microsecond=0)
+    now = server_now(CST).replace(microsecond=0)
     c, caller = cid(), phone()
     call = report(switch, c, "offered", 201, caller=caller, at=iso(now - timedelta(seconds=9))).body
     call = report(switch, c, "answered", 200, agent="calltaker-wang").body
@@ -430,7 +430,7 @@ def test_registration_links_the_call(client, switch):
 
 def test_a_call_ended_long_ago_links_nothing(client, switch, new_calltaker):
     username, session = new_calltaker
-    now = datetime.now(CST).replace(microsecond=0)
+    now = server_now(CST).replace(microsecond=0)
     c, caller = cid(), phone()
     report(switch, c, "answered", 201, caller=caller, agent=username,
            at=iso(now - timedelta(minutes=10)))
@@ -521,7 +521,7 @@ def test_analytics_with_nothing_to_count(client):
 
 
 def test_analytics_default_is_today(client, switch):
-    today = datetime.now(CST).date().isoformat()
+    today = server_now(CST).date().isoformat()
     r = client.get("/api/analytics/calls", session=client.admin())
     assert r.status == 200, r
     assert r.body["period"]["from"] == today and r.body["period"]["to"] == today
@@ -529,7 +529,7 @@ def test_analytics_default_is_today(client, switch):
     report(switch, cid(), "offered", 201, caller=phone())
     r = client.get("/api/analytics/calls", session=client.admin())
     # a call offered now counts today (unless the day turned over in between)
-    if datetime.now(CST).date().isoformat() == today:
+    if server_now(CST).date().isoformat() == today:
         assert r.body["offered"] == before + 1, r
     for q, field in (("period=2025-13", "period"), ("from=2025-01-02", "from"),
                      ("from=2025-02-01&to=2025-01-01", "from")):

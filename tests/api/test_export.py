@@ -8,9 +8,11 @@ import re
 import uuid
 import zipfile
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
+
+from conftest import server_now
 
 CST = timezone(timedelta(hours=8))
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -150,7 +152,7 @@ def test_xlsx_cases(client, batch):
 
 
 def test_appraisal_workbook(client, batch):
-    month = datetime.now(CST).strftime("%Y-%m")
+    month = server_now(CST).strftime("%Y-%m")
     sup = client.login("supervisor-chen")
     r = get_file(client, f"/api/export/appraisal.xlsx?period={month}", "supervisor-chen")
     assert r.headers["Content-Disposition"] == f'attachment; filename="appraisal-{month}.xlsx"'
@@ -182,7 +184,7 @@ def test_appraisal_workbook(client, batch):
 
 
 def test_appraisal_workbook_scope(client, batch):
-    month = datetime.now(CST).strftime("%Y-%m")
+    month = server_now(CST).strftime("%Y-%m")
     r = get_file(client, f"/api/export/appraisal.xlsx?period={month}", "handler-xinhua")
     streets = sheet_rows(r.raw, "xl/worksheets/sheet3.xml")
     assert [row[1] for row in streets[1:]] == ["s-donghu-xinhua"]

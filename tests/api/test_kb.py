@@ -3,11 +3,11 @@ that finds two- and three-character Chinese terms, English words and numbers, ra
 relevance, articles in force only unless asked; who may write which article; the direct answer
 that cites an article (which must exist); and the maintenance report."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 
-from conftest import assert_error
+from conftest import assert_error, server_now
 
 CST = timezone(timedelta(hours=8))
 SEARCH = "/api/kb/search"
@@ -15,7 +15,7 @@ ARTICLES = "/api/kb/articles"
 
 
 def day(offset):
-    return (datetime.now(CST) + timedelta(days=offset)).strftime("%Y-%m-%d")
+    return (server_now(CST) + timedelta(days=offset)).strftime("%Y-%m-%d")
 
 
 def tag():
@@ -127,7 +127,7 @@ def test_create_read_update(client):
     assert r.status == 200 and r.body["body"] == "补缴须到区社保窗口办理。"
     # without a review date, one a year ahead; without a unit, the writer's
     b = create(client, "calltaker-li", title=f"默认值 {t}")
-    assert b["next_review"] == (datetime.now(CST) + timedelta(days=365)).strftime("%Y-%m-%d")
+    assert b["next_review"] == (server_now(CST) + timedelta(days=365)).strftime("%Y-%m-%d")
     assert b["unit_id"] == client.unit_id("centre")
     # PATCH: new words are found, old ones not; null clears a date or the category
     r = client.patch(f"{ARTICLES}/{a['id']}", {"title": f"社保断缴 {t}", "valid_to": None,

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from conftest import server_now
+
 CST = timezone(timedelta(hours=8))
 
 # Demo categories (data/demo/categories.json) and where the catalogue sends them.
@@ -53,7 +55,7 @@ def parse(ts):
 
 def test_register_issues_a_readable_number_and_the_dispatch_clock(client):
     c = register(client)
-    today = datetime.now(CST).strftime("%Y%m%d")
+    today = server_now(CST).strftime("%Y%m%d")
     assert re.fullmatch(today + r"-\d{5}", c["number"]), c["number"]
     assert c["state"] == "registered"
     assert c["request_type"] == "complaint" and c["urgency"] == "normal"

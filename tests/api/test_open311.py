@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, DATA, REPO, SANITIZER_ENV, Server, init_db, sanitizer_problems
+from conftest import (BIN, DATA, REPO, SANITIZER_ENV, Server, init_db, sanitizer_problems,
+                      server_now)
 
 V2 = "/open311/v2"
 JURISDICTION = "jiangcheng.gov.cn"
@@ -474,7 +475,7 @@ def test_post_required_list_of_another_service(client, api_key):
 
 def test_round_trip_open_to_closed(client, api_key):
     lat, lng = point_in("d-donghu")
-    t0 = datetime.now(timezone.utc) - timedelta(seconds=2)
+    t0 = server_now(timezone.utc) - timedelta(seconds=2)
     rid = file(client, api_key, lat=str(lat), long=str(lng), description="楼道堆满杂物")
     req = one(client, rid)
     centre = client.unit_by_code("centre")["name_zh"]
@@ -625,7 +626,7 @@ def test_bad_dates_and_pages_are_400(client, params, fmt):
 
 def test_the_90_day_rule(client, api_key):
     rid = file(client, api_key)
-    now = datetime.now(timezone.utc)
+    now = server_now(timezone.utc)
     # exactly 90 days is allowed; the default window is the last 90 days
     end = now + timedelta(seconds=5)
     r = get(client, f"{V2}/requests.json", start_date=w3c(end - timedelta(days=90)),

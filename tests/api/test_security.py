@@ -67,7 +67,7 @@ def test_no_secret_in_clear_in_the_database(client, server, admin):
 # ---- a server with low limits ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def limited():
+def limited_server():
     """5 portal/Open311 requests a minute per client, 3 failed logins per username (12 per
     address), client addresses from X-Forwarded-For."""
     with tempfile.TemporaryDirectory(prefix="hotline-limits-") as tmp:
@@ -76,10 +76,15 @@ def limited():
         srv = Server(db, extra_env={"HOTLINE_RATE_PUBLIC": "5"},
                      extra_args=("--login-failures", "3", "--trust-proxy"))
         try:
-            yield srv.client
+            yield srv
         finally:
             rc, err = srv.stop()
             assert rc == 0 and "ERROR: AddressSanitizer" not in err, err[-3000:]
+
+
+@pytest.fixture(scope="module")
+def limited(limited_server):
+    return limited_server.client
 
 
 def xff(ip):
@@ -177,6 +182,33 @@ def test_forwarded_for_takes_the_proxys_address(limited):
     # garbage in the header: the socket's address is used
     r = c.request("POST", "/api/public/cases", body={"x": 1}, headers=xff("not-an-address"))
     assert r.status in (400, 429)
+
+
+def test_lockouts_and_allowances_end_on_the_servers_clock(limited_server):
+    """A lockout lasts 15 minutes and an allowance refills at 5 a minute: moving the server's
+    clock ends them, as waiting would."""
+    c, clock = limited_server.client, limited_server.clock
+    for _ in range(3):
+        assert_error(login(c, "handler-xishan", "wrong-password", "10.0.3.1"), 401,
+                     "bad_credentials")
+    r = login(c, "handler-xishan", None, "10.0.3.1")
+    assert_error(r, 429, "login_locked")
+    clock.advance(int(r.headers["Retry-After"]) - 5)
+    r = login(c, "handler-xishan", None, "10.0.3.1")
+    assert_error(r, 429, "login_locked")
+    assert 1 <= int(r.headers["Retry-After"]) <= 5
+    clock.advance(5)
+    assert login(c, "handler-xishan", None, "10.0.3.1").status == 200
+
+    def post():
+        return c.request("POST", "/api/public/cases", body={"x": 1}, headers=xff("10.1.3.1"))
+    for _ in range(5):
+        assert post().status == 400
+    r = post()
+    assert_error(r, 429, "rate_limited")
+    clock.advance(int(r.headers["Retry-After"]))
+    assert post().status == 400  # one token back
+    assert_error(post(), 429, "rate_limited")
 
 
 def test_forwarded_for_ignored_without_trust_proxy(client):
