@@ -12,7 +12,11 @@ ASAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit
                   -fno-sanitize-recover=undefined
 
 SRC      := $(shell find src -name '*.c' | sort)
-LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c
+LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/store_dispatch.c
+# the store contract's headers: the dispatch to each backend is generated from them
+STORE_HEADERS := $(addprefix src/store/,engine.h cases.h catalogue.h people.h analytics.h \
+                   knowledge.h calls.h import.h)
+GEN      := build/gen/migrations.c build/gen/store_backend.h
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 CONF_SRC := $(sort $(wildcard tests/store/conformance_*.c))
@@ -45,9 +49,13 @@ build/gen/migrations.c: $(MIGRATIONS) src/store/migrations scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
+build/gen/store_backend.h build/gen/store_dispatch.c &: $(STORE_HEADERS) scripts/gen-store-backend.py
+	@mkdir -p build/gen
+	python3 scripts/gen-store-backend.py build/gen $(STORE_HEADERS)
+
 # --- release build -------------------------------------------------------------------------
 REL_OBJ := $(patsubst %.c,build/release/%.o,$(LIB_SRC))
-build/release/%.o: %.c | build/gen/migrations.c
+build/release/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
 build/release/libhotline.a: $(REL_OBJ)
@@ -57,7 +65,7 @@ build/release/hotline: build/release/src/main.o build/release/libhotline.a
 
 # --- sanitizer build (used by every test) ---------------------------------------------------
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
-build/asan/%.o: %.c | build/gen/migrations.c
+build/asan/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
 build/asan/libhotline.a: $(ASAN_OBJ)
@@ -87,7 +95,7 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
 FUZZ_SECONDS ?= 60
-build/fuzz/%.o: %.c | build/gen/migrations.c
+build/fuzz/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 build/fuzz/libhotline.a: $(FUZZ_OBJ)

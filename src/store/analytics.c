@@ -37,7 +37,7 @@ static int by_fn(sqlite3 *db, void *arg)
                    "iii", (int64_t)b->dim, b->from, b->to);
 }
 
-int store_volume_by(store *s, arena *a, store_dim dim, int64_t from_day, int64_t to_day,
+int sqlite_volume_by(store *s, arena *a, store_dim dim, int64_t from_day, int64_t to_day,
                     store_volume_item **items, size_t *n)
 {
     if (dim < STORE_DIM_CATEGORY || dim > STORE_DIM_TYPE) return HL_EINVAL;
@@ -94,7 +94,7 @@ static int days_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_volume_days(store *s, arena *a, const store_volume_filter *f, int64_t from_day,
+int sqlite_volume_days(store *s, arena *a, const store_volume_filter *f, int64_t from_day,
                       int64_t to_day, store_day_count **items, size_t *n)
 {
     if (f->dim < STORE_DIM_ALL || f->dim > STORE_DIM_TYPE) return HL_EINVAL;
@@ -131,7 +131,7 @@ static int times_fn(sqlite3 *db, void *arg)
     return rc < 0 ? rc : stop;
 }
 
-int store_case_times_each(store *s, int64_t from_day, int64_t to_day, store_times_fn fn, void *ud)
+int sqlite_case_times_each(store *s, int64_t from_day, int64_t to_day, store_times_fn fn, void *ud)
 {
     struct times_args t = {from_day, to_day, fn, ud};
     return store_read(s, times_fn, &t);
@@ -168,7 +168,7 @@ static int overdue_fn(sqlite3 *db, void *arg)
                    "i", o->now);
 }
 
-int store_overdue_counts(store *s, arena *a, int64_t now, store_overdue_count **items, size_t *n)
+int sqlite_overdue_counts(store *s, arena *a, int64_t now, store_overdue_count **items, size_t *n)
 {
     struct overdue_args o = {a, now, items, n};
     return store_read(s, overdue_fn, &o);

@@ -41,7 +41,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_appraisal_schemes_list(store *s, arena *a, store_appraisal_scheme **items, size_t *n)
+int sqlite_appraisal_schemes_list(store *s, arena *a, store_appraisal_scheme **items, size_t *n)
 {
     struct list_args l = {.a = a, .items = items, .n = n};
     return store_read(s, list_fn, &l);
@@ -57,7 +57,7 @@ static int at_fn(sqlite3 *db, void *arg)
                   "i", l->day);
 }
 
-int store_appraisal_scheme_at(store *s, arena *a, int64_t day, store_appraisal_scheme *out)
+int sqlite_appraisal_scheme_at(store *s, arena *a, int64_t day, store_appraisal_scheme *out)
 {
     struct list_args l = {.a = a, .day = day, .one = out};
     return store_read(s, at_fn, &l);
@@ -92,7 +92,7 @@ static int create_fn(sqlite3 *db, void *arg)
     return 0;
 }
 
-int store_appraisal_scheme_create(store *s, const store_appraisal_scheme *in, int64_t *id)
+int sqlite_appraisal_scheme_create(store *s, const store_appraisal_scheme *in, int64_t *id)
 {
     if (!in->name || !*in->name || appraisal_scheme_check(&in->scheme) ||
         (in->effective_to && in->effective_to < in->effective_from))
@@ -133,7 +133,7 @@ static int counts_fn(sqlite3 *db, void *arg)
                    "ii", c->from, c->to);
 }
 
-int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
+int sqlite_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
                            store_unit_counts **items, size_t *n)
 {
     struct counts_args c = {a, from_day, to_day, items, n};
@@ -142,4 +142,4 @@ int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
 
 static int verify_fn(sqlite3 *db, void *arg) { return rollup_verify(db, arg); }
 
-int store_rollup_verify(store *s, bool *same) { return store_read(s, verify_fn, same); }
+int sqlite_rollup_verify(store *s, bool *same) { return store_read(s, verify_fn, same); }

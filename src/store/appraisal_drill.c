@@ -104,7 +104,7 @@ static int drill_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_appraisal_drill(store *s, arena *a, const store_drill_query *q, store_case **items,
+int sqlite_appraisal_drill(store *s, arena *a, const store_drill_query *q, store_case **items,
                           size_t *n, int64_t *total)
 {
     if ((unsigned)q->indicator >= IND_COUNT || (unsigned)q->part > DRILL_COST) return HL_EINVAL;
@@ -167,7 +167,7 @@ static int costs_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
+int sqlite_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
                                store_cost_fn fn, void *ud)
 {
     struct costs_args c = {unit_id, from_day, to_day, fn, ud};

@@ -23,7 +23,7 @@ static int add_fn(sqlite3 *db, void *arg)
                    e->client ? e->client : "");
 }
 
-int store_audit_add(store *s, const store_audit *in)
+int sqlite_audit_add(store *s, const store_audit *in)
 {
     if (!in->action || !*in->action) return HL_EINVAL;
     return store_write(s, add_fn, (void *)in);
@@ -102,7 +102,7 @@ static int list_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_audit_list(store *s, arena *a, const store_audit_query *q, store_audit **items, size_t *n,
+int sqlite_audit_list(store *s, arena *a, const store_audit_query *q, store_audit **items, size_t *n,
                      int64_t *total)
 {
     struct list_args l = {a, q, items, n, total};

@@ -115,7 +115,7 @@ static int copy_to(sqlite3 *src, const char *dest_path)
     return rc;
 }
 
-int store_backup_path(const char *live_path, const char *dest_path)
+int sqlite_backup_path(const char *live_path, const char *dest_path)
 {
     sqlite3 *src = NULL;
     int rc = sqlite3_open_v2(live_path, &src, SQLITE_OPEN_READONLY, NULL);
@@ -147,7 +147,7 @@ static int check_unused(const char *path)
     return db_err(rc);
 }
 
-int store_restore(const char *backup_path, const char *live_path)
+int sqlite_restore(const char *backup_path, const char *live_path)
 {
     sqlite3 *src = NULL;
     int64_t version = 0;

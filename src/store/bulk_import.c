@@ -262,7 +262,7 @@ static int save_numbers(sqlite3 *db, const struct numbering *nb)
  * quarter of the import's time (measured). */
 #define SIZES 12 /* [0] full, [k] 2^(k-1) rows for k = 1..11 (up to 1024) */
 struct store_bulk {
-    store *s;
+    store *s; /* first: the contract's dispatch finds the backend through it */
     sqlite3_stmt *cases[SIZES], *events[SIZES];
 };
 
@@ -514,7 +514,7 @@ static int bulk_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_bulk_open(store *s, store_bulk **out)
+int sqlite_bulk_open(store *s, store_bulk **out)
 {
     *out = calloc(1, sizeof **out);
     if (!*out) return HL_ENOMEM;
@@ -522,7 +522,7 @@ int store_bulk_open(store *s, store_bulk **out)
     return 0;
 }
 
-int store_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int utc_offset_min,
+int sqlite_bulk_write(store_bulk *b, const store_bulk_case *cases, size_t n, int utc_offset_min,
                      size_t *bad)
 {
     size_t unused;
@@ -538,14 +538,14 @@ static int close_fn(sqlite3 *db, void *arg)
     return 0;
 }
 
-void store_bulk_close(store_bulk *b)
+void sqlite_bulk_close(store_bulk *b)
 {
     if (!b) return;
     if (store_write(b->s, close_fn, b)) finalize_all(b); /* the writer has stopped */
     free(b);
 }
 
-int store_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_offset_min,
+int sqlite_bulk_import(store *s, const store_bulk_case *cases, size_t n, int utc_offset_min,
                       size_t *bad)
 {
     store_bulk *b;
@@ -579,7 +579,7 @@ static int imported_fn(sqlite3 *db, void *arg)
     return 0;
 }
 
-int store_imported(store *s, const char *source, const char *const *ids, size_t n, bool *known)
+int sqlite_imported(store *s, const char *source, const char *const *ids, size_t n, bool *known)
 {
     struct imported_args i = {source, ids, n, known};
     return store_read(s, imported_fn, &i);

@@ -34,7 +34,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    "tt", from, to);
 }
 
-int store_calendar_list(store *s, arena *a, int64_t from_day, int64_t to_day,
+int sqlite_calendar_list(store *s, arena *a, int64_t from_day, int64_t to_day,
                         store_calendar_day **items, size_t *n)
 {
     struct list_args la = {a, from_day, to_day, items, n};
@@ -50,7 +50,7 @@ static int put_fn(sqlite3 *db, void *arg)
                    "ttt", date, d->workday ? "work" : "off", d->name ? d->name : "");
 }
 
-int store_calendar_put(store *s, const store_calendar_day *d)
+int sqlite_calendar_put(store *s, const store_calendar_day *d)
 {
     return store_write(s, put_fn, (void *)d);
 }
@@ -64,7 +64,7 @@ static int delete_fn(sqlite3 *db, void *arg)
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 
-int store_calendar_delete(store *s, int64_t day) { return store_write(s, delete_fn, &day); }
+int sqlite_calendar_delete(store *s, int64_t day) { return store_write(s, delete_fn, &day); }
 
 struct build_args {
     calendar *cal;
@@ -90,7 +90,7 @@ static int build_fn(sqlite3 *db, void *arg)
     return rc < 0 ? rc : 0;
 }
 
-int store_calendar_build(store *s, int utc_offset_min, calendar **out)
+int sqlite_calendar_build(store *s, int utc_offset_min, calendar **out)
 {
     struct build_args b = {calendar_new(utc_offset_min)};
     if (!b.cal) return HL_ENOMEM;

@@ -90,7 +90,7 @@ static int report_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_call_report_event(store *s, const store_call_report *in, int64_t *id, bool *created,
+int sqlite_call_report_event(store *s, const store_call_report *in, int64_t *id, bool *created,
                             bool *changed)
 {
     if (!in->call_id || !*in->call_id || (in->event == CALL_ANSWERED && in->agent_id <= 0))
@@ -116,7 +116,7 @@ static int get_fn(sqlite3 *db, void *arg)
     return rc ? rc : store_call_cases_of(db, g->a, g->out);
 }
 
-int store_call_get(store *s, arena *a, int64_t id, store_call *out)
+int sqlite_call_get(store *s, arena *a, int64_t id, store_call *out)
 {
     struct get_args g = {.a = a, .id = id, .out = out};
     return store_read(s, get_fn, &g);
@@ -141,7 +141,7 @@ static int current_fn(sqlite3 *db, void *arg)
     return rc ? rc : store_call_cases_of(db, g.a, g.out);
 }
 
-int store_call_current(store *s, arena *a, int64_t agent_id, int64_t now, store_call *out)
+int sqlite_call_current(store *s, arena *a, int64_t agent_id, int64_t now, store_call *out)
 {
     struct get_args g = {.a = a, .id = agent_id, .now = now, .out = out};
     return store_read(s, current_fn, &g);
@@ -180,7 +180,7 @@ static int link_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_call_link_case(store *s, int64_t agent_id, const char *caller, int64_t case_id,
+int sqlite_call_link_case(store *s, int64_t agent_id, const char *caller, int64_t case_id,
                          int64_t now, int64_t *call_id)
 {
     if (!caller || !*caller || agent_id <= 0 || case_id <= 0) return HL_EINVAL;
@@ -204,7 +204,7 @@ static int case_calls_fn(sqlite3 *db, void *arg)
                    "i", l->case_id);
 }
 
-int store_case_calls(store *s, arena *a, int64_t case_id, store_call **items, size_t *n)
+int sqlite_case_calls(store *s, arena *a, int64_t case_id, store_call **items, size_t *n)
 {
     struct case_calls_args l = {a, case_id, items, n};
     return store_read(s, case_calls_fn, &l);
@@ -251,7 +251,7 @@ static int put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_calls_put(store *s, const store_call_record *calls, size_t n)
+int sqlite_calls_put(store *s, const store_call_record *calls, size_t n)
 {
     if (!n) return 0;
     struct put_args p = {calls, n};

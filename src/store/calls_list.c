@@ -51,7 +51,7 @@ static int list_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_calls_list(store *s, arena *a, const store_call_query *q, store_call **items,
+int sqlite_calls_list(store *s, arena *a, const store_call_query *q, store_call **items,
                      size_t *n, int64_t *total)
 {
     *items = NULL;
@@ -87,7 +87,7 @@ static int sums_fn(sqlite3 *db, void *arg)
     return rc < 0 ? rc : 0;
 }
 
-int store_call_sums(store *s, int64_t from, int64_t to, int utc_offset_min, call_counts *total,
+int sqlite_call_sums(store *s, int64_t from, int64_t to, int utc_offset_min, call_counts *total,
                     call_counts by_hour[24])
 {
     memset(total, 0, sizeof *total);

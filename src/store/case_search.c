@@ -181,7 +181,7 @@ static int search_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_cases_search(store *s, arena *a, const store_case_query *q, store_case **items,
+int sqlite_cases_search(store *s, arena *a, const store_case_query *q, store_case **items,
                        size_t *n, int64_t *total)
 {
     struct search_args sa = {a, q, items, n, total};
@@ -226,7 +226,7 @@ static int each_fn(sqlite3 *db, void *arg)
     return rc < 0 ? rc : stop;
 }
 
-int store_cases_each(store *s, const store_case_query *q, int64_t max, store_case_fn fn, void *ud)
+int sqlite_cases_each(store *s, const store_case_query *q, int64_t max, store_case_fn fn, void *ud)
 {
     struct each_args e = {q, max, fn, ud};
     return store_read(s, each_fn, &e);

@@ -72,7 +72,7 @@ static int register_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_case_register(store *s, const store_case *in, const store_case_event *ev,
+int sqlite_case_register(store *s, const store_case *in, const store_case_event *ev,
                         int utc_offset_min, int64_t *id, char *number)
 {
     if (ev->ev.action != ACT_REGISTER) return HL_EINVAL;
@@ -208,7 +208,7 @@ static int act_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_case_act(store *s, int64_t case_id, const store_case_event *ev,
+int sqlite_case_act(store *s, int64_t case_id, const store_case_event *ev,
                    const store_act_guard *guard, case_snapshot *after)
 {
     if (ev->ev.action == ACT_REGISTER) return HL_EINVAL;
@@ -235,13 +235,13 @@ static int get_fn(sqlite3 *db, void *arg)
                   "SELECT " CASE_ROW_COLS " FROM cases c WHERE c.id=?", "i", g->id);
 }
 
-int store_case_get(store *s, arena *a, int64_t id, store_case *out)
+int sqlite_case_get(store *s, arena *a, int64_t id, store_case *out)
 {
     struct get_args g = {a, id, NULL, out};
     return store_read(s, get_fn, &g);
 }
 
-int store_case_by_number(store *s, arena *a, const char *number, store_case *out)
+int sqlite_case_by_number(store *s, arena *a, const char *number, store_case *out)
 {
     struct get_args g = {a, 0, number, out};
     return store_read(s, get_fn, &g);
@@ -263,7 +263,7 @@ static int events_fn(sqlite3 *db, void *arg)
                    "i", e->case_id);
 }
 
-int store_case_events(store *s, arena *a, int64_t case_id, store_case_event **items, size_t *n)
+int sqlite_case_events(store *s, arena *a, int64_t case_id, store_case_event **items, size_t *n)
 {
     struct events_args e = {a, case_id, items, n};
     return store_read(s, events_fn, &e);
@@ -291,7 +291,7 @@ static int co_fn(sqlite3 *db, void *arg)
                    c->case_id);
 }
 
-int store_case_co_units(store *s, arena *a, int64_t case_id, int64_t **ids, size_t *n)
+int sqlite_case_co_units(store *s, arena *a, int64_t case_id, int64_t **ids, size_t *n)
 {
     struct co_args c = {a, case_id, ids, n};
     return store_read(s, co_fn, &c);
@@ -323,7 +323,7 @@ static int verify_db(sqlite3 *db, struct verify_args *v)
 
 static int verify_fn(sqlite3 *db, void *arg) { return verify_db(db, arg); }
 
-int store_case_verify(store *s, int64_t case_id, bool *same)
+int sqlite_case_verify(store *s, int64_t case_id, bool *same)
 {
     struct verify_args v = {case_id, same};
     return store_read(s, verify_fn, &v);
@@ -357,7 +357,7 @@ static int check_fn(sqlite3 *db, void *arg)
     return rc < 0 ? rc : 0;
 }
 
-int store_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ)
+int sqlite_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ)
 {
     struct check_args c = {integrity_ok, cases, differ};
     return store_read(s, check_fn, &c);

@@ -42,7 +42,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    "SELECT " CAT_COLS " FROM categories ORDER BY code", NULL);
 }
 
-int store_categories_list(store *s, arena *a, store_category **items, size_t *n)
+int sqlite_categories_list(store *s, arena *a, store_category **items, size_t *n)
 {
     struct list_args la = {a, items, n};
     return store_read(s, list_fn, &la);
@@ -65,13 +65,13 @@ static int get_db(sqlite3 *db, struct get_args *g)
 
 static int get_fn(sqlite3 *db, void *arg) { return get_db(db, arg); }
 
-int store_category_get(store *s, arena *a, int64_t id, store_category *out)
+int sqlite_category_get(store *s, arena *a, int64_t id, store_category *out)
 {
     struct get_args g = {a, id, NULL, out};
     return store_read(s, get_fn, &g);
 }
 
-int store_category_by_code(store *s, arena *a, const char *code, store_category *out)
+int sqlite_category_by_code(store *s, arena *a, const char *code, store_category *out)
 {
     struct get_args g = {a, 0, code, out};
     return store_read(s, get_fn, &g);
@@ -109,7 +109,7 @@ static int create_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_category_create(store *s, const store_category *in, int64_t *id)
+int sqlite_category_create(store *s, const store_category *in, int64_t *id)
 {
     struct write_args w = {in, 0, id};
     return store_write(s, create_fn, &w);
@@ -141,7 +141,7 @@ static int update_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_category_update(store *s, int64_t id, const store_category *in)
+int sqlite_category_update(store *s, int64_t id, const store_category *in)
 {
     struct write_args w = {in, id, NULL};
     return store_write(s, update_fn, &w);
@@ -152,7 +152,7 @@ static int version_fn(sqlite3 *db, void *arg)
     return db_int1(db, arg, "SELECT version FROM catalog_versions WHERE name='categories'", NULL);
 }
 
-int store_categories_version(store *s, int64_t *version)
+int sqlite_categories_version(store *s, int64_t *version)
 {
     return store_read(s, version_fn, version);
 }

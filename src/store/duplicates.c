@@ -60,7 +60,7 @@ static int cand_fn(sqlite3 *db, void *arg)
                    q->exclude_id, (int64_t)q->limit, q->district_id);
 }
 
-int store_dup_candidates(store *s, arena *a, const store_dup_query *q, store_dup_case **items,
+int sqlite_dup_candidates(store *s, arena *a, const store_dup_query *q, store_dup_case **items,
                          size_t *n)
 {
     if (q->limit < 1 || q->limit > 1000) return HL_EINVAL;
@@ -85,7 +85,7 @@ static int open_fn(sqlite3 *db, void *arg)
                    "ii", o->since, (int64_t)o->limit);
 }
 
-int store_cases_open_since(store *s, arena *a, int64_t since, int limit, store_dup_case **items,
+int sqlite_cases_open_since(store *s, arena *a, int64_t since, int limit, store_dup_case **items,
                            size_t *n)
 {
     if (limit < 1 || limit > 5000) return HL_EINVAL;
@@ -108,7 +108,7 @@ static int merged_fn(sqlite3 *db, void *arg)
                    "ii", o->since, (int64_t)o->min);
 }
 
-int store_merge_clusters(store *s, arena *a, int64_t since, int min_merged, store_dup_case **items,
+int sqlite_merge_clusters(store *s, arena *a, int64_t since, int min_merged, store_dup_case **items,
                          size_t *n)
 {
     struct since_args o = {a, since, 0, min_merged, items, n};
@@ -121,7 +121,7 @@ static int count_fn(sqlite3 *db, void *arg)
     return db_int1(db, io, "SELECT count(*) FROM cases WHERE merged_into=?", "i", *io);
 }
 
-int store_merged_count(store *s, int64_t master_id, int64_t *n)
+int sqlite_merged_count(store *s, int64_t master_id, int64_t *n)
 {
     *n = master_id;
     return store_read(s, count_fn, n);

@@ -81,7 +81,7 @@ static int create_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_kb_article_create(store *s, const store_kb_article *in, int64_t *id)
+int sqlite_kb_article_create(store *s, const store_kb_article *in, int64_t *id)
 {
     struct write_args w = {0, in, id};
     return store_write(s, create_fn, &w);
@@ -118,7 +118,7 @@ static int update_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_kb_article_update(store *s, int64_t id, const store_kb_article *in)
+int sqlite_kb_article_update(store *s, int64_t id, const store_kb_article *in)
 {
     struct write_args w = {id, in, NULL};
     return store_write(s, update_fn, &w);
@@ -137,7 +137,7 @@ static int get_fn(sqlite3 *db, void *arg)
                   "SELECT " KB_COLS " FROM" KB_FROM " WHERE k.id=?", "i", g->id);
 }
 
-int store_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *out)
+int sqlite_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *out)
 {
     struct get_args g = {a, id, out};
     return store_read(s, get_fn, &g);
@@ -247,7 +247,7 @@ static int search_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_kb_search(store *s, arena *a, const store_kb_query *q, store_kb_article **items,
+int sqlite_kb_search(store *s, arena *a, const store_kb_query *q, store_kb_article **items,
                     size_t *n, int64_t *total)
 {
     if (q->limit < 1 || q->limit > 200 || q->offset < 0) return HL_EINVAL;

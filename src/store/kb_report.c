@@ -118,7 +118,7 @@ static int report_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_kb_report(store *s, arena *a, const char *today, int64_t since, int64_t window_s,
+int sqlite_kb_report(store *s, arena *a, const char *today, int64_t since, int64_t window_s,
                     int64_t unit_id, store_kb_report_item **review, size_t *nreview,
                     store_kb_report_item **repeats, size_t *nrepeats)
 {

@@ -28,7 +28,7 @@ static int area_put_fn(sqlite3 *db, void *arg)
                    "it", p->unit_id, p->rings);
 }
 
-int store_district_area_put(store *s, int64_t unit_id, const char *rings)
+int sqlite_district_area_put(store *s, int64_t unit_id, const char *rings)
 {
     struct area_put p = {unit_id, rings};
     return rings ? store_write(s, area_put_fn, &p) : HL_EINVAL;
@@ -58,7 +58,7 @@ static int areas_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_district_areas_list(store *s, arena *a, store_district_area **items, size_t *n)
+int sqlite_district_areas_list(store *s, arena *a, store_district_area **items, size_t *n)
 {
     struct list_args l = {a, 0, (void **)items, n};
     return store_read(s, areas_fn, &l);
@@ -103,7 +103,7 @@ static int attr_put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_service_attr_put(store *s, const store_service_attr *in, int64_t *id)
+int sqlite_service_attr_put(store *s, const store_service_attr *in, int64_t *id)
 {
     int64_t dummy;
     struct attr_put p = {in, id ? id : &dummy};
@@ -144,7 +144,7 @@ static int attrs_fn(sqlite3 *db, void *arg)
                    "SELECT " ATTR_COLS " FROM service_attributes ORDER BY category_id, ord", NULL);
 }
 
-int store_service_attrs_list(store *s, arena *a, int64_t category_id, store_service_attr **items,
+int sqlite_service_attrs_list(store *s, arena *a, int64_t category_id, store_service_attr **items,
                              size_t *n)
 {
     struct list_args l = {a, category_id, (void **)items, n};
@@ -183,7 +183,7 @@ static int case_attrs_fn(sqlite3 *db, void *arg)
                    "i", l->id);
 }
 
-int store_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items, size_t *n)
+int sqlite_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items, size_t *n)
 {
     struct list_args l = {a, case_id, (void **)items, n};
     return store_read(s, case_attrs_fn, &l);
@@ -209,7 +209,7 @@ static int changeset_fn(sqlite3 *db, void *arg)
                   "SELECT value FROM open311_meta WHERE key='changeset'", NULL);
 }
 
-int store_open311_changeset(store *s, arena *a, const char **out)
+int sqlite_open311_changeset(store *s, arena *a, const char **out)
 {
     struct text_args t = {a, out};
     return store_read(s, changeset_fn, &t);
@@ -231,7 +231,7 @@ static int imported_fn(sqlite3 *db, void *arg)
                    "tt", i->id, i->city);
 }
 
-int store_open311_imported(store *s, const char *city, const char *import_id, int64_t *case_id)
+int sqlite_open311_imported(store *s, const char *city, const char *import_id, int64_t *case_id)
 {
     struct imported_args i = {city, import_id, case_id};
     return store_read(s, imported_fn, &i);

@@ -132,7 +132,7 @@ static int requests_fn(sqlite3 *db, void *arg)
     return 0;
 }
 
-int store_open311_requests(store *s, arena *a, const store_open311_query *q,
+int sqlite_open311_requests(store *s, arena *a, const store_open311_query *q,
                            store_open311_request **items, size_t *n)
 {
     if (q->n_ids > MAX_LIST || q->n_categories > MAX_LIST) return HL_ERANGE;
@@ -183,7 +183,7 @@ static int updates_fn(sqlite3 *db, void *arg)
                    "iiii", u->from, u->to, (int64_t)u->limit, (int64_t)u->offset);
 }
 
-int store_open311_updates(store *s, arena *a, int64_t from, int64_t to, int offset, int limit,
+int sqlite_open311_updates(store *s, arena *a, int64_t from, int64_t to, int offset, int limit,
                           store_open311_update **items, size_t *n)
 {
     if (limit < 1 || limit > MAX_LIST) limit = MAX_LIST;

@@ -34,7 +34,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_routes_list(store *s, arena *a, store_route **items, size_t *n)
+int sqlite_routes_list(store *s, arena *a, store_route **items, size_t *n)
 {
     struct list_args la = {a, items, n};
     return store_read(s, list_fn, &la);
@@ -76,7 +76,7 @@ static int put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_route_put(store *s, const store_route *in, int64_t *id)
+int sqlite_route_put(store *s, const store_route *in, int64_t *id)
 {
     struct put_args p = {in, id};
     return store_write(s, put_fn, &p);
@@ -89,7 +89,7 @@ static int delete_fn(sqlite3 *db, void *arg)
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 
-int store_route_delete(store *s, int64_t id) { return store_write(s, delete_fn, &id); }
+int sqlite_route_delete(store *s, int64_t id) { return store_write(s, delete_fn, &id); }
 
 struct resolve_args {
     int64_t category_id, district_id;
@@ -131,7 +131,7 @@ static int resolve_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_route_resolve(store *s, int64_t category_id, int64_t district_id, int64_t *unit_id,
+int sqlite_route_resolve(store *s, int64_t category_id, int64_t district_id, int64_t *unit_id,
                         int64_t *rule_id)
 {
     struct resolve_args r = {category_id, district_id, unit_id, rule_id};

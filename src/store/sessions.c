@@ -38,7 +38,7 @@ static int session_create_fn(sqlite3 *db, void *arg)
                    "tiii", a->hash, a->user_id, a->now, a->expires_at);
 }
 
-int store_session_create(store *s, const char *token_hash, int64_t user_id, int64_t now,
+int sqlite_session_create(store *s, const char *token_hash, int64_t user_id, int64_t now,
                          int64_t expires_at)
 {
     struct session_args a = {token_hash, user_id, now, expires_at};
@@ -71,7 +71,7 @@ static int session_lookup_fn(sqlite3 *db, void *arg)
                   "ti", l->hash, l->now);
 }
 
-int store_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
+int sqlite_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
                          store_session *out)
 {
     struct lookup_args l = {a, token_hash, now, out};
@@ -83,12 +83,12 @@ static int session_delete_fn(sqlite3 *db, void *arg)
     return db_exec(db, NULL, "DELETE FROM sessions WHERE token_hash=?", "t", (const char *)arg);
 }
 
-int store_session_delete(store *s, const char *token_hash)
+int sqlite_session_delete(store *s, const char *token_hash)
 {
     return store_write(s, session_delete_fn, (void *)token_hash);
 }
 
-int store_sessions_purge(store *s, int64_t now, int64_t *removed)
+int sqlite_sessions_purge(store *s, int64_t now, int64_t *removed)
 {
     struct purge_args p = {now, removed};
     return store_write(s, purge_fn, &p);
@@ -127,7 +127,7 @@ static int tokens_list_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_tokens_list(store *s, arena *a, store_token **items, size_t *n)
+int sqlite_tokens_list(store *s, arena *a, store_token **items, size_t *n)
 {
     struct tlist_args l = {a, items, n};
     return store_read(s, tokens_list_fn, &l);
@@ -154,7 +154,7 @@ static int token_create_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_token_create(store *s, int64_t user_id, const char *name, const char *token_hash,
+int sqlite_token_create(store *s, int64_t user_id, const char *name, const char *token_hash,
                        const char *prefix, int64_t *id)
 {
     struct tcreate_args t = {user_id, name, token_hash, prefix, id};
@@ -170,7 +170,7 @@ static int token_revoke_fn(sqlite3 *db, void *arg)
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 
-int store_token_revoke(store *s, int64_t id) { return store_write(s, token_revoke_fn, &id); }
+int sqlite_token_revoke(store *s, int64_t id) { return store_write(s, token_revoke_fn, &id); }
 
 #define TOKEN_USE_RESOLUTION 60 /* seconds: last_used_at is noted at most this often */
 
@@ -209,7 +209,7 @@ static int token_used_fn(sqlite3 *db, void *arg)
     return db_exec(db, NULL, "UPDATE api_tokens SET last_used_at=? WHERE id=?", "ii", u->now, u->id);
 }
 
-int store_token_lookup(store *s, arena *a, const char *token_hash, int64_t now, store_user *out)
+int sqlite_token_lookup(store *s, arena *a, const char *token_hash, int64_t now, store_user *out)
 {
     struct tlookup_args l = {a, token_hash, out, 0, 0};
     int rc = store_read(s, token_lookup_fn, &l);

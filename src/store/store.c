@@ -96,10 +96,11 @@ static int migrate(sqlite3 *db)
     return 0;
 }
 
-int store_open(const char *path, store **out)
+int sqlite_open(const char *path, store **out)
 {
     store *s = calloc(1, sizeof *s);
     if (!s) return HL_ENOMEM;
+    s->be = &store_backend_sqlite;
     s->path = strdup(path);
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
@@ -129,7 +130,7 @@ int store_open(const char *path, store **out)
     return 0;
 }
 
-void store_close(store *s)
+void sqlite_close(store *s)
 {
     if (!s) return;
     if (s->writer_started) store_writer_stop(s);
@@ -180,7 +181,7 @@ static int version_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_schema_version(store *s, int *version) { return store_read(s, version_fn, version); }
+int sqlite_schema_version(store *s, int *version) { return store_read(s, version_fn, version); }
 
 static int size_fn(sqlite3 *db, void *arg)
 {
@@ -190,7 +191,7 @@ static int size_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_get_stats(store *s, store_stats *out)
+int sqlite_get_stats(store *s, store_stats *out)
 {
     pthread_mutex_lock(&s->mu);
     *out = s->stats;
@@ -198,7 +199,7 @@ int store_get_stats(store *s, store_stats *out)
     return store_read(s, size_fn, &out->db_bytes);
 }
 
-int store_backup(store *s, const char *dest_path)
+int sqlite_backup(store *s, const char *dest_path)
 {
     return store_backup_path(s->path, dest_path); /* store/backup.c */
 }

@@ -4,6 +4,7 @@
 #define HOTLINE_STORE_INTERNAL_H
 #include "store/db.h"
 #include "store/engine.h"
+#include "store_backend.h"
 #include <pthread.h>
 
 #define STORE_READERS 8
@@ -23,6 +24,7 @@ struct store_job {
 };
 
 struct store {
+    const store_backend *be; /* first: the contract's dispatch reads it (store_backend.h) */
     char *path;
     sqlite3 *wdb; /* the writer's connection */
 

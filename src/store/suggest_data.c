@@ -40,7 +40,7 @@ static int put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_models_put(store *s, const store_model *models, size_t n, int64_t *version)
+int sqlite_models_put(store *s, const store_model *models, size_t n, int64_t *version)
 {
     struct put_args p = {models, n, version};
     return store_write(s, put_fn, &p);
@@ -51,7 +51,7 @@ static int version_fn(sqlite3 *db, void *arg)
     return db_int1(db, arg, "SELECT ifnull(max(version),0) FROM suggest_models", NULL);
 }
 
-int store_models_version(store *s, int64_t *version) { return store_read(s, version_fn, version); }
+int sqlite_models_version(store *s, int64_t *version) { return store_read(s, version_fn, version); }
 
 struct get_args {
     const char *name;
@@ -96,7 +96,7 @@ static int get_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_model_get(store *s, const char *name, store_model *out, unsigned char **data)
+int sqlite_model_get(store *s, const char *name, store_model *out, unsigned char **data)
 {
     *data = NULL;
     struct get_args g = {name, out, data};
@@ -139,7 +139,7 @@ static int rows_fn(sqlite3 *db, void *arg)
     return rc; /* 0 when every row was seen, else db_step's error or fn's stop */
 }
 
-int store_training_rows(store *s, int64_t limit, store_training_fn fn, void *ctx)
+int sqlite_training_rows(store *s, int64_t limit, store_training_fn fn, void *ctx)
 {
     struct rows_args r = {limit, fn, ctx};
     return store_read(s, rows_fn, &r);
@@ -166,7 +166,7 @@ static int words_fn(sqlite3 *db, void *arg)
                    "SELECT word FROM sensitive_words ORDER BY word", NULL);
 }
 
-int store_sensitive_words(store *s, arena *a, const char ***words, size_t *n)
+int sqlite_sensitive_words(store *s, arena *a, const char ***words, size_t *n)
 {
     struct words_args w = {a, words, n};
     return store_read(s, words_fn, &w);
@@ -188,7 +188,7 @@ static int words_put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_sensitive_words_put(store *s, const char *const *words, size_t n, int64_t now)
+int sqlite_sensitive_words_put(store *s, const char *const *words, size_t n, int64_t now)
 {
     struct words_put_args w = {words, n, now};
     return store_write(s, words_put_fn, &w);

@@ -45,7 +45,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    NULL);
 }
 
-int store_time_limits_list(store *s, arena *a, store_time_limit **items, size_t *n)
+int sqlite_time_limits_list(store *s, arena *a, store_time_limit **items, size_t *n)
 {
     struct list_args la = {a, items, n};
     return store_read(s, list_fn, &la);
@@ -76,7 +76,7 @@ static int put_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_time_limit_put(store *s, const store_time_limit *in, int64_t *id)
+int sqlite_time_limit_put(store *s, const store_time_limit *in, int64_t *id)
 {
     struct put_args p = {in, id};
     return store_write(s, put_fn, &p);
@@ -89,7 +89,7 @@ static int delete_fn(sqlite3 *db, void *arg)
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 
-int store_time_limit_delete(store *s, int64_t id) { return store_write(s, delete_fn, &id); }
+int sqlite_time_limit_delete(store *s, int64_t id) { return store_write(s, delete_fn, &id); }
 
 struct resolve_args {
     stage st;
@@ -135,7 +135,7 @@ static int resolve_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_time_limit_resolve(store *s, stage st, urgency u, request_type t, int64_t category_id,
+int sqlite_time_limit_resolve(store *s, stage st, urgency u, request_type t, int64_t category_id,
                              time_limit *out)
 {
     struct resolve_args r = {st, u, t, category_id, out};

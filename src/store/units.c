@@ -37,7 +37,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    "SELECT " UNIT_COLS " FROM units ORDER BY id", NULL);
 }
 
-int store_units_list(store *s, arena *a, store_unit **items, size_t *n)
+int sqlite_units_list(store *s, arena *a, store_unit **items, size_t *n)
 {
     struct list_args la = {a, items, n};
     return store_read(s, list_fn, &la);
@@ -60,13 +60,13 @@ static int get_db(sqlite3 *db, struct get_args *g)
 
 static int get_fn(sqlite3 *db, void *arg) { return get_db(db, arg); }
 
-int store_unit_get(store *s, arena *a, int64_t id, store_unit *out)
+int sqlite_unit_get(store *s, arena *a, int64_t id, store_unit *out)
 {
     struct get_args g = {a, id, NULL, out};
     return store_read(s, get_fn, &g);
 }
 
-int store_unit_by_code(store *s, arena *a, const char *code, store_unit *out)
+int sqlite_unit_by_code(store *s, arena *a, const char *code, store_unit *out)
 {
     struct get_args g = {a, 0, code, out};
     return store_read(s, get_fn, &g);
@@ -83,7 +83,7 @@ static int within_fn(sqlite3 *db, void *arg)
     return tree_sql_unit_within(db, w->unit, w->ancestor, w->yes);
 }
 
-int store_unit_within(store *s, int64_t unit_id, int64_t ancestor_id, bool *yes)
+int sqlite_unit_within(store *s, int64_t unit_id, int64_t ancestor_id, bool *yes)
 {
     struct within_args w = {unit_id, ancestor_id, yes};
     return store_read(s, within_fn, &w);
@@ -132,7 +132,7 @@ static int create_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_unit_create(store *s, const store_unit *in, int64_t *id)
+int sqlite_unit_create(store *s, const store_unit *in, int64_t *id)
 {
     struct write_args w = {in, 0, id};
     return store_write(s, create_fn, &w);
@@ -171,7 +171,7 @@ static int update_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_unit_update(store *s, int64_t id, const store_unit *in)
+int sqlite_unit_update(store *s, int64_t id, const store_unit *in)
 {
     struct write_args w = {in, id, NULL};
     return store_write(s, update_fn, &w);

@@ -49,7 +49,7 @@ static int list_fn(sqlite3 *db, void *arg)
                    "i", la->unit_id);
 }
 
-int store_users_list(store *s, arena *a, int64_t unit_id, store_user **items, size_t *n)
+int sqlite_users_list(store *s, arena *a, int64_t unit_id, store_user **items, size_t *n)
 {
     struct list_args la = {a, unit_id, items, n};
     return store_read(s, list_fn, &la);
@@ -73,13 +73,13 @@ static int get_fn(sqlite3 *db, void *arg)
                   "i", g->id);
 }
 
-int store_user_get(store *s, arena *a, int64_t id, store_user *out)
+int sqlite_user_get(store *s, arena *a, int64_t id, store_user *out)
 {
     struct get_args g = {a, id, NULL, out};
     return store_read(s, get_fn, &g);
 }
 
-int store_user_by_username(store *s, arena *a, const char *username, store_user *out)
+int sqlite_user_by_username(store *s, arena *a, const char *username, store_user *out)
 {
     struct get_args g = {a, 0, username, out};
     return store_read(s, get_fn, &g);
@@ -114,7 +114,7 @@ static int create_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_user_create(store *s, const store_user *in, int64_t *id)
+int sqlite_user_create(store *s, const store_user *in, int64_t *id)
 {
     struct write_args w = {in, 0, id, false};
     return store_write(s, create_fn, &w);
@@ -145,7 +145,7 @@ static int update_fn(sqlite3 *db, void *arg)
     return rc;
 }
 
-int store_user_update(store *s, int64_t id, const store_user *in, bool set_role)
+int sqlite_user_update(store *s, int64_t id, const store_user *in, bool set_role)
 {
     struct write_args w = {in, id, NULL, set_role};
     return store_write(s, update_fn, &w);

@@ -1,0 +1,10 @@
+/* backend.c — which backend keeps a store: the one decision the contract's dispatch
+ * (build/gen/store_dispatch.c, made by scripts/gen-store-backend.py from the store headers)
+ * cannot take from an open store. Today every path is a SQLite file. */
+#include "store_backend.h"
+
+const store_backend *store_backend_for(const char *where)
+{
+    (void)where;
+    return &store_backend_sqlite;
+}
