@@ -65,7 +65,7 @@ static void dues(const job *j, const import_service *svc, case_action a, int64_t
     const time_limit *limits[STAGE_COUNT];
     for (int s = 0; s < STAGE_COUNT; s++) limits[s] = svc->has_limit[s] ? &svc->limit[s] : NULL;
     /* a due time out of range is left 0: the stage runs without one, as with no policy */
-    (void)lifecycle_dues(a, j->cal, at, limits, due);
+    err_ignore(lifecycle_dues(a, j->cal, at, limits, due));
 }
 
 static int act(job *j, const import_service *svc, int64_t id, case_action a, int64_t at,

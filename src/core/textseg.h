@@ -5,7 +5,6 @@
  * tokenizer in src/store/) and by the text classifiers. Pure: no I/O, no allocation. */
 #ifndef HOTLINE_CORE_TEXTSEG_H
 #define HOTLINE_CORE_TEXTSEG_H
-#include "util/err.h"
 #include <stddef.h>
 
 #define TEXTSEG_MAX_TERM 64 /* bytes; longer ASCII words are cut to this length */
@@ -18,6 +17,6 @@ typedef int (*textseg_fn)(void *ctx, const char *tok, size_t len, size_t start, 
 /* Walks text[0..n). Invalid UTF-8 bytes are skipped as separators; never reads past n.
  * Full-width ASCII letters and digits (Ａ..Ｚ, ａ..ｚ, ０..９) count as their ASCII forms.
  * Returns 0, or the first non-zero value the callback returned. */
-HL_MUST_CHECK int textseg_terms(const char *text, size_t n, textseg_fn fn, void *ctx);
+int textseg_terms(const char *text, size_t n, textseg_fn fn, void *ctx);
 
 #endif

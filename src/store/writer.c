@@ -88,7 +88,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
          * undo the batch here. Either way the connection is ready for the next batch. */
-        if (!sqlite3_get_autocommit(s->wdb)) db_script(s->wdb, "ROLLBACK");
+        if (!sqlite3_get_autocommit(s->wdb)) err_ignore(db_script(s->wdb, "ROLLBACK"));
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
     /* a job that failed was rolled back to its savepoint: it is not a committed write */
