@@ -54,7 +54,7 @@ static const char *str(const json_t *o, const char *k)
     return v && *v ? v : NULL;
 }
 
-static int parse_time(const char *s, int64_t *t)
+static HL_MUST_CHECK int parse_time(const char *s, int64_t *t)
 {
     return s ? civil_parse_time(s, strlen(s), 0, t) : HL_EINVAL;
 }
@@ -68,8 +68,8 @@ static void dues(const job *j, const import_service *svc, case_action a, int64_t
     err_ignore(lifecycle_dues(a, j->cal, at, limits, due));
 }
 
-static int act(job *j, const import_service *svc, int64_t id, case_action a, int64_t at,
-               int64_t unit, const char *body)
+static HL_MUST_CHECK int act(job *j, const import_service *svc, int64_t id, case_action a,
+                             int64_t at, int64_t unit, const char *body)
 {
     store_case_event ev = {.ev = {.action = a, .at = at, .actor_role = ACTOR_SYSTEM,
                                   .unit_id = unit},

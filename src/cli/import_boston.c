@@ -70,7 +70,7 @@ typedef struct {
     int64_t rows, skipped_order, unreadable, open, closed;
 } boston;
 
-static int remember(int64_t **list, size_t *n, int64_t id)
+static HL_MUST_CHECK int remember(int64_t **list, size_t *n, int64_t id)
 {
     int64_t *nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl) return HL_ENOMEM;
@@ -83,8 +83,8 @@ static int remember(int64_t **list, size_t *n, int64_t id)
 typedef int (*make_fn)(boston *b, const char *name, const char *parent_name, int64_t parent,
                        int64_t *id);
 
-static int lookup(boston *b, name_map *m, const char *key, size_t n, make_fn make,
-                  const char *parent_name, int64_t parent, int64_t *id)
+static HL_MUST_CHECK int lookup(boston *b, name_map *m, const char *key, size_t n, make_fn make,
+                                const char *parent_name, int64_t parent, int64_t *id)
 {
     bool found;
     size_t i = slot(m, key, n, &found);
@@ -169,7 +169,7 @@ static const char *const col_names[C_COUNT] = {
     "case_title", "subject", "reason", "type", "department", "source", "neighborhood",
     "street_name", "latitude", "longitude"};
 
-static int parse_time(const boston *b, const csv_field *f, int64_t *t)
+static HL_MUST_CHECK int parse_time(const boston *b, const csv_field *f, int64_t *t)
 {
     *t = 0;
     return f->n ? civil_parse_time(f->s, f->n, b->off, t) : 0;
@@ -283,7 +283,7 @@ static int import_file(boston *b, const char *path)
 }
 
 /* Deactivates one category, keeping the rest of it. */
-static int retire_category(boston *b, arena *a, int64_t id)
+static HL_MUST_CHECK int retire_category(boston *b, arena *a, int64_t id)
 {
     store_category c;
     int rc = store_category_get(b->st, a, id, &c);

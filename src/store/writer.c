@@ -27,7 +27,7 @@ static int hist_bucket(int n)
  * the OS error: tell them apart by the error, else by the files and the file system, so that
  * clients get 503 storage_full / storage_read_only ("nothing was written, try again later")
  * rather than 500. */
-static int classify(store *s, int rc)
+static HL_MUST_CHECK int classify(store *s, int rc)
 {
     if (rc != HL_EIO) return rc;
     int e = sqlite3_system_errno(s->wdb);
@@ -153,7 +153,7 @@ void store_writer_stop(store *s)
     s->writer_started = false;
 }
 
-static int enqueue(store *s, struct store_job job)
+static HL_MUST_CHECK int enqueue(store *s, struct store_job job)
 {
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
