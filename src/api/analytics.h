@@ -2,6 +2,7 @@
  * with index lookups, and the durations handler (analytics_durations.c). */
 #ifndef HOTLINE_API_ANALYTICS_H
 #define HOTLINE_API_ANALYTICS_H
+#include "util/err.h"
 #include "api/api.h"
 #include "core/tree.h" /* tree_within over parent */
 
@@ -16,7 +17,7 @@ typedef struct {
 
 /* Allocates the arrays for n nodes in the arena; the caller fills id, parent_id, level and
  * the names, then calls api_tree_link. 0 or HL_ENOMEM. */
-int api_tree_init(arena *a, api_tree *t, size_t n);
+HL_MUST_CHECK int api_tree_init(arena *a, api_tree *t, size_t n);
 void api_tree_link(api_tree *t);
 /* The index of an id, or -1. O(log n). */
 int api_tree_index(const api_tree *t, int64_t id);

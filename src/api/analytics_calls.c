@@ -23,7 +23,11 @@ void api_analytics_calls(api_ctx *c)
     if (!http_query(c->r, "period") && !http_query(c->r, "from") && !http_query(c->r, "to")) {
         char today[11];
         civil_format_date(civil_local_day(api_now(), off), today);
-        appraisal_period_parse(NULL, today, today, &p); /* a date it formatted: parses */
+        int rc = appraisal_period_parse(NULL, today, today, &p); /* a date it formatted */
+        if (rc) {
+            http_send_rc(c->r, rc);
+            return;
+        }
     } else if (!api_period(c, &p)) {
         return;
     }

@@ -5,6 +5,7 @@
  * object they touch with api_require_unit. */
 #ifndef HOTLINE_API_API_H
 #define HOTLINE_API_API_H
+#include "util/err.h"
 #include "core/role.h"
 #include "http/hub.h"
 #include "http/json_check.h"
@@ -43,7 +44,7 @@ typedef struct {
 } api_route;
 
 /* Builds the router from every module's route table. 0 or HL_E*. */
-int api_init(api_app *app);
+HL_MUST_CHECK int api_init(api_app *app);
 void api_shutdown(void);
 /* The http_handler_fn given to the server; ud is the api_app. */
 void api_dispatch(http_req *r, void *ud);

@@ -3,6 +3,7 @@
  * for the Excel report. */
 #ifndef HOTLINE_API_APPRAISAL_H
 #define HOTLINE_API_APPRAISAL_H
+#include "util/err.h"
 #include "api/api.h"
 #include "core/appraisal.h"
 #include "store/analytics.h"
@@ -19,7 +20,8 @@ json_t *api_period_json(const appraisal_period *p);
 /* A scheme from its JSON form {"name","effective_from","effective_to"?,"weights":{indicator:
  * weight},"scores":{"satisfied","basic","unsatisfied"}}: missing weights are 0, missing
  * scores the defaults. HL_EINVAL with *field naming the bad member. name points into doc. */
-int api_scheme_from_json(const json_t *doc, store_appraisal_scheme *out, const char **field);
+HL_MUST_CHECK int api_scheme_from_json(const json_t *doc, store_appraisal_scheme *out,
+                                       const char **field);
 json_t *api_scheme_json(const store_appraisal_scheme *s);
 
 /* The appraisal of a period: every unit with its own and subtree counts, rates, composite,

@@ -5,17 +5,18 @@
  * roles. */
 #ifndef HOTLINE_API_AUDIT_H
 #define HOTLINE_API_AUDIT_H
+#include "util/err.h"
 #include "api/api.h"
 
 /* Records action by the caller (c->user when authed, else nobody) on object/id, with detail
  * (may be NULL; never a secret) and the client's address. When object is "case", id is the
  * case id and is also recorded as the case concerned. 0 once it is on disk, or the store's
  * HL_E* code. */
-int api_audit(api_ctx *c, const char *action, const char *object, const char *id,
-              const char *detail);
+HL_MUST_CHECK int api_audit(api_ctx *c, const char *action, const char *object, const char *id,
+                            const char *detail);
 /* The same for a login attempt: who is the user tried (NULL when no such user: the name tried
  * is then not kept, as it may be a mistyped password). */
-int api_audit_login(api_ctx *c, const char *action, const store_user *who);
+HL_MUST_CHECK int api_audit_login(api_ctx *c, const char *action, const store_user *who);
 /* A case read (GET /api/cases/:id): recorded for unit roles, whose reads are the ones to
  * watch (centre roles read every request as their work). A failure to record is logged and
  * the read goes on: what a unit sees is masked already. */

@@ -123,15 +123,17 @@ static void login(api_ctx *c)
     }
     /* verify against a fixed hash when the user is unknown, so timing does not tell */
     static char dummy[crypto_pwhash_STRBYTES];
-    if (!dummy[0]) auth_hash_password("not-a-password", dummy, sizeof dummy);
+    /* out of memory leaves dummy empty: the check below then refuses, only sooner */
+    if (!dummy[0]) err_ignore(auth_hash_password("not-a-password", dummy, sizeof dummy));
     const char *hash = rc ? dummy : u.password_hash;
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     if (rc || !ok || !u.active) {
         bool locked = api_limits_login_failed(c, username);
         json_decref(body);
         log_info("auth: failed login");
-        api_audit_login(c, "auth.login_failed", rc ? NULL : &u);
-        if (locked) api_audit_login(c, "auth.locked", rc ? NULL : &u);
+        /* record() has logged a failure to audit; the answer is 401 either way */
+        err_ignore(api_audit_login(c, "auth.login_failed", rc ? NULL : &u));
+        if (locked) err_ignore(api_audit_login(c, "auth.locked", rc ? NULL : &u));
         http_send_error(c->r, 401, "bad_credentials", "wrong username or password", NULL);
         return;
     }

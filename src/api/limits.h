@@ -5,6 +5,7 @@
  * (http/ratelimit.h), so a restart forgets them. */
 #ifndef HOTLINE_API_LIMITS_H
 #define HOTLINE_API_LIMITS_H
+#include "util/err.h"
 #include "api/api.h"
 
 typedef struct {
@@ -19,7 +20,7 @@ typedef struct {
 #define API_LIMITS_LOCK_S (15 * 60)   /* ... lock for 15 minutes */
 
 /* Caller owns *out (api_limits_free). 0 or HL_ENOMEM. */
-int api_limits_new(const api_limits_config *cfg, api_limits **out);
+HL_MUST_CHECK int api_limits_new(const api_limits_config *cfg, api_limits **out);
 /* Accepts NULL. */
 void api_limits_free(api_limits *l);
 

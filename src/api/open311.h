@@ -3,6 +3,7 @@
  * the time-limit notice and the texts of public updates. */
 #ifndef HOTLINE_API_OPEN311_H
 #define HOTLINE_API_OPEN311_H
+#include "util/err.h"
 #include "api/api.h"
 #include "core/lifecycle.h"
 #include "store/catalogue.h"
@@ -41,7 +42,7 @@ json_t *open311_str(const char *s);
 
 /* The service (an active leaf category under active parents) with that code: 0, or
  * HL_ENOTFOUND, or a store error. */
-int open311_service_get(api_ctx *c, const char *code, store_category *out);
+HL_MUST_CHECK int open311_service_get(api_ctx *c, const char *code, store_category *out);
 
 /* The service_notice of a category: its reply time limit, e.g. "承办单位签收后3个工作日内答复
  * (reply within 3 working days of sign-for)". "" when no policy applies. Arena string. */
@@ -62,6 +63,6 @@ void open311_request_post(api_ctx *c);
 
 /* The active district whose area holds the point (the first by unit id on a shared border);
  * 0 in *district_id when none does. 0 or HL_E*. */
-int open311_locate(api_ctx *c, double lat, double lng, int64_t *district_id);
+HL_MUST_CHECK int open311_locate(api_ctx *c, double lat, double lng, int64_t *district_id);
 
 #endif

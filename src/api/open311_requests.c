@@ -139,7 +139,9 @@ static json_t *notes(api_ctx *c, const store_case *k)
         const store_case_event *e = &evs[i];
         if (!e->is_public) continue;
         store_unit u = {.name_zh = ""};
-        if (e->ev.unit_id) store_unit_get(c->app->st, c->r->a, e->ev.unit_id, &u);
+        /* best effort, as the history itself above: a unit that cannot be read leaves its
+         * name out of the note */
+        if (e->ev.unit_id) err_ignore(store_unit_get(c->app->st, c->r->a, e->ev.unit_id, &u));
         json_array_append_new(
             arr, json_pack("{s:o, s:o, s:s}", "datetime", open311_time(c, e->ev.at),
                            "description",

@@ -68,7 +68,7 @@ static char *read_file(const char *path, size_t *len)
 }
 
 /* Reads the wanted columns of a CSV file (core/csv.c) into t; complains about what is wrong. */
-static int read_table(arena *a, const char *path, const wanted *w, table *t)
+static HL_MUST_CHECK int read_table(arena *a, const char *path, const wanted *w, table *t)
 {
     memset(t, 0, sizeof *t);
     size_t len = 0;
@@ -128,7 +128,7 @@ static const char *cell(const table *t, size_t row, size_t col) { return t->cell
 
 /* The documents of a table: its text columns (the first ones) joined by a space, its tag
  * columns (next) as "name=value" tags. */
-static int documents(arena *a, const table *t, const columns *cols, clf_doc *docs)
+static HL_MUST_CHECK int documents(arena *a, const table *t, const columns *cols, clf_doc *docs)
 {
     for (size_t i = 0; i < t->nrows; i++) {
         const char *s = "";

@@ -244,7 +244,7 @@ static void dues_for(const gen *g, const gcat *c, urgency u, case_action a, int6
     const time_limit *limits[STAGE_COUNT];
     for (int s = 0; s < STAGE_COUNT; s++) limits[s] = c->has_limit[u][s] ? &c->limit[u][s] : NULL;
     /* out of range: treated as no policy, as never happens */
-    (void)lifecycle_dues(a, g->cal, at, limits, due);
+    err_ignore(lifecycle_dues(a, g->cal, at, limits, due));
 }
 
 /* ---- one request's plan --------------------------------------------------------------- */
@@ -1403,7 +1403,8 @@ int cli_generate(int argc, char **argv)
     }
     double elapsed = now_mono() - t_start;
     store_stats stats = {0};
-    if (g->st) store_get_stats(g->st, &stats);
+    /* for the summary's store figures only: they stay 0 when they cannot be read */
+    if (g->st) err_ignore(store_get_stats(g->st, &stats));
     store_close(g->st);
     calendar_free(g->cal);
     arena_free(g->a);

@@ -6,6 +6,7 @@
  * writer round trip for many calls instead of one each. */
 #ifndef HOTLINE_CLI_GENERATE_CALLS_H
 #define HOTLINE_CLI_GENERATE_CALLS_H
+#include "util/err.h"
 #include "cli/generate_text.h"
 #include "store/engine.h"
 
@@ -20,14 +21,15 @@ void gen_calls_free(gen_calls *b);
  * call-taker agent_id at reg_at; answered_on_phone_at (0: none) is a direct answer given
  * before hanging up. Nothing is dated at or after cap. Writes the buffer when it is full:
  * 0 or the HL_E* code of that write. */
-int gen_calls_request(gen_calls *b, gen_rng *r, const char *number, const char *caller,
-                      int64_t agent_id, int64_t case_id, int64_t reg_at,
-                      int64_t answered_on_phone_at, int64_t cap);
+HL_MUST_CHECK int gen_calls_request(gen_calls *b, gen_rng *r, const char *number,
+                                    const char *caller, int64_t agent_id, int64_t case_id,
+                                    int64_t reg_at, int64_t answered_on_phone_at, int64_t cap);
 /* A call abandoned in the queue some time before `before` (a caller who hung up waiting);
  * tag makes its call_id unique (a request number). */
-int gen_calls_abandoned(gen_calls *b, gen_rng *r, const char *tag, int64_t before, int64_t cap);
+HL_MUST_CHECK int gen_calls_abandoned(gen_calls *b, gen_rng *r, const char *tag, int64_t before,
+                                      int64_t cap);
 /* Writes what is buffered. */
-int gen_calls_flush(gen_calls *b);
+HL_MUST_CHECK int gen_calls_flush(gen_calls *b);
 /* Calls written so far, and of those abandoned. */
 void gen_calls_counts(const gen_calls *b, uint64_t *calls, uint64_t *abandoned);
 

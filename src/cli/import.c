@@ -54,7 +54,7 @@ static const char *str(const json_t *o, const char *k)
     return v && *v ? v : NULL;
 }
 
-static int parse_time(const char *s, int64_t *t)
+static HL_MUST_CHECK int parse_time(const char *s, int64_t *t)
 {
     return s ? civil_parse_time(s, strlen(s), 0, t) : HL_EINVAL;
 }
@@ -65,11 +65,11 @@ static void dues(const job *j, const import_service *svc, case_action a, int64_t
     const time_limit *limits[STAGE_COUNT];
     for (int s = 0; s < STAGE_COUNT; s++) limits[s] = svc->has_limit[s] ? &svc->limit[s] : NULL;
     /* a due time out of range is left 0: the stage runs without one, as with no policy */
-    (void)lifecycle_dues(a, j->cal, at, limits, due);
+    err_ignore(lifecycle_dues(a, j->cal, at, limits, due));
 }
 
-static int act(job *j, const import_service *svc, int64_t id, case_action a, int64_t at,
-               int64_t unit, const char *body)
+static HL_MUST_CHECK int act(job *j, const import_service *svc, int64_t id, case_action a,
+                             int64_t at, int64_t unit, const char *body)
 {
     store_case_event ev = {.ev = {.action = a, .at = at, .actor_role = ACTOR_SYSTEM,
                                   .unit_id = unit},

@@ -3,6 +3,7 @@
  * the lifecycle. */
 #ifndef HOTLINE_CLI_IMPORT_H
 #define HOTLINE_CLI_IMPORT_H
+#include "util/err.h"
 #include "core/deadline.h"
 #include "core/taxonomy.h"
 #include "store/engine.h"
@@ -38,10 +39,10 @@ typedef struct {
 
 /* Finds or creates the catalogue for every service and agency the records name (active while
  * the import runs), and resolves each service's time limits. 0 or HL_E* (printed). */
-int import_setup(store *st, arena *a, const json_t *records, import_catalogue *cat);
+HL_MUST_CHECK int import_setup(store *st, arena *a, const json_t *records, import_catalogue *cat);
 /* Deactivates what import_setup made active, so the history's services and departments are
  * not offered for new requests. 0 or HL_E*. */
-int import_retire(store *st, const import_catalogue *cat);
+HL_MUST_CHECK int import_retire(store *st, const import_catalogue *cat);
 /* The leaf of a service_code / the unit of an agency (NULL: the city's default). 0 if none. */
 const import_service *import_service_of(const import_catalogue *cat, const char *code);
 int64_t import_agency_of(const import_catalogue *cat, const char *agency);

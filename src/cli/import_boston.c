@@ -70,7 +70,7 @@ typedef struct {
     int64_t rows, skipped_order, unreadable, open, closed;
 } boston;
 
-static int remember(int64_t **list, size_t *n, int64_t id)
+static HL_MUST_CHECK int remember(int64_t **list, size_t *n, int64_t id)
 {
     int64_t *nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl) return HL_ENOMEM;
@@ -83,8 +83,8 @@ static int remember(int64_t **list, size_t *n, int64_t id)
 typedef int (*make_fn)(boston *b, const char *name, const char *parent_name, int64_t parent,
                        int64_t *id);
 
-static int lookup(boston *b, name_map *m, const char *key, size_t n, make_fn make,
-                  const char *parent_name, int64_t parent, int64_t *id)
+static HL_MUST_CHECK int lookup(boston *b, name_map *m, const char *key, size_t n, make_fn make,
+                                const char *parent_name, int64_t parent, int64_t *id)
 {
     bool found;
     size_t i = slot(m, key, n, &found);
@@ -169,7 +169,7 @@ static const char *const col_names[C_COUNT] = {
     "case_title", "subject", "reason", "type", "department", "source", "neighborhood",
     "street_name", "latitude", "longitude"};
 
-static int parse_time(const boston *b, const csv_field *f, int64_t *t)
+static HL_MUST_CHECK int parse_time(const boston *b, const csv_field *f, int64_t *t)
 {
     *t = 0;
     return f->n ? civil_parse_time(f->s, f->n, b->off, t) : 0;
@@ -282,35 +282,34 @@ static int import_file(boston *b, const char *path)
     return rc;
 }
 
-/* Everything the import made or woke up goes back to sleep: history, not a live catalogue. */
-static void retire(boston *b)
+/* Deactivates one category, keeping the rest of it. */
+static HL_MUST_CHECK int retire_category(boston *b, arena *a, int64_t id)
 {
-    for (size_t i = b->nmade_cats; i-- > 0;) {
-        store_category off = {.active = false};
-        arena *a = arena_new();
-        store_category c;
-        if (a && store_category_get(b->st, a, b->made_cats[i], &c) == 0) {
-            off = c;
-            off.name_zh = off.name_en = off.keywords = NULL;
-            off.active = false;
-            store_category_update(b->st, c.id, &off);
-        }
-        arena_free(a);
-    }
-    store_category l1 = {.active = false};
-    arena *a = arena_new();
     store_category c;
-    if (a && store_category_get(b->st, a, b->level1, &c) == 0) {
-        l1 = c;
-        l1.name_zh = l1.name_en = l1.keywords = NULL;
-        l1.active = false;
-        store_category_update(b->st, c.id, &l1);
+    int rc = store_category_get(b->st, a, id, &c);
+    if (rc) return rc;
+    store_category off = c;
+    off.name_zh = off.name_en = off.keywords = NULL; /* NULL keeps them */
+    off.active = false;
+    return store_category_update(b->st, c.id, &off);
+}
+
+/* Everything the import made or woke up goes back to sleep: history, not a live catalogue.
+ * 0 or the first HL_E* code (the rest is then left as it is: running the import again wakes
+ * and retires it again). */
+static int retire(boston *b)
+{
+    arena *a = arena_new();
+    if (!a) return HL_ENOMEM;
+    int rc = 0;
+    for (size_t i = b->nmade_cats; !rc && i-- > 0;) rc = retire_category(b, a, b->made_cats[i]);
+    if (!rc) rc = retire_category(b, a, b->level1);
+    for (size_t i = 0; !rc && i < b->nmade_units; i++) {
+        store_unit off = {.parent_id = -1, .active = false};
+        rc = store_unit_update(b->st, b->made_units[i], &off);
     }
     arena_free(a);
-    for (size_t i = 0; i < b->nmade_units; i++) {
-        store_unit off = {.parent_id = -1, .active = false};
-        store_unit_update(b->st, b->made_units[i], &off);
-    }
+    return rc;
 }
 
 static int find_centre(store *st, int64_t *id)
@@ -362,7 +361,7 @@ int cli_import_boston(int argc, char **argv)
     for (int i = 0; !rc && i < nfiles; i++) rc = import_file(b, files[i]);
     if (!rc) rc = import_chunk_flush(&b->ch);
     double t2 = import_now();
-    if (!rc) retire(b);
+    if (!rc) rc = retire(b);
     if (rc) fprintf(stderr, "hotline import: failed: %s\n", hl_strerror(rc));
     double secs = t2 - t1 > 0 ? t2 - t1 : 1e-9;
     printf("boston311: %lld rows: %lld imported (%lld open, %lld closed), %lld skipped (closed "

@@ -117,7 +117,7 @@ static void buf_free_all(import_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-static int buf_init(import_buf *b)
+static HL_MUST_CHECK int buf_init(import_buf *b)
 {
     b->a = arena_new();
     b->cases = calloc(IMPORT_CHUNK, sizeof *b->cases);
@@ -139,7 +139,7 @@ int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min, const cha
 }
 
 /* Waits for the chunk being written; its result. */
-static int wait_written(import_chunk *ch)
+static HL_MUST_CHECK int wait_written(import_chunk *ch)
 {
     if (ch->busy) {
         pthread_join(ch->writing, NULL);
@@ -150,7 +150,8 @@ static int wait_written(import_chunk *ch)
 
 void import_chunk_free(import_chunk *ch)
 {
-    wait_written(ch);
+    /* joins the writer; its result was import_chunk_flush's, or the import is failing already */
+    err_ignore(wait_written(ch));
     store_bulk_close(ch->bulk);
     buf_free_all(&ch->buf[0]);
     buf_free_all(&ch->buf[1]);
@@ -232,7 +233,7 @@ static void *write_chunk(void *arg)
 
 /* Hands the filled buffer to a writing thread (after the previous one is written) and
  * goes on filling the other. */
-static int start_writing(import_chunk *ch)
+static HL_MUST_CHECK int start_writing(import_chunk *ch)
 {
     int rc = wait_written(ch);
     if (rc || ch->buf[ch->cur].n == 0) return rc;

@@ -4,6 +4,7 @@
  * requests with their histories written by store_bulk_import (one transaction per chunk). */
 #ifndef HOTLINE_CLI_IMPORT_BULK_H
 #define HOTLINE_CLI_IMPORT_BULK_H
+#include "util/err.h"
 #include "store/cases.h"
 #include "store/import.h"
 #include <pthread.h>
@@ -22,7 +23,7 @@ bool import_db_exists(const char *db);
 
 /* Maps a whole file read-only (a 2.7 GB history is then page cache, not the process's memory);
  * *data is not NUL-terminated. Release it with import_unmap. 0 or HL_E*. */
-int import_map_file(const char *path, const char **data, size_t *len);
+HL_MUST_CHECK int import_map_file(const char *path, const char **data, size_t *len);
 void import_unmap(const char *data, size_t len);
 
 /* A stable code for a name: prefix + 8 hex digits of its FNV-1a hash ("bos-t-1a2b3c4d"). */
@@ -30,10 +31,10 @@ void import_code(const char *prefix, const char *name, char *out, size_t cap);
 
 /* The unit / category with that code, created (active) when missing; an inactive one is
  * made active again for the import. 0 or HL_E*. */
-int import_unit(store *st, const char *code, const char *name, unit_kind kind, int64_t parent,
-                int64_t *id);
-int import_category(store *st, const char *code, const char *name, int level, int64_t parent,
-                    int64_t *id);
+HL_MUST_CHECK int import_unit(store *st, const char *code, const char *name, unit_kind kind,
+                              int64_t parent, int64_t *id);
+HL_MUST_CHECK int import_category(store *st, const char *code, const char *name, int level,
+                                  int64_t parent, int64_t *id);
 
 #define IMPORT_CHUNK 16384 /* requests per transaction */
 #define IMPORT_MAX_EVENTS 12 /* events per request */
@@ -65,7 +66,8 @@ typedef struct {
     int64_t chunks;
 } import_chunk;
 
-int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min, const char *source);
+HL_MUST_CHECK int import_chunk_init(import_chunk *ch, store *st, int utc_offset_min,
+                                    const char *source);
 /* Before store_close. */
 void import_chunk_free(import_chunk *ch);
 /* Room for the next request's events (at most IMPORT_MAX_EVENTS), zeroed. */
@@ -74,9 +76,10 @@ store_case_event *import_chunk_events(import_chunk *ch);
  * source, or NULL); starts writing the chunk when full. A request whose id is already in the
  * store, or earlier in the same chunk, is skipped when the chunk is written. 0 or HL_E* (a
  * store failure, perhaps of the chunk before; refused histories are counted, not failures). */
-int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev, const char *id);
+HL_MUST_CHECK int import_chunk_add(import_chunk *ch, const store_case *k, size_t nev,
+                                   const char *id);
 /* Writes what is pending and waits until all is written. */
-int import_chunk_flush(import_chunk *ch);
+HL_MUST_CHECK int import_chunk_flush(import_chunk *ch);
 
 /* A request's history as a source knows it (times in Unix seconds, 0 = unknown). */
 typedef struct {
@@ -94,7 +97,8 @@ typedef struct {
  * valid visit that found it solved closes the request, as in the live system); a request
  * closed in the source without a visit gets an unreachable visit and a close at its close
  * time. Every event is the system's. 0 or HL_E*. */
-int import_add_history(import_chunk *ch, const store_case *k, const import_history *h);
+HL_MUST_CHECK int import_add_history(import_chunk *ch, const store_case *k,
+                                     const import_history *h);
 
 /* Seconds since some fixed point, for rates. */
 double import_now(void);

@@ -72,7 +72,7 @@ static const char *field(csv_import *x, const csv_field *row, size_t n, int f, a
     return v ? v : "";
 }
 
-static int code_id(csv_import *x, bool unit, const char *code, int64_t *id)
+static HL_MUST_CHECK int code_id(csv_import *x, bool unit, const char *code, int64_t *id)
 {
     *id = 0;
     if (!*code) return 0;

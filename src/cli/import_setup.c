@@ -39,14 +39,14 @@ static const char *slug_of(arena *a, const char *city)
     return n ? arena_strdup(a, s) : arena_printf(a, "c%08x", fnv(city));
 }
 
-static int fail(const char *what, const char *key, int rc)
+static HL_MUST_CHECK int fail(const char *what, const char *key, int rc)
 {
     fprintf(stderr, "hotline import: %s '%s': %s\n", what, key ? key : "?", hl_strerror(rc));
     return rc;
 }
 
 /* The category with that code, made active; or a new one under parent. */
-static int category(store *st, arena *a, const store_category *want, int64_t *id)
+static HL_MUST_CHECK int category(store *st, arena *a, const store_category *want, int64_t *id)
 {
     store_category c;
     int rc = store_category_by_code(st, a, want->code, &c);

@@ -25,7 +25,7 @@ static json_t *load_file(const char *dir, const char *name)
     return doc;
 }
 
-static int fail(const char *what, const char *key, int rc)
+static HL_MUST_CHECK int fail(const char *what, const char *key, int rc)
 {
     fprintf(stderr, "seed: %s '%s': %s\n", what, key ? key : "?", hl_strerror(rc));
     return rc ? rc : HL_EINVAL;
@@ -33,7 +33,7 @@ static int fail(const char *what, const char *key, int rc)
 
 static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-static int unit_id(store *st, arena *a, const char *code, int64_t *id)
+static HL_MUST_CHECK int unit_id(store *st, arena *a, const char *code, int64_t *id)
 {
     store_unit u;
     int rc = store_unit_by_code(st, a, code, &u);
@@ -41,7 +41,7 @@ static int unit_id(store *st, arena *a, const char *code, int64_t *id)
     return rc;
 }
 
-static int category_id(store *st, arena *a, const char *code, int64_t *id)
+static HL_MUST_CHECK int category_id(store *st, arena *a, const char *code, int64_t *id)
 {
     store_category c;
     int rc = store_category_by_code(st, a, code, &c);
@@ -67,7 +67,7 @@ static int seed_units(store *st, arena *a, const json_t *units)
     return 0;
 }
 
-static int seed_category_tree(store *st, const json_t *nodes, int64_t parent_id)
+static HL_MUST_CHECK int seed_category_tree(store *st, const json_t *nodes, int64_t parent_id)
 {
     size_t i;
     json_t *n;
@@ -187,7 +187,7 @@ int seed_calendars(store *st, const char *data_dir)
             rc = date && kind ? civil_parse_date(date, strlen(date), &day.day) : HL_EINVAL;
             if (!rc) rc = store_calendar_put(st, &day);
             if (rc) {
-                fail("calendar day", date, rc);
+                rc = fail("calendar day", date, rc);
                 break;
             }
         }

@@ -2,9 +2,10 @@
  * or the built-in 30/35/35 default when that file is absent. Used by `hotline init`. */
 #ifndef HOTLINE_CLI_SEED_APPRAISAL_H
 #define HOTLINE_CLI_SEED_APPRAISAL_H
+#include "util/err.h"
 #include "store/engine.h"
 
 /* 0 or HL_E* (printed to stderr). */
-int seed_appraisal(store *st, const char *data_dir);
+HL_MUST_CHECK int seed_appraisal(store *st, const char *data_dir);
 
 #endif

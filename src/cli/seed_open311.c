@@ -20,7 +20,7 @@ static json_t *load(const char *dir, const char *name)
     return doc;
 }
 
-static int fail(const char *what, const char *key, int rc)
+static HL_MUST_CHECK int fail(const char *what, const char *key, int rc)
 {
     fprintf(stderr, "seed: %s '%s': %s\n", what, key ? key : "?", hl_strerror(rc));
     return rc ? rc : HL_EINVAL;

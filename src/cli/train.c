@@ -68,7 +68,7 @@ static void rows_free(rows *rs)
 }
 
 /* Trains one model; labels are ids as decimal text. tags (may be NULL) per document. */
-static int train_one(const rows *rs, bool units, classifier **out, size_t *used)
+static HL_MUST_CHECK int train_one(const rows *rs, bool units, classifier **out, size_t *used)
 {
     size_t n = 0;
     clf_doc *docs = calloc(rs->n + 1, sizeof *docs);

@@ -15,6 +15,7 @@
  *   reopen        = reopened requests ÷ dispatched; lower is better */
 #ifndef HOTLINE_CORE_APPRAISAL_H
 #define HOTLINE_CORE_APPRAISAL_H
+#include "util/err.h"
 #include "core/lifecycle.h"
 #include "core/taxonomy.h"
 #include <stdbool.h>
@@ -33,7 +34,7 @@ typedef enum {
 
 /* "response", "resolution", "satisfaction", "ontime_reply", "return", "reopen". */
 const char *appraisal_indicator_name(appraisal_indicator i);
-int appraisal_indicator_parse(const char *s, appraisal_indicator *out);
+HL_MUST_CHECK int appraisal_indicator_parse(const char *s, appraisal_indicator *out);
 /* Return and reopen rates are better when lower: the composite scores them as 1 - rate. */
 bool appraisal_lower_is_better(appraisal_indicator i);
 
@@ -67,7 +68,7 @@ typedef struct {
 /* Response 30, resolution 35, satisfaction 35; satisfied 1, basic 1, unsatisfied 0. */
 void appraisal_scheme_default(appraisal_scheme *s);
 /* 0, or HL_EINVAL: a weight below 0 or above 100, no positive weight, a score outside 0..1. */
-int appraisal_scheme_check(const appraisal_scheme *s);
+HL_MUST_CHECK int appraisal_scheme_check(const appraisal_scheme *s);
 
 typedef struct {
     int64_t num[IND_COUNT], den[IND_COUNT];
@@ -83,8 +84,8 @@ void appraisal_compute(const appraisal_counts *c, const appraisal_scheme *s,
 /* Sums every unit's own counts into each of its ancestors: out[i] = own[i] + out of its
  * children. parent[i] is the index of unit i's parent, or -1. HL_EINVAL on a cycle or an
  * index out of range. */
-int appraisal_tree_sum(const int *parent, const appraisal_counts *own, size_t n,
-                       appraisal_counts *out);
+HL_MUST_CHECK int appraisal_tree_sum(const int *parent, const appraisal_counts *own, size_t n,
+                                     appraisal_counts *out);
 
 typedef enum {
     TIER_NONE = -1,    /* the centre, sub-offices of departments and utilities */
@@ -123,8 +124,8 @@ typedef struct {
  * period of a month, quarter or year is the calendar one before; of a range, the same number
  * of days just before it. HL_EINVAL when it does not parse or to < from; HL_ERANGE for a
  * range over 3660 days. */
-int appraisal_period_parse(const char *period, const char *from, const char *to,
-                           appraisal_period *out);
+HL_MUST_CHECK int appraisal_period_parse(const char *period, const char *from, const char *to,
+                                         appraisal_period *out);
 
 /* The p-quantile (0..1) of n sorted values, interpolating linearly between the closest ranks
  * (h = (n-1)p; the median of an even count is the mean of the middle two). n > 0. */

@@ -7,6 +7,7 @@
  * A call ended without being answered was abandoned (the caller hung up waiting). */
 #ifndef HOTLINE_CORE_CALLS_H
 #define HOTLINE_CORE_CALLS_H
+#include "util/err.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,7 +20,7 @@ typedef enum { CALL_OFFERED = 0, CALL_ANSWERED, CALL_ENDED, CALL_EVENT_COUNT } c
 /* "offered", "answered", "ended". */
 const char *call_event_name(call_event e);
 /* 0, or HL_EINVAL for another name. */
-int call_event_parse(const char *s, call_event *out);
+HL_MUST_CHECK int call_event_parse(const char *s, call_event *out);
 
 /* Unix seconds; 0 = not reported (yet). */
 typedef struct {
@@ -31,7 +32,7 @@ typedef struct {
  * HL_EINVAL when `at` is before the call's latest event, HL_ESTATE for an answer after the end;
  * the times are left alone then. An offer of a call the switch first reported by a later event
  * is a repeat too: it cannot come before what it precedes. */
-int call_apply(call_times *t, call_event e, int64_t at, bool *changed);
+HL_MUST_CHECK int call_apply(call_times *t, call_event e, int64_t at, bool *changed);
 
 /* When the call is placed in time (lists and figures by period): the offer, or the first
  * event the switch reported. 0 for a call with no event. */

@@ -4,6 +4,7 @@
  * importer) formats through here. Pure: no I/O. */
 #ifndef HOTLINE_CORE_CASE_NUMBER_H
 #define HOTLINE_CORE_CASE_NUMBER_H
+#include "util/err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,6 @@
 void case_number_day_key(int64_t local_day, char out[CASE_NUMBER_DAY_KEY]);
 /* The number of the seq-th request (seq >= 1) of the local day into out. 0, HL_EINVAL for
  * seq < 1, HL_ERANGE when it does not fit in cap bytes. */
-int case_number_format(int64_t local_day, int64_t seq, char *out, size_t cap);
+HL_MUST_CHECK int case_number_format(int64_t local_day, int64_t seq, char *out, size_t cap);
 
 #endif

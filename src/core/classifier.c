@@ -51,7 +51,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-static int fvec_push(fvec *f, uint64_t h, double w)
+static HL_MUST_CHECK int fvec_push(fvec *f, uint64_t h, double w)
 {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 256;
@@ -94,7 +94,7 @@ static int term_cb(void *ctx, const char *tok, size_t len, size_t start, size_t 
  * unit length (so texts of any length carry comparable evidence), each tag weighs
  * tag_weight. (log(1 + tf) and unnormalised counts both cross-validated worse on the Teddy
  * training sample.) Tags are hashed in their own namespace so "c:1" never equals a text term. */
-static int vectorize(const clf_doc *d, double tag_weight, fvec *f)
+static HL_MUST_CHECK int vectorize(const clf_doc *d, double tag_weight, fvec *f)
 {
     f->n = 0;
     int rc = d->text && d->len ? textseg_terms(d->text, d->len, term_cb, f) : 0;
@@ -137,7 +137,7 @@ static void map_free(u64map *m)
     memset(m, 0, sizeof *m);
 }
 
-static int map_init(u64map *m, size_t cap)
+static HL_MUST_CHECK int map_init(u64map *m, size_t cap)
 {
     m->keys = malloc(cap * sizeof *m->keys);
     m->vals = malloc(cap * sizeof *m->vals);
@@ -173,7 +173,7 @@ static int map_grow(u64map *m)
 }
 
 /* The value for key, inserting next (and returning it) when the key is new. */
-static int map_get_or_add(u64map *m, uint64_t key, uint32_t next, uint32_t *out)
+static HL_MUST_CHECK int map_get_or_add(u64map *m, uint64_t key, uint32_t next, uint32_t *out)
 {
     if ((m->n + 1) * 2 > m->cap) {
         int rc = map_grow(m);
@@ -331,7 +331,7 @@ out:
 
 /* Trains a model on the documents not in fold `skip` (fold of document i: i % folds; skip < 0
  * uses them all). The model shares set->labels (owns_labels false). */
-static int fit(const tset *t, int folds, int skip, classifier **out)
+static HL_MUST_CHECK int fit(const tset *t, int folds, int skip, classifier **out)
 {
     classifier *m = calloc(1, sizeof *m);
     double *ndocs = calloc(t->nclass, sizeof(double));

@@ -11,6 +11,7 @@
  * A trained model is immutable, so any number of threads may predict with it at once. */
 #ifndef HOTLINE_CORE_CLASSIFIER_H
 #define HOTLINE_CORE_CLASSIFIER_H
+#include "util/err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,19 +51,20 @@ typedef struct {
 /* Trains on n documents and their labels (1..CLF_MAX_LABEL bytes each; at most
  * CLF_MAX_CLASSES distinct). Caller owns *out (clf_free). HL_EINVAL for n == 0 or a bad
  * label, HL_ERANGE for too many classes, HL_ENOMEM. */
-int clf_train(const clf_doc *docs, const char *const *labels, size_t n, const clf_params *p,
-              classifier **out);
+HL_MUST_CHECK int clf_train(const clf_doc *docs, const char *const *labels, size_t n,
+                            const clf_params *p, classifier **out);
 /* Accepts NULL. */
 void clf_free(classifier *m);
 void clf_get_info(const classifier *m, clf_info *out);
 /* The k (>= 1) most probable classes, best first, into out[0..*got); *got = min(k, classes).
  * Probabilities are over all classes (they sum to 1 over every class, not just the k).
  * HL_ENOMEM only. */
-int clf_predict(const classifier *m, const clf_doc *d, clf_guess *out, size_t k, size_t *got);
+HL_MUST_CHECK int clf_predict(const classifier *m, const clf_doc *d, clf_guess *out, size_t k,
+                              size_t *got);
 /* Serialises the model: *data is malloc'd (caller frees), *len its size. */
-int clf_save(const classifier *m, unsigned char **data, size_t *len);
+HL_MUST_CHECK int clf_save(const classifier *m, unsigned char **data, size_t *len);
 /* Rebuilds a model from clf_save's bytes, checking every count, offset and value: anything
  * inconsistent is HL_EINVAL, never a crash. Caller owns *out. */
-int clf_load(const unsigned char *data, size_t len, classifier **out);
+HL_MUST_CHECK int clf_load(const unsigned char *data, size_t len, classifier **out);
 
 #endif

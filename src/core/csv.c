@@ -25,7 +25,7 @@ static const char *eol(csv_cursor *r, const char *p)
 }
 
 /* After an error: skip to the start of the next physical line. */
-static int resync(csv_cursor *r, const char *p, int rc)
+static HL_MUST_CHECK int resync(csv_cursor *r, const char *p, int rc)
 {
     while (p < r->end && *p != '\n' && *p != '\r') p++;
     r->p = p < r->end ? eol(r, p) : r->end;

@@ -5,6 +5,7 @@
  * inside an unquoted field is an ordinary character. */
 #ifndef HOTLINE_CORE_CSV_H
 #define HOTLINE_CORE_CSV_H
+#include "util/err.h"
 #include <stddef.h>
 
 typedef struct {
@@ -25,8 +26,8 @@ void csv_cursor_init(csv_cursor *r, const char *data, size_t len);
  * separator or line end, HL_ERANGE for more than cap fields or unescaped text beyond
  * scratch_cap bytes. After an error the reader has skipped to the next line, so a caller may
  * count the bad record and go on. Fields stay valid until the next call (scratch is reused). */
-int csv_cursor_next(csv_cursor *r, csv_field *fields, size_t cap, size_t *n, char *scratch,
-             size_t scratch_cap);
+HL_MUST_CHECK int csv_cursor_next(csv_cursor *r, csv_field *fields, size_t cap, size_t *n,
+                                  char *scratch, size_t scratch_cap);
 
 /* The index of the field equal to name (exact bytes), or -1. */
 int csv_field_find(const csv_field *fields, size_t n, const char *name);

@@ -13,6 +13,7 @@
  *   visit that found the matter solved). */
 #ifndef HOTLINE_CORE_LIFECYCLE_H
 #define HOTLINE_CORE_LIFECYCLE_H
+#include "util/err.h"
 #include "core/deadline.h"
 #include "core/fields.h"
 #include "core/role.h"
@@ -119,12 +120,12 @@ typedef struct {
  * "reopen","close","recalculate"; close kinds "", "answered","invalid","done";
  * satisfaction "", "satisfied","basic","unsatisfied". Parse functions: 0 or HL_EINVAL. */
 const char *case_state_name(case_state s);
-int case_state_parse(const char *s, case_state *out);
+HL_MUST_CHECK int case_state_parse(const char *s, case_state *out);
 const char *case_action_name(case_action a);
-int case_action_parse(const char *s, case_action *out);
+HL_MUST_CHECK int case_action_parse(const char *s, case_action *out);
 const char *close_kind_name(close_kind k);
 const char *satisfaction_name(satisfaction s);
-int satisfaction_parse(const char *s, satisfaction *out);
+HL_MUST_CHECK int satisfaction_parse(const char *s, satisfaction *out);
 
 /* Open = not closed and not merged. */
 bool case_state_open(case_state s);
@@ -174,7 +175,7 @@ typedef struct {
 const lifecycle_spec *lifecycle_spec_of(case_action a);
 /* The action called name when staff may take it through the API (neither register nor
  * recalculate). HL_ENOTFOUND for anything else, NULL included. */
-int lifecycle_api_action(const char *name, case_action *out);
+HL_MUST_CHECK int lifecycle_api_action(const char *name, case_action *out);
 
 /* The spec's roles; 0 out of range. */
 role_set lifecycle_roles(case_action a);
@@ -185,8 +186,9 @@ int lifecycle_started_stages(case_action a, stage out[2]);
  * limits[stage] (NULL: no policy, no due time) on the working calendar. Writes every element of
  * due (0 = leaves that stage alone). A stage whose due time cannot be computed is left 0 and
  * its error (HL_EINVAL, HL_ERANGE) returned once the others are filled. */
-int lifecycle_dues(case_action a, const calendar *cal, int64_t at,
-                   const time_limit *const limits[STAGE_COUNT], int64_t due[STAGE_COUNT]);
+HL_MUST_CHECK int lifecycle_dues(case_action a, const calendar *cal, int64_t at,
+                                 const time_limit *const limits[STAGE_COUNT],
+                                 int64_t due[STAGE_COUNT]);
 
 /* The event the log gains by itself right after e, given the row `after` e was applied: a
  * valid visit that found the matter solved closes the request (an ACT_CLOSE by ACTOR_SYSTEM at
@@ -212,14 +214,14 @@ const char *lifecycle_reply_text(case_action a, const char *body);
  *                with a satisfaction out of range.
  * c is NULL for ACT_REGISTER (the first event); any other action with c NULL → HL_ESTATE,
  * and ACT_REGISTER with c non-NULL → HL_ESTATE. */
-int lifecycle_check(const case_snapshot *c, const case_event *e);
+HL_MUST_CHECK int lifecycle_check(const case_snapshot *c, const case_event *e);
 
 /* Applies an event to the row (after lifecycle_check passed; it checks again and returns its
  * result without changing c when the event is not allowed). For ACT_REGISTER, c is
  * zero-initialised by the caller first and treated as "no case yet": a row with events == 0
  * is checked as c == NULL, so only ACT_REGISTER applies to it, and ACT_REGISTER on a row with
  * events > 0 → HL_ESTATE. */
-int lifecycle_apply(case_snapshot *c, const case_event *e);
+HL_MUST_CHECK int lifecycle_apply(case_snapshot *c, const case_event *e);
 
 /* The actions the state allows (bit (1u << action)), ignoring roles and time rules;
  * ACT_REGISTER and ACT_RECALCULATE never appear. */

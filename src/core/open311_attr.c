@@ -107,7 +107,7 @@ static const char *rule_of(open311_datatype t)
     }
 }
 
-static int problem(open311_attr_problem *p, const char *code, const char *message)
+static HL_MUST_CHECK int problem(open311_attr_problem *p, const char *code, const char *message)
 {
     p->code = code;
     p->message = message;
@@ -141,7 +141,8 @@ int open311_attr_collect(const open311_attr_def *defs, size_t ndefs, const char 
         if (!open311_attr_value_ok(def, vals[i])) return problem(p, def->code, rule_of(def->datatype));
         if (seen) continue; /* the same key twice */
         if (k == cap) {
-            problem(p, def->code, "too many attribute values");
+            /* its text; the code is HL_ERANGE, not its HL_EINVAL */
+            err_ignore(problem(p, def->code, "too many attribute values"));
             return HL_ERANGE;
         }
         out[k++] = (open311_attr_value){d, vals[i]};

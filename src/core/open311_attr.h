@@ -4,6 +4,7 @@
  * each datatype's rule. Pure: the caller decodes the form and loads the definitions. */
 #ifndef HOTLINE_CORE_OPEN311_ATTR_H
 #define HOTLINE_CORE_OPEN311_ATTR_H
+#include "util/err.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,7 +25,7 @@ typedef enum {
 /* "string", "number", "datetime", "text", "singlevaluelist", "multivaluelist". */
 const char *open311_attr_datatype_name(open311_datatype t);
 /* 0, or HL_EINVAL for an unknown name. */
-int open311_attr_datatype_parse(const char *s, open311_datatype *out);
+HL_MUST_CHECK int open311_attr_datatype_parse(const char *s, open311_datatype *out);
 
 typedef struct {
     const char *code;
@@ -39,8 +40,8 @@ typedef struct {
  * multi true. 0; HL_ENOTFOUND when the name does not start with "attribute["; HL_EINVAL
  * when it does but is malformed (empty code, code over OPEN311_CODE_MAX bytes or with
  * brackets, anything after the brackets). code points into name. */
-int open311_attr_field(const char *name, size_t n, const char **code, size_t *code_len,
-                       bool *multi);
+HL_MUST_CHECK int open311_attr_field(const char *name, size_t n, const char **code,
+                                     size_t *code_len, bool *multi);
 
 /* Characters (code points) of a UTF-8 string (continuation bytes not counted). */
 size_t open311_attr_chars(const char *s);
@@ -64,8 +65,9 @@ typedef struct {
  * kept once. 0 with *nout; HL_EINVAL with *p for a malformed attribute field, a second value
  * for a one-value datatype, a value that breaks its datatype, or a required attribute left
  * without an answer; HL_ERANGE when more than cap values arrive. */
-int open311_attr_collect(const open311_attr_def *defs, size_t ndefs, const char *const *names,
-                         const char *const *vals, size_t n, open311_attr_value *out, size_t cap,
-                         size_t *nout, open311_attr_problem *p);
+HL_MUST_CHECK int open311_attr_collect(const open311_attr_def *defs, size_t ndefs,
+                                       const char *const *names, const char *const *vals, size_t n,
+                                       open311_attr_value *out, size_t cap, size_t *nout,
+                                       open311_attr_problem *p);
 
 #endif

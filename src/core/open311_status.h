@@ -4,6 +4,7 @@
  * return_pending are "open". A reopened request (visited → dispatched) is open again. Pure. */
 #ifndef HOTLINE_CORE_OPEN311_STATUS_H
 #define HOTLINE_CORE_OPEN311_STATUS_H
+#include "util/err.h"
 #include "core/lifecycle.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +14,7 @@ typedef enum { OPEN311_OPEN = 0, OPEN311_CLOSED, OPEN311_STATUS_COUNT } open311_
 /* "open", "closed". */
 const char *open311_status_name(open311_status s);
 /* 0, or HL_EINVAL for anything but "open" / "closed" (exact, lower case). */
-int open311_status_parse(const char *s, open311_status *out);
+HL_MUST_CHECK int open311_status_parse(const char *s, open311_status *out);
 open311_status open311_status_of(case_state s);
 /* The states with that status, as a mask of (1u << case_state). */
 uint32_t open311_status_states(open311_status s);

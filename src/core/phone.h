@@ -8,6 +8,7 @@
  * what is left is PHONE_DIGITS_MIN..PHONE_DIGITS_MAX digits. */
 #ifndef HOTLINE_CORE_PHONE_H
 #define HOTLINE_CORE_PHONE_H
+#include "util/err.h"
 #include <stddef.h>
 
 #define PHONE_DIGITS_MIN 3  /* the shortest service numbers: 110, 120, 12345 is longer */
@@ -16,6 +17,6 @@
 /* Writes the digits of `in` NUL-terminated into out (cap >= PHONE_DIGITS_MAX + 1). 0, or
  * HL_EINVAL for a NULL `in`, a short `cap` or a number the rule above refuses (out is then
  * unspecified). */
-int phone_digits(const char *in, char *out, size_t cap);
+HL_MUST_CHECK int phone_digits(const char *in, char *out, size_t cap);
 
 #endif

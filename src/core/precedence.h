@@ -4,6 +4,7 @@
  * one's category lies, and asks here. */
 #ifndef HOTLINE_CORE_PRECEDENCE_H
 #define HOTLINE_CORE_PRECEDENCE_H
+#include "util/err.h"
 #include "core/deadline.h"
 #include "core/taxonomy.h"
 #include <stdbool.h>
@@ -22,7 +23,8 @@ typedef struct {
  * unit is active and that are citywide or for that district, the deepest one (the category
  * itself, then its nearest ancestor), and at the same depth the district's rule over the
  * citywide one. *best is its index; HL_ENOTFOUND when no rule applies. */
-int route_choose(const route_candidate *c, size_t n, int64_t district_id, size_t *best);
+HL_MUST_CHECK int route_choose(const route_candidate *c, size_t n, int64_t district_id,
+                               size_t *best);
 
 /* A time-limit policy for the request's stage and urgency. */
 typedef struct {
@@ -37,6 +39,7 @@ typedef struct {
  * the category or its nearest ancestor first, then one for the request type, then the
  * default (neither); at the same category depth one for the type over one without.
  * *best is its index; HL_ENOTFOUND when none applies. */
-int time_limit_choose(const time_limit_candidate *c, size_t n, request_type t, size_t *best);
+HL_MUST_CHECK int time_limit_choose(const time_limit_candidate *c, size_t n, request_type t,
+                                    size_t *best);
 
 #endif

@@ -2,6 +2,7 @@
  * Unit roles (unit handlers) see only their unit's subtree; centre roles see the city. */
 #ifndef HOTLINE_CORE_ROLE_H
 #define HOTLINE_CORE_ROLE_H
+#include "util/err.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,7 +28,7 @@ typedef uint32_t role_set;
 /* "calltaker", "dispatcher", "handler", "visitor", "supervisor", "admin", "integrator". */
 const char *role_name(role r);
 /* 0, or HL_EINVAL for an unknown name. */
-int role_parse(const char *s, role *out);
+HL_MUST_CHECK int role_parse(const char *s, role *out);
 /* True for roles confined to their unit's subtree (the unit handler). */
 bool role_is_unit_scoped(role r);
 

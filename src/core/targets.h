@@ -4,6 +4,7 @@
  * target the rules refuse (the API's 422). */
 #ifndef HOTLINE_CORE_TARGETS_H
 #define HOTLINE_CORE_TARGETS_H
+#include "util/err.h"
 #include "core/lifecycle.h"
 #include "core/taxonomy.h"
 #include <stdbool.h>
@@ -21,12 +22,13 @@ typedef struct {
  * co-handling unit exist, are active and are not the centre (the centre dispatches, it never
  * handles); there are at most LIFECYCLE_CO_UNITS_MAX co-handling units, and they differ from the
  * lead and from each other. */
-int target_dispatch_check(const target_unit *lead, const target_unit *co, size_t n_co);
+HL_MUST_CHECK int target_dispatch_check(const target_unit *lead, const target_unit *co,
+                                        size_t n_co);
 
 /* Re-dispatch (a district or department passes the request down): to an active unit strictly
  * below the request's current unit. `below` says whether the target lies in the current
  * unit's subtree (itself included). */
-int target_redispatch_check(int64_t current_unit, const target_unit *to, bool below);
+HL_MUST_CHECK int target_redispatch_check(int64_t current_unit, const target_unit *to, bool below);
 
 /* What the store knows of a request named as a merge target. */
 typedef struct {
@@ -36,6 +38,6 @@ typedef struct {
 } target_case;
 
 /* Merge: into another request that exists and is open (neither closed nor merged itself). */
-int target_merge_check(int64_t case_id, const target_case *into);
+HL_MUST_CHECK int target_merge_check(int64_t case_id, const target_case *into);
 
 #endif

@@ -3,6 +3,7 @@
  * channels and deadline stages. Pure. */
 #ifndef HOTLINE_CORE_TAXONOMY_H
 #define HOTLINE_CORE_TAXONOMY_H
+#include "util/err.h"
 #include <stdbool.h>
 
 typedef enum {
@@ -41,13 +42,13 @@ typedef enum {
  * "consultation","help","complaint","report","suggestion","praise"; "normal","urgent";
  * "dispatch","sign","return","reply","visit". Parse functions return 0 or HL_EINVAL. */
 const char *unit_kind_name(unit_kind k);
-int unit_kind_parse(const char *s, unit_kind *out);
+HL_MUST_CHECK int unit_kind_parse(const char *s, unit_kind *out);
 const char *request_type_name(request_type t);
-int request_type_parse(const char *s, request_type *out);
+HL_MUST_CHECK int request_type_parse(const char *s, request_type *out);
 const char *urgency_name(urgency u);
-int urgency_parse(const char *s, urgency *out);
+HL_MUST_CHECK int urgency_parse(const char *s, urgency *out);
 const char *stage_name(stage s);
-int stage_parse(const char *s, stage *out);
+HL_MUST_CHECK int stage_parse(const char *s, stage *out);
 
 /* May a unit of kind `child` sit under a unit of kind `parent`? The centre is the root and
  * has no parent; districts, departments and utilities sit under the centre; streets under a

@@ -4,6 +4,7 @@
  * Last-Event-ID; listeners are woken (callbacks) when something new arrives. Thread-safe. */
 #ifndef HOTLINE_HTTP_HUB_H
 #define HOTLINE_HTTP_HUB_H
+#include "util/err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,14 +31,14 @@ int64_t hub_last(hub *h);
  * (0 = everyone). Returns 1 when one was copied, 0 when there is none yet, HL_ERANGE when
  * `after` is older than the ring (events were lost: the caller should resynchronise; *seq is
  * then set to the oldest event kept minus one). */
-int hub_next(hub *h, int64_t after, int64_t *seq, char *type, size_t typecap, char *data,
-             size_t datacap, int64_t *to);
+HL_MUST_CHECK int hub_next(hub *h, int64_t after, int64_t *seq, char *type, size_t typecap,
+                           char *data, size_t datacap, int64_t *to);
 
 /* A listener is called (on the publishing thread, outside the hub's lock) after each
  * publish. Register returns an id for removal. The callback must be quick (resume a
  * connection, signal a condition). */
 typedef void (*hub_listener_fn)(void *ctx);
-int hub_listen(hub *h, hub_listener_fn fn, void *ctx, int64_t *id);
+HL_MUST_CHECK int hub_listen(hub *h, hub_listener_fn fn, void *ctx, int64_t *id);
 void hub_unlisten(hub *h, int64_t id);
 
 #endif

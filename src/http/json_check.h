@@ -4,6 +4,7 @@
  * Pure (jansson only). */
 #ifndef HOTLINE_HTTP_JSON_CHECK_H
 #define HOTLINE_HTTP_JSON_CHECK_H
+#include "util/err.h"
 #include "core/fields.h"
 #include <jansson.h>
 #include <stdbool.h>
@@ -22,12 +23,13 @@ typedef struct {
 /* Checks that obj is an object whose keys are all in the table, with the right types and
  * bounds, and that every required field is present. 0 if it passes; HL_EINVAL with *p filled
  * for the first problem found (fields in table order, then unknown keys). */
-int json_check(const json_t *obj, const json_field *fields, size_t n, json_problem *p);
+HL_MUST_CHECK int json_check(const json_t *obj, const json_field *fields, size_t n,
+                             json_problem *p);
 
 /* Parses a request body: UTF-8 JSON text, an object at the top, nesting at most
  * JSON_MAX_DEPTH, no duplicate keys. New reference in *out (json_decref it).
  * HL_EINVAL with p->code "bad_json" (message with line and column) or "not_object" or
  * "too_deep". */
-int json_parse_body(const char *s, size_t n, json_t **out, json_problem *p);
+HL_MUST_CHECK int json_parse_body(const char *s, size_t n, json_t **out, json_problem *p);
 
 #endif

@@ -3,6 +3,7 @@
  * a bounded number of series. Thread-safe. */
 #ifndef HOTLINE_HTTP_METRICS_H
 #define HOTLINE_HTTP_METRICS_H
+#include "util/err.h"
 #include "util/buf.h"
 #include <stdint.h>
 
@@ -10,6 +11,6 @@
  * for the whole process (route patterns are). */
 void metrics_observe(const char *method, const char *route, int status, int64_t duration_ns);
 /* Appends the http_* series to out. */
-int metrics_render(buf *out);
+HL_MUST_CHECK int metrics_render(buf *out);
 
 #endif

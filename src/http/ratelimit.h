@@ -9,6 +9,7 @@
  * lenient for that key — memory stays bounded whatever the number of clients. Thread-safe. */
 #ifndef HOTLINE_HTTP_RATELIMIT_H
 #define HOTLINE_HTTP_RATELIMIT_H
+#include "util/err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,13 +29,13 @@ void ratelimit_free(ratelimit *rl);
 
 /* Buckets: takes a token for key at now_ms (a monotonic clock). 0, or HL_EBUSY when the
  * bucket is empty, with *retry_after the whole seconds until a token is back (>= 1). */
-int ratelimit_take(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
+HL_MUST_CHECK int ratelimit_take(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
 
 /* Lockouts: HL_EBUSY while key is locked (*retry_after: seconds left, >= 1), else 0. */
-int ratelimit_check(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
+HL_MUST_CHECK int ratelimit_check(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
 /* Lockouts: records a failure of key. HL_EBUSY when key is locked now (by this failure or
  * before), with *retry_after; else 0. */
-int ratelimit_fail(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
+HL_MUST_CHECK int ratelimit_fail(ratelimit *rl, const char *key, int64_t now_ms, int *retry_after);
 /* Lockouts: forgets key's failures (after a success). A lock in force stays. */
 void ratelimit_forget(ratelimit *rl, const char *key, int64_t now_ms);
 

@@ -6,6 +6,7 @@
  * Pure: no I/O; the path is pointer + length and is not modified. */
 #ifndef HOTLINE_HTTP_ROUTER_H
 #define HOTLINE_HTTP_ROUTER_H
+#include "util/err.h"
 #include <stddef.h>
 
 #define ROUTER_MAX_PARAMS 4
@@ -32,15 +33,15 @@ void router_free(router *r);
 /* Registers method ("GET", "POST", "PUT", "PATCH", "DELETE") + pattern → data. The strings
  * must outlive the router (string literals). 0, HL_EINVAL for a malformed pattern or too
  * many segments/params, HL_ECONFLICT when the same method + pattern is already there. */
-int router_add(router *r, const char *method, const char *pattern, void *data);
+HL_MUST_CHECK int router_add(router *r, const char *method, const char *pattern, void *data);
 /* 0 and *m filled on a match. HL_ENOTFOUND when no pattern matches the path.
  * HL_ECONFLICT (→ 405) when some pattern matches the path but not with this method; then
  * allow receives the allowed methods, comma-separated ("GET, POST"), NUL-terminated.
  * A path that does not start with '/', is longer than 2048 bytes, has more than
  * ROUTER_MAX_SEGMENTS segments, or contains an empty segment ("//") other than a trailing
  * slash matches nothing. A trailing slash is ignored except for "/" itself. */
-int router_match(const router *r, const char *method, const char *path, size_t path_len,
-                 route_match *m, char *allow, size_t allow_cap);
+HL_MUST_CHECK int router_match(const router *r, const char *method, const char *path,
+                               size_t path_len, route_match *m, char *allow, size_t allow_cap);
 /* The captured parameter called name, or NULL. */
 const route_param *route_param_get(const route_match *m, const char *name);
 

@@ -3,6 +3,7 @@
  * What a request means is the handler's business (the API layer's dispatcher). */
 #ifndef HOTLINE_HTTP_SERVER_H
 #define HOTLINE_HTTP_SERVER_H
+#include "util/err.h"
 #include "http/request.h"
 #include <stddef.h>
 
@@ -27,7 +28,7 @@ typedef struct {
 typedef struct http_server http_server;
 
 /* Starts serving; the caller owns *out and must stop it with http_server_stop. */
-int http_server_start(const http_config *cfg, http_server **out);
+HL_MUST_CHECK int http_server_start(const http_config *cfg, http_server **out);
 /* Stops accepting, finishes nothing further, frees. Accepts NULL. */
 void http_server_stop(http_server *s);
 

@@ -6,6 +6,7 @@
  * xml_out_finish reports it. Pure (no I/O). */
 #ifndef HOTLINE_HTTP_XML_OUT_H
 #define HOTLINE_HTTP_XML_OUT_H
+#include "util/err.h"
 #include "util/buf.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,6 @@ void xml_out_element(xml_out *x, const char *name, const char *s, size_t n);
 
 /* 0 and the document (malloc'd, NUL-terminated; the caller frees it) in *out, or the first
  * error and nothing. The writer is empty afterwards either way. */
-int xml_out_finish(xml_out *x, char **out, size_t *len);
+HL_MUST_CHECK int xml_out_finish(xml_out *x, char **out, size_t *len);
 
 #endif

@@ -3,6 +3,7 @@
  * overdue counts, and the walk over requests that exports use. Conventions: store/engine.h. */
 #ifndef HOTLINE_STORE_ANALYTICS_H
 #define HOTLINE_STORE_ANALYTICS_H
+#include "util/err.h"
 #include "core/appraisal.h"
 #include "core/lifecycle.h"
 #include "store/cases.h"
@@ -21,13 +22,16 @@ typedef struct {
 } store_appraisal_scheme;
 
 /* Every scheme, by effective_from then id. */
-int store_appraisal_schemes_list(store *s, arena *a, store_appraisal_scheme **items, size_t *n);
+HL_MUST_CHECK int store_appraisal_schemes_list(store *s, arena *a, store_appraisal_scheme **items,
+                                               size_t *n);
 /* Adds a scheme; HL_EINVAL when appraisal_scheme_check fails, the name is empty or
  * effective_to is before effective_from. */
-int store_appraisal_scheme_create(store *s, const store_appraisal_scheme *in, int64_t *id);
+HL_MUST_CHECK int store_appraisal_scheme_create(store *s, const store_appraisal_scheme *in,
+                                                int64_t *id);
 /* The scheme in force on a day: of those with effective_from <= day <= effective_to (or
  * open-ended), the latest effective_from, then the highest id. HL_ENOTFOUND when none. */
-int store_appraisal_scheme_at(store *s, arena *a, int64_t day, store_appraisal_scheme *out);
+HL_MUST_CHECK int store_appraisal_scheme_at(store *s, arena *a, int64_t day,
+                                            store_appraisal_scheme *out);
 
 typedef struct {
     int64_t unit_id;
@@ -37,8 +41,8 @@ typedef struct {
 /* Each unit's own counts over the requests registered from_day..to_day (civil days,
  * inclusive), as core/appraisal.h appraisal_case_facts defines them; units with nothing are
  * left out. */
-int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
-                           store_unit_counts **items, size_t *n);
+HL_MUST_CHECK int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
+                                         store_unit_counts **items, size_t *n);
 
 typedef enum {
     DRILL_NUMERATOR = 0,
@@ -58,8 +62,8 @@ typedef struct {
 /* The requests behind one figure of store_appraisal_counts summed over the unit's subtree, in
  * registration order; *total is the figure itself. For the return indicator each return
  * request is one item (a request returned twice appears twice). */
-int store_appraisal_drill(store *s, arena *a, const store_drill_query *q, store_case **items,
-                          size_t *n, int64_t *total);
+HL_MUST_CHECK int store_appraisal_drill(store *s, arena *a, const store_drill_query *q,
+                                        store_case **items, size_t *n, int64_t *total);
 
 /* A request that cost a unit points: the unit charged and which indicators (bit
  * 1u << appraisal_indicator). */
@@ -73,13 +77,13 @@ typedef int (*store_cost_fn)(const store_cost *c, void *ud);
 /* Calls fn for every request of the period that cost a unit within unit_id's subtree (0 = any
  * unit) points, by unit then registration; a return request is its own item, charged to the
  * unit that asked. fn's non-zero result stops the walk and is returned. */
-int store_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
-                               store_cost_fn fn, void *ud);
+HL_MUST_CHECK int store_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day,
+                                             int64_t to_day, store_cost_fn fn, void *ud);
 
 /* Recomputes what store_appraisal_counts, store_volume_by and store_volume_days report from
  * the cases and their events, and compares; *same when everything agrees. For tests and
  * checks. */
-int store_rollup_verify(store *s, bool *same);
+HL_MUST_CHECK int store_rollup_verify(store *s, bool *same);
 
 typedef enum {
     STORE_DIM_ALL = 0,
@@ -97,8 +101,8 @@ typedef struct {
 } store_volume_item;
 
 /* Registrations from_day..to_day along one dimension (not STORE_DIM_ALL), largest first. */
-int store_volume_by(store *s, arena *a, store_dim dim, int64_t from_day, int64_t to_day,
-                    store_volume_item **items, size_t *n);
+HL_MUST_CHECK int store_volume_by(store *s, arena *a, store_dim dim, int64_t from_day,
+                                  int64_t to_day, store_volume_item **items, size_t *n);
 
 typedef struct {
     store_dim dim;        /* STORE_DIM_ALL: every request */
@@ -112,8 +116,9 @@ typedef struct {
 } store_day_count;
 
 /* Registrations per day (days with none left out), in day order. */
-int store_volume_days(store *s, arena *a, const store_volume_filter *f, int64_t from_day,
-                      int64_t to_day, store_day_count **items, size_t *n);
+HL_MUST_CHECK int store_volume_days(store *s, arena *a, const store_volume_filter *f,
+                                    int64_t from_day, int64_t to_day, store_day_count **items,
+                                    size_t *n);
 
 /* The times of a request, for durations. */
 typedef struct {
@@ -125,8 +130,8 @@ typedef struct {
 typedef int (*store_times_fn)(const store_case_times *t, void *ud);
 /* Calls fn for every request registered from_day..to_day; fn's non-zero result stops the
  * walk and is returned. */
-int store_case_times_each(store *s, int64_t from_day, int64_t to_day, store_times_fn fn,
-                          void *ud);
+HL_MUST_CHECK int store_case_times_each(store *s, int64_t from_day, int64_t to_day,
+                                        store_times_fn fn, void *ud);
 
 typedef struct {
     int64_t unit_id; /* 0: not dispatched (registered, waiting for dispatch) */
@@ -135,14 +140,13 @@ typedef struct {
 } store_overdue_count;
 
 /* Open requests whose running stage is past due at now, by unit and state. */
-int store_overdue_counts(store *s, arena *a, int64_t now, store_overdue_count **items,
-                         size_t *n);
+HL_MUST_CHECK int store_overdue_counts(store *s, arena *a, int64_t now, store_overdue_count **items,
+                                       size_t *n);
 
 typedef int (*store_case_fn)(const store_case *k, void *ud);
 /* Calls fn for each request matching q (its filters and sort; offset and limit ignored), at
  * most max of them; fn's non-zero result stops the walk and is returned. For exports. */
-int store_cases_each(store *s, const store_case_query *q, int64_t max, store_case_fn fn,
-                     void *ud);
-
+HL_MUST_CHECK int store_cases_each(store *s, const store_case_query *q, int64_t max,
+                                   store_case_fn fn, void *ud);
 
 #endif

@@ -28,7 +28,7 @@ static const char *const num_pred[IND_COUNT] = {
 };
 
 /* Appends the predicate of a drill part over dispatched requests. */
-static int case_pred(buf *b, appraisal_indicator ind, store_drill_part part)
+static HL_MUST_CHECK int case_pred(buf *b, appraisal_indicator ind, store_drill_part part)
 {
     switch (part) {
     case DRILL_DENOMINATOR: return buf_printf(b, " AND %s", den_pred[ind]);
@@ -127,7 +127,7 @@ struct costs_args {
 };
 
 /* Runs one cost query; its last two columns are the unit charged and the flags. */
-static int walk(sqlite3 *db, const char *sql, struct costs_args *c)
+static HL_MUST_CHECK int walk(sqlite3 *db, const char *sql, struct costs_args *c)
 {
     db_q q;
     int rc = db_open_q(db, &q, sql, "iii", c->unit, c->from, c->to), stop = 0;

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 /* "ok" from PRAGMA quick_check / integrity_check, else HL_EIO. */
-static int check_db(sqlite3 *db, const char *pragma)
+static HL_MUST_CHECK int check_db(sqlite3 *db, const char *pragma)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, pragma, -1, &st, NULL);
@@ -35,7 +35,7 @@ static int check_db(sqlite3 *db, const char *pragma)
 }
 
 /* Copies the main database of src into dest_path (created or replaced), then checks it. */
-static int copy_into(sqlite3 *src, const char *dest_path)
+static HL_MUST_CHECK int copy_into(sqlite3 *src, const char *dest_path)
 {
     sqlite3 *dest = NULL;
     int rc = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -285,8 +285,8 @@ static int run_rows(sqlite3 *db, sqlite3_stmt *st, size_t rows)
 typedef void (*bind_row_fn)(sqlite3_stmt *st, int first_param, size_t row, void *ud);
 
 /* Inserts n rows in as few statements as the cached sizes allow. */
-static int insert_rows(sqlite3 *db, sqlite3_stmt **cache, const char *head, int cols, size_t full,
-                       size_t n, bind_row_fn bind, void *ud)
+static HL_MUST_CHECK int insert_rows(sqlite3 *db, sqlite3_stmt **cache, const char *head, int cols,
+                                     size_t full, size_t n, bind_row_fn bind, void *ud)
 {
     int rc = 0;
     for (size_t done = 0; !rc && done < n;) {
@@ -327,7 +327,7 @@ static size_t ref_hash(int64_t id, size_t cap)
     return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
 }
 
-static int ref_add(struct refs *r, int table, int64_t id)
+static HL_MUST_CHECK int ref_add(struct refs *r, int table, int64_t id)
 {
     if (!id) return 0;
     if (2 * (r->n[table] + 1) > r->cap[table]) {

@@ -124,7 +124,8 @@ int sqlite_call_get(store *s, arena *a, int64_t id, store_call *out)
 
 /* The agent's latest answered call, if it is in progress at now: a call-taker takes one call
  * at a time, so an older call whose end the switch never reported is over all the same. */
-static int current(sqlite3 *db, arena *a, int64_t agent_id, int64_t now, store_call *out)
+static HL_MUST_CHECK int current(sqlite3 *db, arena *a, int64_t agent_id, int64_t now,
+                                 store_call *out)
 {
     int rc = db_one(db, a, store_call_row, out,
                     "SELECT " STORE_CALL_COLS " WHERE c.agent_id=? AND c.answered_at IS NOT NULL"

@@ -2,6 +2,7 @@
  * each, and the centre's call figures. Conventions: store/engine.h. */
 #ifndef HOTLINE_STORE_CALLS_H
 #define HOTLINE_STORE_CALLS_H
+#include "util/err.h"
 #include "core/calls.h"
 #include "store/engine.h"
 #include "util/arena.h"
@@ -41,20 +42,22 @@ typedef struct {
  * without). *id receives the call's id, *created whether it is new, *changed whether anything
  * changed (false for the same event again). HL_EINVAL when `at` is before the call's latest
  * event, HL_ESTATE for an answer after the end. */
-int store_call_report_event(store *s, const store_call_report *in, int64_t *id, bool *created,
-                            bool *changed);
+HL_MUST_CHECK int store_call_report_event(store *s, const store_call_report *in, int64_t *id,
+                                          bool *created, bool *changed);
 /* The call with its linked requests. HL_ENOTFOUND. */
-int store_call_get(store *s, arena *a, int64_t id, store_call *out);
+HL_MUST_CHECK int store_call_get(store *s, arena *a, int64_t id, store_call *out);
 /* The agent's call in progress at now (core/calls.h call_in_progress), the latest answered;
  * HL_ENOTFOUND when none. */
-int store_call_current(store *s, arena *a, int64_t agent_id, int64_t now, store_call *out);
+HL_MUST_CHECK int store_call_current(store *s, arena *a, int64_t agent_id, int64_t now,
+                                     store_call *out);
 /* Links a request to the agent's call in progress at now whose caller is `caller` (the latest
  * such call); *call_id receives the call's id. HL_ENOTFOUND when the agent
  * has no such call. Linking twice is not an error. */
-int store_call_link_case(store *s, int64_t agent_id, const char *caller, int64_t case_id,
-                         int64_t now, int64_t *call_id);
+HL_MUST_CHECK int store_call_link_case(store *s, int64_t agent_id, const char *caller,
+                                       int64_t case_id, int64_t now, int64_t *call_id);
 /* The calls a request is linked to, oldest first (cases not filled). */
-int store_case_calls(store *s, arena *a, int64_t case_id, store_call **items, size_t *n);
+HL_MUST_CHECK int store_case_calls(store *s, arena *a, int64_t case_id, store_call **items,
+                                   size_t *n);
 
 typedef struct {
     int64_t from, to;  /* placed_at within [from, to); 0 = open */
@@ -63,13 +66,13 @@ typedef struct {
 } store_call_query;
 
 /* Matching calls, newest first, each with its linked requests; *total counts all matches. */
-int store_calls_list(store *s, arena *a, const store_call_query *q, store_call **items,
-                     size_t *n, int64_t *total);
+HL_MUST_CHECK int store_calls_list(store *s, arena *a, const store_call_query *q,
+                                   store_call **items, size_t *n, int64_t *total);
 
 /* The sums of the calls placed within [from, to): all of them in *total, and by the local hour
  * (utc_offset_min) they were placed in. */
-int store_call_sums(store *s, int64_t from, int64_t to, int utc_offset_min, call_counts *total,
-                    call_counts by_hour[24]);
+HL_MUST_CHECK int store_call_sums(store *s, int64_t from, int64_t to, int utc_offset_min,
+                                  call_counts *total, call_counts by_hour[24]);
 
 /* A whole call for a history (hotline generate): its times (core/calls.h), who answered
  * (0 = nobody) and the request registered during it (0 = none). */
@@ -82,6 +85,6 @@ typedef struct {
 /* Writes n whole calls in one write (a history writes thousands: one commit for many).
  * HL_ECONFLICT when a call_id is taken, HL_EINVAL for a call with no time or times out of
  * order; nothing is written then. */
-int store_calls_put(store *s, const store_call_record *calls, size_t n);
+HL_MUST_CHECK int store_calls_put(store *s, const store_call_record *calls, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * becomes a store_call. Not to be included outside src/store/. */
 #ifndef HOTLINE_STORE_CALLS_INTERNAL_H
 #define HOTLINE_STORE_CALLS_INTERNAL_H
+#include "util/err.h"
 #include "store/calls.h"
 #include "store/store_internal.h"
 #include <string.h>
@@ -13,8 +14,8 @@
     " ifnull(c.ended_at,0), c.placed_at FROM calls c LEFT JOIN users u ON u.id=c.agent_id"
 
 /* Reads a row of STORE_CALL_COLS (cases not filled). */
-int store_call_row(db_q *q, arena *a, void *item);
+HL_MUST_CHECK int store_call_row(db_q *q, arena *a, void *item);
 /* Fills c->cases with the requests linked to c->id. */
-int store_call_cases_of(sqlite3 *db, arena *a, store_call *c);
+HL_MUST_CHECK int store_call_cases_of(sqlite3 *db, arena *a, store_call *c);
 
 #endif

@@ -25,7 +25,7 @@ static const char *col(db_q *q, int i)
 }
 
 /* Reads the CASE_SNAP_COLS block starting at column base. */
-static int read_snap(db_q *q, int base, case_snapshot *s)
+static HL_MUST_CHECK int read_snap(db_q *q, int base, case_snapshot *s)
 {
     memset(s, 0, sizeof *s);
     int i = base;

@@ -3,6 +3,7 @@
  * written only as the fold of the log. */
 #ifndef HOTLINE_STORE_CASE_ROW_H
 #define HOTLINE_STORE_CASE_ROW_H
+#include "util/err.h"
 #include "store/cases.h"
 #include "store/store_internal.h"
 
@@ -33,24 +34,25 @@
     " ifnull(u.display_name,'')"
 
 /* db_row_fn reading CASE_ROW_COLS into a store_case. */
-int case_row_read(db_q *q, arena *a, void *item);
+HL_MUST_CHECK int case_row_read(db_q *q, arena *a, void *item);
 /* The typed extras of an event (article_id, basis, co_units, import_source, import_id) as
  * the JSON object of the extra column: malloc'd text in *out (the caller frees it), NULL
  * when the event has none. HL_ENOMEM. */
-int case_row_extra_json(const store_case_event *ev, char **out);
+HL_MUST_CHECK int case_row_extra_json(const store_case_event *ev, char **out);
 /* The reverse, from the column's text ("" for none) into ev's typed fields, strings from a.
  * HL_EIO when the text is not a JSON object. */
-int case_row_extra_parse(const char *text, arena *a, store_case_event *ev);
+HL_MUST_CHECK int case_row_extra_parse(const char *text, arena *a, store_case_event *ev);
 /* db_row_fn reading CASE_EVENT_COLS into a store_case_event. */
-int case_row_read_event(db_q *q, arena *a, void *item);
+HL_MUST_CHECK int case_row_read_event(db_q *q, arena *a, void *item);
 /* The derived row of a case as a snapshot. HL_ENOTFOUND if no such case. */
-int case_row_load(sqlite3 *db, int64_t case_id, case_snapshot *out);
+HL_MUST_CHECK int case_row_load(sqlite3 *db, int64_t case_id, case_snapshot *out);
 /* Writes the derived columns from snap (and current_due); reply_text non-NULL replaces it. */
-int case_row_write(sqlite3 *db, int64_t case_id, const case_snapshot *snap,
-                   const char *reply_text);
-int case_row_append_event(sqlite3 *db, int64_t case_id, int seq, const store_case_event *ev);
+HL_MUST_CHECK int case_row_write(sqlite3 *db, int64_t case_id, const case_snapshot *snap,
+                                 const char *reply_text);
+HL_MUST_CHECK int case_row_append_event(sqlite3 *db, int64_t case_id, int seq,
+                                        const store_case_event *ev);
 /* Adds the case's texts to the full-text index. */
-int case_row_index_text(sqlite3 *db, int64_t case_id, const store_case *c);
+HL_MUST_CHECK int case_row_index_text(sqlite3 *db, int64_t case_id, const store_case *c);
 bool case_row_equal(const case_snapshot *a, const case_snapshot *b);
 
 #endif

@@ -108,7 +108,7 @@ static int check_scope(sqlite3 *db, int64_t case_id, int64_t lead, const store_a
 }
 
 /* The facts core/targets.h decides on, for the unit with this id. */
-static int unit_facts(sqlite3 *db, int64_t id, target_unit *u)
+static HL_MUST_CHECK int unit_facts(sqlite3 *db, int64_t id, target_unit *u)
 {
     *u = (target_unit){.id = id};
     db_q q;
@@ -302,7 +302,7 @@ struct verify_args {
     bool *same;
 };
 
-static int verify_db(sqlite3 *db, struct verify_args *v)
+static HL_MUST_CHECK int verify_db(sqlite3 *db, struct verify_args *v)
 {
     arena *a = arena_new();
     if (!a) return HL_ENOMEM;

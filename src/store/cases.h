@@ -4,6 +4,7 @@
  * Conventions: store/engine.h. */
 #ifndef HOTLINE_STORE_CASES_H
 #define HOTLINE_STORE_CASES_H
+#include "util/err.h"
 #include "core/lifecycle.h"
 #include "core/taxonomy.h"
 #include "store/engine.h"
@@ -59,8 +60,8 @@ typedef struct {
 /* Registers a case: in's fields, and ev the register event (at, actor, dispatch due).
  * Issues the number from the day's sequence (local date of ev->ev.at with utc_offset_min).
  * *id and number (STORE_CASE_NUMBER_MAX bytes) receive the new case's id and number. */
-int store_case_register(store *s, const store_case *in, const store_case_event *ev,
-                        int utc_offset_min, int64_t *id, char *number);
+HL_MUST_CHECK int store_case_register(store *s, const store_case *in, const store_case_event *ev,
+                                      int utc_offset_min, int64_t *id, char *number);
 
 typedef struct {
     int64_t scope_unit;     /* > 0: the acting user's unit; the case's lead unit (or, with
@@ -77,18 +78,20 @@ typedef struct {
  * appended in the same transaction.
  * *after (may be NULL) receives the row as it is after the action — or, on HL_ESTATE, as it
  * is now (for the 409 answer). */
-int store_case_act(store *s, int64_t case_id, const store_case_event *ev,
-                   const store_act_guard *guard, case_snapshot *after);
+HL_MUST_CHECK int store_case_act(store *s, int64_t case_id, const store_case_event *ev,
+                                 const store_act_guard *guard, case_snapshot *after);
 
-int store_case_get(store *s, arena *a, int64_t id, store_case *out);
-int store_case_by_number(store *s, arena *a, const char *number, store_case *out);
+HL_MUST_CHECK int store_case_get(store *s, arena *a, int64_t id, store_case *out);
+HL_MUST_CHECK int store_case_by_number(store *s, arena *a, const char *number, store_case *out);
 /* The events in order. */
-int store_case_events(store *s, arena *a, int64_t case_id, store_case_event **items, size_t *n);
+HL_MUST_CHECK int store_case_events(store *s, arena *a, int64_t case_id, store_case_event **items,
+                                    size_t *n);
 /* Co-handling unit ids. */
-int store_case_co_units(store *s, arena *a, int64_t case_id, int64_t **ids, size_t *n);
+HL_MUST_CHECK int store_case_co_units(store *s, arena *a, int64_t case_id, int64_t **ids,
+                                      size_t *n);
 /* Re-derives a case row from its events (core fold) and compares it with the stored row;
  * *same is true when they agree. For tests and `hotline check`. */
-int store_case_verify(store *s, int64_t case_id, bool *same);
+HL_MUST_CHECK int store_case_verify(store *s, int64_t case_id, bool *same);
 
 typedef enum { CASE_SORT_NEWEST = 0, CASE_SORT_OLDEST, CASE_SORT_DUE } case_sort;
 
@@ -114,8 +117,8 @@ typedef struct {
 } store_case_query;
 
 /* Cases matching q, a page of them in items, and *total the number of all matches. */
-int store_cases_search(store *s, arena *a, const store_case_query *q, store_case **items,
-                       size_t *n, int64_t *total);
+HL_MUST_CHECK int store_cases_search(store *s, arena *a, const store_case_query *q,
+                                     store_case **items, size_t *n, int64_t *total);
 
 /* ---- Open311 GeoReport v2: a request's extras and the public views ---------------------- */
 
@@ -132,7 +135,8 @@ typedef struct store_open311_extra {
 } store_open311_extra;
 
 /* A case's answers, by code. */
-int store_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items, size_t *n);
+HL_MUST_CHECK int store_case_attrs(store *s, arena *a, int64_t case_id, store_case_attr **items,
+                                   size_t *n);
 
 /* A request as Open311 shows it. */
 typedef struct {
@@ -154,8 +158,8 @@ typedef struct {
 
 /* The newest matching requests first; never a confidential request (Open311 is public).
  * HL_ERANGE for more than 1000 ids or categories. */
-int store_open311_requests(store *s, arena *a, const store_open311_query *q,
-                           store_open311_request **items, size_t *n);
+HL_MUST_CHECK int store_open311_requests(store *s, arena *a, const store_open311_query *q,
+                                         store_open311_request **items, size_t *n);
 
 /* A public event of some request (the servicerequestupdates feed). */
 typedef struct {
@@ -170,8 +174,8 @@ typedef struct {
 } store_open311_update;
 
 /* Public events with at within [from, to], oldest first; none of confidential requests. */
-int store_open311_updates(store *s, arena *a, int64_t from, int64_t to, int offset, int limit,
-                          store_open311_update **items, size_t *n);
+HL_MUST_CHECK int store_open311_updates(store *s, arena *a, int64_t from, int64_t to, int offset,
+                                        int limit, store_open311_update **items, size_t *n);
 
 /* ---- duplicates and merges -------------------------------------------------------------- */
 
@@ -195,18 +199,18 @@ typedef struct {
     const char *address;
     int limit;
 } store_dup_query;
-int store_dup_candidates(store *s, arena *a, const store_dup_query *q, store_dup_case **items,
-                         size_t *n);
+HL_MUST_CHECK int store_dup_candidates(store *s, arena *a, const store_dup_query *q,
+                                       store_dup_case **items, size_t *n);
 /* Open requests (neither closed nor merged) registered at or after since, newest first, at
  * most limit (1..5000): the material of the dashboard's similar-request clusters. */
-int store_cases_open_since(store *s, arena *a, int64_t since, int limit, store_dup_case **items,
-                           size_t *n);
+HL_MUST_CHECK int store_cases_open_since(store *s, arena *a, int64_t since, int limit,
+                                         store_dup_case **items, size_t *n);
 /* Every request merged into a master that now has at least min_merged of them, with the
  * master itself, for masters still open or registered at or after since; ordered by master
  * (newest first), master first, then the merged ones by registration. */
-int store_merge_clusters(store *s, arena *a, int64_t since, int min_merged,
-                         store_dup_case **items, size_t *n);
+HL_MUST_CHECK int store_merge_clusters(store *s, arena *a, int64_t since, int min_merged,
+                                       store_dup_case **items, size_t *n);
 /* How many requests are merged into master_id. */
-int store_merged_count(store *s, int64_t master_id, int64_t *n);
+HL_MUST_CHECK int store_merged_count(store *s, int64_t master_id, int64_t *n);
 
 #endif

@@ -55,7 +55,7 @@ struct get_args {
     store_category *out;
 };
 
-static int get_db(sqlite3 *db, struct get_args *g)
+static HL_MUST_CHECK int get_db(sqlite3 *db, struct get_args *g)
 {
     if (g->code)
         return db_one(db, g->a, row_fn, g->out, "SELECT " CAT_COLS " FROM categories WHERE code=?", "t",

@@ -74,7 +74,7 @@ static struct db_cache *cache_of(sqlite3 *db)
 }
 
 /* Prepares sql on q->db, from the cache when it has it. */
-static int prepare(db_q *q, const char *sql)
+static HL_MUST_CHECK int prepare(db_q *q, const char *sql)
 {
     struct db_cache *c = cache_of(q->db);
     q->cache = NULL;
@@ -173,7 +173,8 @@ static int bind_all(db_q *q, const char *types, va_list ap)
     return rc == SQLITE_OK ? 0 : db_err(rc);
 }
 
-static int open_v(sqlite3 *db, db_q *q, const char *sql, const char *types, va_list ap)
+static HL_MUST_CHECK int open_v(sqlite3 *db, db_q *q, const char *sql, const char *types,
+                                va_list ap)
 {
     q->db = db;
     int rc = prepare(q, sql);
@@ -273,7 +274,8 @@ int db_script(sqlite3 *db, const char *sql)
     return 0;
 }
 
-static int list_rows(db_q q, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n)
+static HL_MUST_CHECK int list_rows(db_q q, arena *a, size_t item_size, db_row_fn fn, void **items,
+                                   size_t *n)
 {
     int rc = 0;
     size_t cap = 16, count = 0;

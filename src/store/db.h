@@ -7,6 +7,7 @@
  * statements being prepared again on every call. */
 #ifndef HOTLINE_STORE_DB_H
 #define HOTLINE_STORE_DB_H
+#include "util/err.h"
 #include "util/arena.h"
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -28,7 +29,7 @@ void db_cache_attach(sqlite3 *db);
 void db_close(sqlite3 *db);
 
 /* Prepares sql and binds the arguments described by types. On error nothing is left open. */
-int db_open_q(sqlite3 *db, db_q *q, const char *sql, const char *types, ...);
+HL_MUST_CHECK int db_open_q(sqlite3 *db, db_q *q, const char *sql, const char *types, ...);
 /* A parameter for queries built at run time (search filters): type as in the type strings. */
 typedef struct {
     char type; /* 'i' or 't' */
@@ -36,10 +37,10 @@ typedef struct {
     const char *t;
 } db_arg;
 /* Prepares sql and binds n arguments from an array. */
-int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n);
+HL_MUST_CHECK int db_open_qa(sqlite3 *db, db_q *q, const char *sql, const db_arg *args, int n);
 
 /* 1 when a row is ready, 0 when done, or a negative HL_E* code. */
-int db_step(db_q *q);
+HL_MUST_CHECK int db_step(db_q *q);
 void db_close_q(db_q *q);
 int64_t db_int(db_q *q, int col);
 /* Column text copied into the arena ("" for NULL); NULL only when the arena is exhausted. */
@@ -47,29 +48,30 @@ const char *db_text(db_q *q, arena *a, int col);
 bool db_is_null(db_q *q, int col);
 
 /* Runs a statement that returns no rows. *changes (may be NULL) gets the rows changed. */
-int db_exec(sqlite3 *db, int *changes, const char *sql, const char *types, ...);
+HL_MUST_CHECK int db_exec(sqlite3 *db, int *changes, const char *sql, const char *types, ...);
 /* Runs a query expected to return one integer; HL_ENOTFOUND when there is no row. */
-int db_int1(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...);
+HL_MUST_CHECK int db_int1(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...);
 /* Runs several ;-separated statements without parameters (migrations, pragmas). */
-int db_script(sqlite3 *db, const char *sql);
+HL_MUST_CHECK int db_script(sqlite3 *db, const char *sql);
 /* Reads one row into an item (a store_* struct) with strings from the arena. */
 typedef int (*db_row_fn)(db_q *q, arena *a, void *item);
 /* Runs a query and reads every row with fn into a new arena array of item_size elements. */
-int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
-            const char *sql, const char *types, ...);
+HL_MUST_CHECK int db_list(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items,
+                          size_t *n, const char *sql, const char *types, ...);
 /* db_list with an argument array. */
-int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
-              const char *sql, const db_arg *args, int nargs);
+HL_MUST_CHECK int db_list_a(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items,
+                            size_t *n, const char *sql, const db_arg *args, int nargs);
 /* One page of a list filtered at run time: *total from `count` + where ("SELECT count(*) FROM
  * t", " WHERE ..."), the items from `select` + where + order + " LIMIT ? OFFSET ?" (limit
  * 1..200, else 50; offset >= 0), both with the same nargs (at most 16) arguments. */
-int db_page(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items, size_t *n,
-            int64_t *total, const char *select, const char *count, const char *where,
-            const char *order, const db_arg *args, int nargs, int limit, int offset);
+HL_MUST_CHECK int db_page(sqlite3 *db, arena *a, size_t item_size, db_row_fn fn, void **items,
+                          size_t *n, int64_t *total, const char *select, const char *count,
+                          const char *where, const char *order, const db_arg *args, int nargs,
+                          int limit, int offset);
 /* Runs a query and reads its first row with fn into item; HL_ENOTFOUND when there is none. */
-int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql, const char *types,
-           ...);
+HL_MUST_CHECK int db_one(sqlite3 *db, arena *a, db_row_fn fn, void *item, const char *sql,
+                         const char *types, ...);
 /* Maps a SQLite result code (extended codes included) to an HL_E* code. */
-int db_err(int sqlite_rc);
+HL_MUST_CHECK int db_err(int sqlite_rc);
 
 #endif

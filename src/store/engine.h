@@ -12,6 +12,7 @@
  * hold strings or lists are allocated from the caller's arena and live as long as it. */
 #ifndef HOTLINE_STORE_ENGINE_H
 #define HOTLINE_STORE_ENGINE_H
+#include "util/err.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,11 +20,11 @@ typedef struct store store;
 
 /* Opens (creating if needed) the store at path and brings its schema up to date. Caller owns
  * *out; close with store_close. */
-int store_open(const char *path, store **out);
+HL_MUST_CHECK int store_open(const char *path, store **out);
 /* Finishes the writes in progress, then releases everything the store holds. Accepts NULL. */
 void store_close(store *s);
 /* The version of the store's schema, once open. */
-int store_schema_version(store *s, int *version);
+HL_MUST_CHECK int store_schema_version(store *s, int *version);
 
 typedef struct {
     uint64_t commits;        /* commits that made writes durable */
@@ -33,24 +34,24 @@ typedef struct {
                                 ..., 64-127, 128+ */
     int64_t db_bytes;        /* bytes the store occupies */
 } store_stats;
-int store_get_stats(store *s, store_stats *out);
+HL_MUST_CHECK int store_get_stats(store *s, store_stats *out);
 
 /* ---- administration -------------------------------------------------------------------- */
 
 /* Writes a consistent copy of the store to dest_path while it keeps serving. */
-int store_backup(store *s, const char *dest_path);
+HL_MUST_CHECK int store_backup(store *s, const char *dest_path);
 /* The same by path, without opening a store: a consistent copy of the store at live_path,
  * even while a server writes to it, written to dest_path.tmp, checked and renamed to
  * dest_path (so dest_path is whole or absent). */
-int store_backup_path(const char *live_path, const char *dest_path);
+HL_MUST_CHECK int store_backup_path(const char *live_path, const char *dest_path);
 /* Replaces the store at live_path with the backup at backup_path. HL_EIO when the backup is
  * damaged or not a store, HL_EINVAL when it is not hotline's or has a newer schema, HL_EBUSY
  * while a process (a server) has live_path open. The previous store is kept as
  * live_path.pre-restore. */
-int store_restore(const char *backup_path, const char *live_path);
+HL_MUST_CHECK int store_restore(const char *backup_path, const char *live_path);
 /* Checks the whole store: the engine's own consistency check (*integrity_ok), and every case
  * row against the fold of its events. *cases counts the cases, *differ those whose row
  * disagrees with its log. */
-int store_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ);
+HL_MUST_CHECK int store_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ);
 
 #endif

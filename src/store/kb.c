@@ -48,7 +48,7 @@ static int read_hit(db_q *q, arena *a, void *item)
 
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 
-static int check_refs(sqlite3 *db, int64_t category_id, int64_t unit_id)
+static HL_MUST_CHECK int check_refs(sqlite3 *db, int64_t category_id, int64_t unit_id)
 {
     int64_t one = 0;
     int rc = category_id > 0

@@ -2,6 +2,7 @@
  * reader of them. Internal to src/store/. */
 #ifndef HOTLINE_STORE_KB_INTERNAL_H
 #define HOTLINE_STORE_KB_INTERNAL_H
+#include "util/err.h"
 #include "store/knowledge.h"
 #include "store/store_internal.h"
 
@@ -19,6 +20,6 @@
 #define KB_NCOLS 16
 
 /* db_row_fn reading KB_COLS into a store_kb_article (score 0). */
-int kb_row_read(db_q *q, arena *a, void *item);
+HL_MUST_CHECK int kb_row_read(db_q *q, arena *a, void *item);
 
 #endif

@@ -3,6 +3,7 @@
  * sensitive-word list. Conventions: store/engine.h. */
 #ifndef HOTLINE_STORE_KNOWLEDGE_H
 #define HOTLINE_STORE_KNOWLEDGE_H
+#include "util/err.h"
 #include "store/engine.h"
 #include "util/arena.h"
 #include <stdbool.h>
@@ -26,12 +27,12 @@ typedef struct {
 
 /* Checks that the category (if any) and the unit exist (HL_EREF). created_at/updated_at and
  * created_by/updated_by are taken from in. */
-int store_kb_article_create(store *s, const store_kb_article *in, int64_t *id);
+HL_MUST_CHECK int store_kb_article_create(store *s, const store_kb_article *in, int64_t *id);
 /* Changes the given fields: NULL strings keep their value, "" clears a date; category_id < 0
  * keeps it (0 clears), unit_id 0 keeps it. Sets updated_by and updated_at from in.
  * HL_ENOTFOUND, HL_EREF. */
-int store_kb_article_update(store *s, int64_t id, const store_kb_article *in);
-int store_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *out);
+HL_MUST_CHECK int store_kb_article_update(store *s, int64_t id, const store_kb_article *in);
+HL_MUST_CHECK int store_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *out);
 
 typedef struct {
     const char *text;    /* search words (Chinese bigrams / English words); NULL = list all */
@@ -46,8 +47,8 @@ typedef struct {
  * times one in the body; any of the words' terms may match, more and rarer matches rank
  * higher. Without: newest updated first. *total counts all
  * matches. HL_EINVAL when text has no searchable term. */
-int store_kb_search(store *s, arena *a, const store_kb_query *q, store_kb_article **items,
-                    size_t *n, int64_t *total);
+HL_MUST_CHECK int store_kb_search(store *s, arena *a, const store_kb_query *q,
+                                  store_kb_article **items, size_t *n, int64_t *total);
 
 /* One direct answer citing an article that was followed by a new request from the same
  * caller phone within the window. */
@@ -68,9 +69,10 @@ typedef struct {
 /* Articles whose next_review is on or before today (oldest review first), and articles whose
  * direct answers since `since` were followed by a new request from the same caller within
  * window_s (most repeats first). unit_id > 0 limits both to articles owned within that unit. */
-int store_kb_report(store *s, arena *a, const char *today, int64_t since, int64_t window_s,
-                    int64_t unit_id, store_kb_report_item **review, size_t *nreview,
-                    store_kb_report_item **repeats, size_t *nrepeats);
+HL_MUST_CHECK int store_kb_report(store *s, arena *a, const char *today, int64_t since,
+                                  int64_t window_s, int64_t unit_id, store_kb_report_item **review,
+                                  size_t *nreview, store_kb_report_item **repeats,
+                                  size_t *nrepeats);
 
 /* ---- suggestion models and what they learn from ------------------------------------------ */
 
@@ -84,12 +86,13 @@ typedef struct {
 } store_model;
 
 /* Stores the models in one transaction under a new version (max + 1), returned in *version. */
-int store_models_put(store *s, const store_model *models, size_t n, int64_t *version);
+HL_MUST_CHECK int store_models_put(store *s, const store_model *models, size_t n, int64_t *version);
 /* The newest version stored (0 when none) — cheap, for polling. */
-int store_models_version(store *s, int64_t *version);
+HL_MUST_CHECK int store_models_version(store *s, int64_t *version);
 /* The model called name: *data is a malloc'd copy (the caller frees it; models are megabytes,
  * beyond a request arena's purpose), out->data points at it. HL_ENOTFOUND when none. */
-int store_model_get(store *s, const char *name, store_model *out, unsigned char **data);
+HL_MUST_CHECK int store_model_get(store *s, const char *name, store_model *out,
+                                  unsigned char **data);
 
 /* A closed request (not invalid) to learn from. */
 typedef struct {
@@ -101,13 +104,14 @@ typedef struct {
 typedef int (*store_training_fn)(void *ctx, const store_training_row *row);
 /* Calls fn for the newest `limit` closed requests, newest first, inside one read; a non-zero
  * return from fn stops and is returned. */
-int store_training_rows(store *s, int64_t limit, store_training_fn fn, void *ctx);
+HL_MUST_CHECK int store_training_rows(store *s, int64_t limit, store_training_fn fn, void *ctx);
 
 /* ---- sensitive words ------------------------------------------------------------------- */
 
 /* The sensitive-word list, sorted. */
-int store_sensitive_words(store *s, arena *a, const char ***words, size_t *n);
+HL_MUST_CHECK int store_sensitive_words(store *s, arena *a, const char ***words, size_t *n);
 /* Replaces the whole list (duplicates collapse) in one transaction. */
-int store_sensitive_words_put(store *s, const char *const *words, size_t n, int64_t now);
+HL_MUST_CHECK int store_sensitive_words_put(store *s, const char *const *words, size_t n,
+                                            int64_t now);
 
 #endif

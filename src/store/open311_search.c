@@ -29,7 +29,7 @@ static int request_row(db_q *q, arena *a, void *item)
 }
 
 /* "?,?,?": n placeholders. */
-static int placeholders(buf *b, size_t n)
+static HL_MUST_CHECK int placeholders(buf *b, size_t n)
 {
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) rc = buf_puts(b, i ? ",?" : "?");

@@ -2,6 +2,7 @@
  * audit log of what they saw and changed. Conventions: store/engine.h. */
 #ifndef HOTLINE_STORE_PEOPLE_H
 #define HOTLINE_STORE_PEOPLE_H
+#include "util/err.h"
 #include "core/role.h"
 #include "store/engine.h"
 #include "util/arena.h"
@@ -21,14 +22,15 @@ typedef struct {
 } store_user;
 
 /* All users, or those within a unit's subtree when unit_id > 0. */
-int store_users_list(store *s, arena *a, int64_t unit_id, store_user **items, size_t *n);
-int store_user_get(store *s, arena *a, int64_t id, store_user *out);
-int store_user_by_username(store *s, arena *a, const char *username, store_user *out);
+HL_MUST_CHECK int store_users_list(store *s, arena *a, int64_t unit_id, store_user **items,
+                                   size_t *n);
+HL_MUST_CHECK int store_user_get(store *s, arena *a, int64_t id, store_user *out);
+HL_MUST_CHECK int store_user_by_username(store *s, arena *a, const char *username, store_user *out);
 /* The unit must exist and be active. HL_ECONFLICT (username taken), HL_EREF. */
-int store_user_create(store *s, const store_user *in, int64_t *id);
+HL_MUST_CHECK int store_user_create(store *s, const store_user *in, int64_t *id);
 /* display_name, role, unit, active, password_hash (NULL/0 keep). Deactivating a user ends
  * their sessions and revokes their tokens in the same transaction. */
-int store_user_update(store *s, int64_t id, const store_user *in, bool set_role);
+HL_MUST_CHECK int store_user_update(store *s, int64_t id, const store_user *in, bool set_role);
 
 typedef struct {
     store_user user;
@@ -39,14 +41,14 @@ typedef struct {
  * api/auth.c). In the same write, removes every session expired at now, so that expired
  * sessions do not pile up while the server runs. HL_ECONFLICT (token_hash taken), HL_EREF
  * (no such user). */
-int store_session_create(store *s, const char *token_hash, int64_t user_id, int64_t now,
-                         int64_t expires_at);
+HL_MUST_CHECK int store_session_create(store *s, const char *token_hash, int64_t user_id,
+                                       int64_t now, int64_t expires_at);
 /* The active user of an unexpired session. HL_ENOTFOUND otherwise. */
-int store_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
-                         store_session *out);
-int store_session_delete(store *s, const char *token_hash);
+HL_MUST_CHECK int store_session_lookup(store *s, arena *a, const char *token_hash, int64_t now,
+                                       store_session *out);
+HL_MUST_CHECK int store_session_delete(store *s, const char *token_hash);
 /* Removes the sessions expired at now; *removed how many. */
-int store_sessions_purge(store *s, int64_t now, int64_t *removed);
+HL_MUST_CHECK int store_sessions_purge(store *s, int64_t now, int64_t *removed);
 
 typedef struct {
     int64_t id, user_id;
@@ -55,14 +57,15 @@ typedef struct {
     int64_t last_used_at;           /* 0 = never; to the minute */
 } store_token;
 
-int store_tokens_list(store *s, arena *a, store_token **items, size_t *n);
-int store_token_create(store *s, int64_t user_id, const char *name, const char *token_hash,
-                       const char *prefix, int64_t *id);
-int store_token_revoke(store *s, int64_t id);
+HL_MUST_CHECK int store_tokens_list(store *s, arena *a, store_token **items, size_t *n);
+HL_MUST_CHECK int store_token_create(store *s, int64_t user_id, const char *name,
+                                     const char *token_hash, const char *prefix, int64_t *id);
+HL_MUST_CHECK int store_token_revoke(store *s, int64_t id);
 /* The active user owning a live token. HL_ENOTFOUND otherwise. Notes the token as used at now
  * (a write) when its last use is a minute old or more; a failure to note it is
  * logged and does not refuse the token. */
-int store_token_lookup(store *s, arena *a, const char *token_hash, int64_t now, store_user *out);
+HL_MUST_CHECK int store_token_lookup(store *s, arena *a, const char *token_hash, int64_t now,
+                                     store_user *out);
 
 /* ---- audit log --------------------------------------------------------------------------- */
 
@@ -79,7 +82,7 @@ typedef struct {
 } store_audit;
 
 /* Appends an entry (in->id is ignored): committed durably when it returns 0. */
-int store_audit_add(store *s, const store_audit *in);
+HL_MUST_CHECK int store_audit_add(store *s, const store_audit *in);
 
 typedef struct {
     const char *actor;  /* username, NULL = any */
@@ -90,7 +93,7 @@ typedef struct {
 } store_audit_query;
 
 /* Matching entries, newest first, and *total the number of all matches. */
-int store_audit_list(store *s, arena *a, const store_audit_query *q, store_audit **items,
-                     size_t *n, int64_t *total);
+HL_MUST_CHECK int store_audit_list(store *s, arena *a, const store_audit_query *q,
+                                   store_audit **items, size_t *n, int64_t *total);
 
 #endif

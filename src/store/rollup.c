@@ -38,7 +38,7 @@
     " FROM case_events e JOIN cases c ON c.id=e.case_id WHERE e.action='request_return'"
 
 /* Adds d to the (day, unit) row. */
-static int add_unit(sqlite3 *db, int64_t day, int64_t unit, const appraisal_counts *d)
+static HL_MUST_CHECK int add_unit(sqlite3 *db, int64_t day, int64_t unit, const appraisal_counts *d)
 {
     if (!unit || appraisal_counts_zero(d)) return 0;
     return db_exec(db, NULL,
@@ -59,7 +59,7 @@ static int add_unit(sqlite3 *db, int64_t day, int64_t unit, const appraisal_coun
                    d->replied_ontime, d->reopened, d->returns_requested, d->returns_approved);
 }
 
-static int label_id(sqlite3 *db, int dim, const char *name, int64_t *id)
+static HL_MUST_CHECK int label_id(sqlite3 *db, int dim, const char *name, int64_t *id)
 {
     return db_int1(db, id,
                    "INSERT INTO rollup_labels(dim, name) VALUES(?,?) ON CONFLICT(dim, name)"
@@ -190,7 +190,8 @@ struct labels {
     int n;
 };
 
-static int cached_label(sqlite3 *db, struct labels *l, int dim, const char *name, int64_t *id)
+static HL_MUST_CHECK int cached_label(sqlite3 *db, struct labels *l, int dim, const char *name,
+                                      int64_t *id)
 {
     for (int i = 0; i < l->n; i++)
         if (l->dim[i] == dim && strcmp(l->name[i], name) == 0) return *id = l->id[i], 0;

@@ -4,6 +4,7 @@
  * run over case rows (drill-down, bulk import, verification). */
 #ifndef HOTLINE_STORE_ROLLUP_H
 #define HOTLINE_STORE_ROLLUP_H
+#include "util/err.h"
 #include "core/lifecycle.h"
 #include "store/store_internal.h"
 
@@ -28,7 +29,8 @@ enum { ROLLUP_CATEGORY = 1, ROLLUP_DISTRICT, ROLLUP_STREET, ROLLUP_CHANNEL, ROLL
 /* The hook of the writer's case jobs (store/cases.c), called after the event(s) are
  * appended and before the row is rewritten: the row still holds what it was before, *after
  * is what it becomes, e the action taken (for ACT_REGISTER the row was just inserted). */
-int rollup_apply(sqlite3 *db, int64_t case_id, const case_snapshot *after, const case_event *e);
+HL_MUST_CHECK int rollup_apply(sqlite3 *db, int64_t case_id, const case_snapshot *after,
+                               const case_event *e);
 /* A new request as the bulk path adds it: what the dimensions key on, and its folded row. */
 typedef struct {
     int64_t day, category, district, street; /* 0 for none */
@@ -39,10 +41,10 @@ typedef struct {
 /* Adds the rollups of n new requests (bulk import), summed in memory first: one upsert per
  * (day, unit) and per (dimension, day, key) rather than one per request. Return requests
  * are events: rollup_add_returns adds those of the requests with ids in [lo, hi]. */
-int rollup_add_new(sqlite3 *db, const rollup_new_case *cases, size_t n);
-int rollup_add_returns(sqlite3 *db, int64_t lo, int64_t hi);
+HL_MUST_CHECK int rollup_add_new(sqlite3 *db, const rollup_new_case *cases, size_t n);
+HL_MUST_CHECK int rollup_add_returns(sqlite3 *db, int64_t lo, int64_t hi);
 /* Recomputes every rollup from the case rows and events and compares; *same when they all
  * agree. For tests and checks. */
-int rollup_verify(sqlite3 *db, bool *same);
+HL_MUST_CHECK int rollup_verify(sqlite3 *db, bool *same);
 
 #endif

@@ -88,7 +88,7 @@ static int migrate(sqlite3 *db)
                          "it", (int64_t)m->version, m->name);
         if (!rc) rc = db_script(db, "COMMIT");
         if (rc) {
-            db_script(db, "ROLLBACK");
+            err_ignore(db_script(db, "ROLLBACK")); /* undoes the migration; rc is the error */
             log_error("store: migration %s failed", m->name);
             return rc;
         }
@@ -135,8 +135,11 @@ void sqlite_close(store *s)
     if (!s) return;
     if (s->writer_started) store_writer_stop(s);
     for (int i = 0; i < STORE_READERS; i++) db_close(s->readers[i]);
-    if (s->wdb && !s->read_only) /* leave no WAL behind on a clean shutdown */
-        db_script(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (s->wdb && !s->read_only) { /* leave no WAL behind on a clean shutdown */
+        int rc = db_script(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
+        /* nothing is lost: the next open reads the WAL */
+        if (rc) log_warn("store: checkpoint at close failed: %s", hl_strerror(rc));
+    }
     db_close(s->wdb);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
@@ -163,7 +166,7 @@ int store_read(store *s, store_fn fn, void *arg)
         if (!rc) rc = crc;
         /* a failed COMMIT leaves the read open: end it, or this reader would keep its old
          * snapshot and refuse every later BEGIN (the error is already in rc) */
-        if (crc && !sqlite3_get_autocommit(db)) (void)db_script(db, "ROLLBACK");
+        if (crc && !sqlite3_get_autocommit(db)) err_ignore(db_script(db, "ROLLBACK"));
     }
 
     pthread_mutex_lock(&s->pool_mu);

@@ -2,6 +2,7 @@
  * and the writer queue. Not to be included outside src/store/. */
 #ifndef HOTLINE_STORE_INTERNAL_H
 #define HOTLINE_STORE_INTERNAL_H
+#include "util/err.h"
 #include "store/db.h"
 #include "store/engine.h"
 #include "store_backend.h"
@@ -46,39 +47,40 @@ struct store {
 };
 
 /* Runs fn on a reader connection (waits for a free one). */
-int store_read(store *s, store_fn fn, void *arg);
+HL_MUST_CHECK int store_read(store *s, store_fn fn, void *arg);
 /* Queues fn for the writer and waits until its transaction has committed or failed. */
-int store_write(store *s, store_fn fn, void *arg);
+HL_MUST_CHECK int store_write(store *s, store_fn fn, void *arg);
 /* As store_write, for a bulk job that writes hundreds of MB (history import): fn is the
  * whole transaction, with no savepoint around it, and foreign keys are not enforced while it
  * runs — fn checks the references it writes itself. Measured on the Boston import: an open
  * savepoint makes SQLite copy every page touched into a sub-journal and walk that journal at
  * the end of every statement (a fifth of the time), and enforcing foreign keys row by row
  * cost another fifth. If fn fails, its transaction is rolled back. */
-int store_write_bulk(store *s, store_fn fn, void *arg);
+HL_MUST_CHECK int store_write_bulk(store *s, store_fn fn, void *arg);
 
-int store_writer_start(store *s);
+HL_MUST_CHECK int store_writer_start(store *s);
 void store_writer_stop(store *s);
 
 /* Reads the user columns "u.id, u.unit_id, u.username, u.display_name, u.role, u.active,
  * u.created_at" (STORE_USER_COLS) at the start of a row into a store_user. */
 #define STORE_USER_COLS "u.id, u.unit_id, u.username, u.display_name, u.role, u.active, u.created_at"
 #define STORE_USER_NCOLS 7 /* its columns: a query's own columns follow them */
-int store_user_row(db_q *q, arena *a, void *item);
+HL_MUST_CHECK int store_user_row(db_q *q, arena *a, void *item);
 
 /* Registers the FTS5 tokenizer "hotline_bigram" (CJK bigrams + ASCII words, see
  * core/textseg.h) on a connection; every connection needs it before touching an FTS table. */
-int store_fts_register(sqlite3 *db);
+HL_MUST_CHECK int store_fts_register(sqlite3 *db);
 
 struct store_open311_extra; /* store/cases.h */
 /* Writes an Open311 request's extras for a case (replacing earlier ones), inside the
  * caller's writer job: store_case_register writes them with the case. */
-int open311_extra_write(sqlite3 *db, int64_t case_id, const struct store_open311_extra *in);
+HL_MUST_CHECK int open311_extra_write(sqlite3 *db, int64_t case_id,
+                                      const struct store_open311_extra *in);
 
 /* Opens a connection with hotline's pragmas. */
-int store_connect(const char *path, bool writer, sqlite3 **out);
+HL_MUST_CHECK int store_connect(const char *path, bool writer, sqlite3 **out);
 /* Opens a read-only connection to a database on storage that cannot be written
  * (store/readonly.c): every write on it fails with HL_EREADONLY. */
-int store_connect_readonly(const char *path, sqlite3 **out);
+HL_MUST_CHECK int store_connect_readonly(const char *path, sqlite3 **out);
 
 #endif

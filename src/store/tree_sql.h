@@ -4,6 +4,7 @@
  * "?2"). Internal to src/store/. */
 #ifndef HOTLINE_STORE_TREE_SQL_H
 #define HOTLINE_STORE_TREE_SQL_H
+#include "util/err.h"
 #include "core/tree.h"
 #include "store/db.h"
 
@@ -30,6 +31,6 @@
     " WHERE t.parent_id IS NOT NULL AND up.depth < " TREE_SQL_STR(TREE_DEPTH_MAX) ")"
 
 /* Is unit within ancestor's subtree of units (itself included)? *yes false on an error. */
-int tree_sql_unit_within(sqlite3 *db, int64_t unit, int64_t ancestor, bool *yes);
+HL_MUST_CHECK int tree_sql_unit_within(sqlite3 *db, int64_t unit, int64_t ancestor, bool *yes);
 
 #endif

@@ -50,7 +50,7 @@ struct get_args {
     store_unit *out;
 };
 
-static int get_db(sqlite3 *db, struct get_args *g)
+static HL_MUST_CHECK int get_db(sqlite3 *db, struct get_args *g)
 {
     if (g->code)
         return db_one(db, g->a, row_fn, g->out, "SELECT " UNIT_COLS " FROM units WHERE code=?", "t",
@@ -90,7 +90,8 @@ int sqlite_unit_within(store *s, int64_t unit_id, int64_t ancestor_id, bool *yes
 }
 
 /* Checks that a unit of `kind` may sit under `parent_id` (0 = root). */
-static int check_parent(sqlite3 *db, unit_kind kind, int64_t parent_id, int64_t self_id)
+static HL_MUST_CHECK int check_parent(sqlite3 *db, unit_kind kind, int64_t parent_id,
+                                      int64_t self_id)
 {
     if (parent_id == 0) {
         if (kind != UNIT_CENTRE) return HL_EINVAL;

@@ -85,7 +85,7 @@ int sqlite_user_by_username(store *s, arena *a, const char *username, store_user
     return store_read(s, get_fn, &g);
 }
 
-static int unit_usable(sqlite3 *db, int64_t unit_id)
+static HL_MUST_CHECK int unit_usable(sqlite3 *db, int64_t unit_id)
 {
     int64_t ok = 0;
     int rc = db_int1(db, &ok, "SELECT 1 FROM units WHERE id=? AND active", "i", unit_id);

@@ -27,7 +27,7 @@ static int hist_bucket(int n)
  * the OS error: tell them apart by the error, else by the files and the file system, so that
  * clients get 503 storage_full / storage_read_only ("nothing was written, try again later")
  * rather than 500. */
-static int classify(store *s, int rc)
+static HL_MUST_CHECK int classify(store *s, int rc)
 {
     if (rc != HL_EIO) return rc;
     int e = sqlite3_system_errno(s->wdb);
@@ -88,7 +88,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
          * undo the batch here. Either way the connection is ready for the next batch. */
-        if (!sqlite3_get_autocommit(s->wdb)) db_script(s->wdb, "ROLLBACK");
+        if (!sqlite3_get_autocommit(s->wdb)) err_ignore(db_script(s->wdb, "ROLLBACK"));
         log_error("store: batch of %d writes failed: %s", n, hl_strerror(rc));
     }
     /* a job that failed was rolled back to its savepoint: it is not a committed write */
@@ -153,7 +153,7 @@ void store_writer_stop(store *s)
     s->writer_started = false;
 }
 
-static int enqueue(store *s, struct store_job job)
+static HL_MUST_CHECK int enqueue(store *s, struct store_job job)
 {
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {

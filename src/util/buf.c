@@ -20,7 +20,7 @@ void buf_reset(buf *b)
     if (b->data) b->data[0] = 0;
 }
 
-static int buf_reserve(buf *b, size_t extra)
+static HL_MUST_CHECK int buf_reserve(buf *b, size_t extra)
 {
     if (extra > b->max || b->len > b->max - extra) return HL_ERANGE;
     size_t need = b->len + extra + 1;

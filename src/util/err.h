@@ -20,6 +20,20 @@ enum {
     HL_ESTATE = -12,   /* the object's current state does not allow this action */
 };
 
+/* On the declaration of every function that returns 0 or a negative HL_E* code (the header's
+ * comment says so): the compiler then refuses a call whose result is dropped. Not on functions
+ * that return a count, an index, an id or a descriptor. */
+#define HL_MUST_CHECK __attribute__((warn_unused_result))
+
+/* Drops an HL_E* result on purpose: err_ignore(f()); followed by a comment saying why (a
+ * best-effort cleanup, a rollback after an error already being returned, a log line).
+ * A (void) cast would say the same, but GCC does not let it silence warn_unused_result (GCC bug
+ * 66425; clang does); a value passed to a function is used, so this does on every compiler. */
+static inline void err_ignore(int rc)
+{
+    (void)rc;
+}
+
 /* Keeps the first error of a run of calls checked once at the end: *rc takes r only while it
  * is still 0. (OR-ing the codes instead mixes them: a full buffer's HL_ERANGE | a later
  * HL_ENOMEM is HL_ENOMEM, and a 413 became a 500.) */

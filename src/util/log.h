@@ -2,13 +2,14 @@
  * Never log personal data (phones, names, request text): callers pass ids only. */
 #ifndef HOTLINE_UTIL_LOG_H
 #define HOTLINE_UTIL_LOG_H
+#include "util/err.h"
 
 typedef enum { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG } log_level;
 
 void log_set_level(log_level l);
 log_level log_get_level(void);
 /* Parses "error", "warn", "info", "debug"; 0 on success. */
-int log_parse_level(const char *s, log_level *out);
+HL_MUST_CHECK int log_parse_level(const char *s, log_level *out);
 void log_msg(log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

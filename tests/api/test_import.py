@@ -159,6 +159,46 @@ def test_import_refuses_bad_options(tmp_path):
     assert p.returncode == 1 and "no database" in p.stderr
 
 
+BOSTON_HEAD = ("case_id,opened_at,target_at,closed_at,ontime_status,case_status,closure_reason,"
+               "case_title,subject,reason,type,queue,department,source,neighborhood,"
+               "city_council_district,police_district,fire_district,pwd_district,ward,precinct,"
+               "street_name,zipcode,latitude,longitude")
+BOSTON_ROWS = [
+    "101001240734,2015-01-01T00:20:09,,2015-01-02T09:08:42,ONTIME,Closed,Case Closed Case Noted,"
+    "Other,Mayor's 24 Hour Hotline,Notification,Notification,INFO09_Current Events,INFO,"
+    "Constituent Call,Downtown / Financial District,8,A1,3,1B,Ward 5,503,33 Beacon St,02108,"
+    "42.3574,-71.0648",
+    "101001240735,2015-01-01T00:25:23,2015-01-16T08:30:00,,OVERDUE,Open,,Street Light Outages,"
+    "Public Works Department,Street Lights,Street Light Outages,PWDx_Street Light Outages,PWDx,"
+    "Self Service,Roxbury,7,B2,9,10B,Ward 12,1203,Warren St,02119,42.3201,-71.0832",
+]
+
+
+def test_boston_import_retires_what_it_made(tmp_path):
+    """The Boston import leaves what it made inactive (history, not a live catalogue); when
+    that fails, the import fails: it said "imported" before and left them active."""
+    import sqlite3
+    (tmp_path / "b.csv").write_text("\n".join([BOSTON_HEAD, *BOSTON_ROWS]) + "\n")
+    db = tmp_path / "b.db"
+    init_db(db)
+    p = run(BIN, "import", "--boston311", str(tmp_path / "b.csv"), "--db", str(db))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "boston311: 2 rows: 2 imported" in p.stdout, p.stdout
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT count(*), sum(active) FROM categories "
+                           "WHERE code LIKE 'bos-%'").fetchone() == (5, 0)
+        con.execute("CREATE TRIGGER no_retire BEFORE UPDATE OF active ON categories "
+                    "WHEN NEW.active = 0 BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        con.commit()
+    finally:
+        con.close()
+    # again, with the retiring refused: the import wakes the catalogue, cannot put it back
+    p = run(BIN, "import", "--boston311", str(tmp_path / "b.csv"), "--db", str(db))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "hotline import: failed:" in p.stderr, p.stderr
+
+
 @pytest.mark.skipif(not (BOSTON / "boston311_2015_H1.csv").exists(),
                     reason=f"Boston 311 data not found at {BOSTON} (../shared/data is optional)")
 def test_boston_half_year(tmp_path):

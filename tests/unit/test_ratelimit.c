@@ -133,7 +133,7 @@ static void test_bounded_table_evicts(void **state)
     assert_int_equal(ratelimit_take(rl, "c1", 2002, &retry), 0);        /* forgotten: fresh */
     for (int i = 0; i < 10000; i++) { /* many clients: memory stays what it was */
         snprintf(key, sizeof key, "flood-%d", i);
-        ratelimit_take(rl, key, 3000, &retry);
+        assert_int_equal(ratelimit_take(rl, key, 3000, &retry), 0);
     }
     ratelimit_free(rl);
 }
@@ -153,8 +153,8 @@ static void test_locks_survive_a_flood(void **state)
     }
     for (int i = 0; i < 6; i++) { /* locked newcomers take the unlocked slots first */
         snprintf(key, sizeof key, "l%d", i);
-        for (int k = 0; k < 3; k++)
-            ratelimit_fail(rl, key, 5000, &retry);
+        for (int k = 0; k < 3; k++) /* the third failure locks it */
+            assert_int_equal(ratelimit_fail(rl, key, 5000, &retry), k < 2 ? 0 : HL_EBUSY);
     }
     assert_int_equal(ratelimit_check(rl, "victim", 6000, &retry), HL_EBUSY);
     ratelimit_free(rl);

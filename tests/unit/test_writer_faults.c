@@ -94,8 +94,8 @@ static int put_fn(sqlite3 *db, void *arg)
                      "t", p->date);
     if (rc) return rc;
     if (p->abort_txn) {
-        db_script(db, "ROLLBACK");
-        return HL_EFULL;
+        rc = db_script(db, "ROLLBACK"); /* on the writer's thread: no assert here */
+        return rc ? rc : HL_EFULL;
     }
     return 0;
 }
