@@ -13,6 +13,7 @@
  * which stay on CLOCK_MONOTONIC. */
 #ifndef HOTLINE_UTIL_CLOCK_H
 #define HOTLINE_UTIL_CLOCK_H
+#include "util/err.h"
 #include <stdint.h>
 
 /* Unix time in seconds. */
@@ -29,6 +30,6 @@ int64_t clock_mono_ms(void);
  * only grow while a server runs, or its clocks go back. NULL returns to the system's clocks.
  * HL_EINVAL when FILE cannot be read or holds no offset (nothing changes then). Call before any
  * other thread reads the clock. */
-int clock_use_file(const char *path);
+HL_MUST_CHECK int clock_use_file(const char *path);
 
 #endif
