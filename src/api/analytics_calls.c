@@ -24,8 +24,8 @@ void api_analytics_calls(api_ctx *c)
         char today[11];
         civil_format_date(civil_local_day(api_now(), off), today);
         appraisal_period_parse(NULL, today, today, &p); /* a date it formatted: parses */
-    } else if (!api_period(c, &p)) {
-        return;
+    } else if (api_period(c, &p)) {
+        return; /* refused */
     }
     call_counts total, by_hour[24];
     int rc = store_call_sums(c->app->st, civil_day_start(p.from_day, off),
