@@ -204,8 +204,8 @@ void open311_request_post(api_ctx *c)
         rc = open311_refuse(c, 400, problem);
         goto out;
     }
-    store_case_attr *attrs;
-    size_t nattrs;
+    store_case_attr *attrs = NULL;
+    size_t nattrs = 0;
     rc = answers(c, cat.id, f, &attrs, &nattrs);
     if (rc) goto out;
     k.has_location = lat_s != NULL;
