@@ -88,8 +88,8 @@ static const json_field put_fields[] = {
 /* PUT /api/admin/sensitive-words {"words": [...]} — replaces the whole list. */
 static void words_put(api_ctx *c)
 {
-    json_t *b = api_body(c, put_fields, 1);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, put_fields, 1, &b)) return; /* refused */
     json_t *arr = json_object_get(b, "words"), *v;
     size_t n = json_array_size(arr), i;
     const char **words = arena_alloc(c->r->a, (n ? n : 1) * sizeof *words);

@@ -17,48 +17,44 @@ static bool centre_role(api_ctx *c) { return !role_is_unit_scoped(c->user.role);
 /* ---- volume ------------------------------------------------------------------------------- */
 
 /* The one filter of a volume series: district, street, channel, type or category (subtree). */
-static bool volume_filter(api_ctx *c, store_volume_filter *f, json_t **desc)
+static int volume_filter(api_ctx *c, store_volume_filter *f, json_t **desc)
 {
     int64_t district = 0, street = 0, category = 0;
     const char *channel = http_query(c->r, "channel"), *type = http_query(c->r, "type");
-    if (!api_query_int(c, "district", 1, INT32_MAX, &district) ||
-        !api_query_int(c, "street", 1, INT32_MAX, &street) ||
-        !api_query_int(c, "category", 1, INT32_MAX, &category))
-        return false;
+    int rc = api_query_int(c, "district", 1, INT32_MAX, &district);
+    if (!rc) rc = api_query_int(c, "street", 1, INT32_MAX, &street);
+    if (!rc) rc = api_query_int(c, "category", 1, INT32_MAX, &category);
+    if (rc) return rc;
     int given = (district > 0) + (street > 0) + (category > 0) + (channel != NULL) + (type != NULL);
     *desc = json_null();
     memset(f, 0, sizeof *f);
-    if (given > 1) {
-        http_send_error(c->r, 400, "invalid_field",
-                        "at most one of district, street, category, channel, type", "district");
-        return false;
-    }
+    if (given > 1)
+        return api_refuse(c, 400, "invalid_field",
+                          "at most one of district, street, category, channel, type", "district");
     if (channel || type) {
         f->dim = channel ? STORE_DIM_CHANNEL : STORE_DIM_TYPE;
         f->label = channel ? channel : type;
         *desc = json_pack("{s:s}", channel ? "channel" : "type", f->label);
-        return true;
+        return 0;
     }
     if (district || street) {
         int64_t *k = arena_alloc(c->r->a, sizeof *k);
-        if (!k) return false;
+        if (!k) return HL_ENOMEM;
         *k = district ? district : street;
         f->dim = district ? STORE_DIM_DISTRICT : STORE_DIM_STREET;
         f->keys = k;
         f->nkeys = 1;
         *desc = json_pack("{s:I}", district ? "district" : "street", (json_int_t)*k);
-        return true;
+        return 0;
     }
     if (category) {
         api_tree t;
-        if (!api_tree_categories(c, &t)) return false;
+        rc = api_tree_categories(c, &t);
+        if (rc) return rc;
         int root = api_tree_index(&t, category);
-        if (root < 0) {
-            api_invalid(c, "category", "no such category");
-            return false;
-        }
+        if (root < 0) return api_invalid(c, "category", "no such category");
         int64_t *keys = arena_alloc(c->r->a, (t.n ? t.n : 1) * sizeof *keys);
-        if (!keys) return false;
+        if (!keys) return HL_ENOMEM;
         size_t nk = 0;
         for (size_t i = 0; i < t.n; i++)
             if (tree_within(t.parent, (int)i, root)) keys[nk++] = t.id[i];
@@ -67,7 +63,7 @@ static bool volume_filter(api_ctx *c, store_volume_filter *f, json_t **desc)
         f->nkeys = nk;
         *desc = json_pack("{s:I}", "category", (json_int_t)category);
     }
-    return true;
+    return 0;
 }
 
 /* The first day of the bucket holding day. */
@@ -107,13 +103,14 @@ static void volume(api_ctx *c)
         http_send_error(c->r, 400, "invalid_field", "by: day, week or month", "by");
         return;
     }
-    if (!api_period(c, &p) || !volume_filter(c, &f, &desc)) return;
+    int rc = api_period(c, &p);
+    if (!rc) rc = volume_filter(c, &f, &desc);
     store_day_count *days;
     size_t n;
-    int rc = store_volume_days(c->app->st, c->r->a, &f, p.from_day, p.to_day, &days, &n);
+    if (!rc) rc = store_volume_days(c->app->st, c->r->a, &f, p.from_day, p.to_day, &days, &n);
     if (rc) {
         json_decref(desc);
-        http_send_rc(c->r, rc);
+        api_refuse_rc(c, rc);
         return;
     }
     json_t *series = json_array();
@@ -174,14 +171,14 @@ static void breakdown(api_ctx *c)
         http_send_error(c->r, 400, "invalid_field", "by: category, district, street, channel or type", "by");
         return;
     }
-    if (!api_period(c, &p) || !api_query_int(c, "category", 1, INT32_MAX, &root_id) ||
-        !api_query_int(c, "level", 1, 3, &level))
-        return;
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_query_int(c, "category", 1, INT32_MAX, &root_id);
+    if (!rc) rc = api_query_int(c, "level", 1, 3, &level);
     store_volume_item *v;
     size_t n;
-    int rc = store_volume_by(c->app->st, c->r->a, dim, p.from_day, p.to_day, &v, &n);
+    if (!rc) rc = store_volume_by(c->app->st, c->r->a, dim, p.from_day, p.to_day, &v, &n);
     if (rc) {
-        http_send_rc(c->r, rc);
+        api_refuse_rc(c, rc);
         return;
     }
     int64_t total = 0;
@@ -189,10 +186,11 @@ static void breakdown(api_ctx *c)
     json_t *arr = json_array();
     api_tree t;
     if (dim == STORE_DIM_CATEGORY) {
-        if (!api_tree_categories(c, &t)) goto fail;
+        rc = api_tree_categories(c, &t);
+        if (rc) goto fail;
         int root = root_id ? api_tree_index(&t, root_id) : -1;
         if (root_id && root < 0) {
-            api_invalid(c, "category", "no such category");
+            rc = api_invalid(c, "category", "no such category");
             goto fail;
         }
         int64_t *sums = arena_alloc(c->r->a, (t.n ? t.n : 1) * sizeof *sums);
@@ -210,7 +208,7 @@ static void breakdown(api_ctx *c)
         }
     } else {
         bool units = dim == STORE_DIM_DISTRICT || dim == STORE_DIM_STREET;
-        if (units && !api_tree_units(c, &t)) goto fail;
+        if (units && (rc = api_tree_units(c, &t))) goto fail;
         for (size_t k = 0; k < n; k++) {
             json_t *o = units ? name_of(&t, api_tree_index(&t, v[k].key), "未知 unknown")
                               : json_pack("{s:s, s:s, s:s}", "code", v[k].label, "name_zh",
@@ -226,18 +224,19 @@ static void breakdown(api_ctx *c)
                              http_query(c->r, "by"), "total", (json_int_t)total, "items", arr));
     return;
 fail:
+    api_refuse_rc(c, rc);
     json_decref(arr);
 }
 
-/* Current and previous period along a dimension, as sums per tree node (or per key). */
-static bool two_periods(api_ctx *c, store_dim dim, const appraisal_period *p,
+/* Current and previous period along a dimension, as sums per tree node (or per key).
+ * 0 or HL_E*. */
+static int two_periods(api_ctx *c, store_dim dim, const appraisal_period *p,
                         store_volume_item **cur, size_t *ncur, store_volume_item **prev,
                         size_t *nprev)
 {
     int rc = store_volume_by(c->app->st, c->r->a, dim, p->from_day, p->to_day, cur, ncur);
     if (!rc) rc = store_volume_by(c->app->st, c->r->a, dim, p->prev_from_day, p->prev_to_day, prev, nprev);
-    if (rc) http_send_rc(c->r, rc);
-    return !rc;
+    return rc;
 }
 
 static json_t *rising_item(const api_tree *t, int i, int64_t cur, int64_t prev)
@@ -257,15 +256,19 @@ static void hot_topics(api_ctx *c)
 {
     appraisal_period p;
     int64_t level = 3, limit = 10, min = 5;
-    if (!api_period(c, &p) || !api_query_int(c, "level", 1, 3, &level) ||
-        !api_query_int(c, "limit", 1, 100, &limit) || !api_query_int(c, "min", 1, 1000000, &min))
-        return;
     store_volume_item *cur, *prev;
     size_t ncur, nprev;
     api_tree t;
-    if (!two_periods(c, STORE_DIM_CATEGORY, &p, &cur, &ncur, &prev, &nprev) ||
-        !api_tree_categories(c, &t))
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_query_int(c, "level", 1, 3, &level);
+    if (!rc) rc = api_query_int(c, "limit", 1, 100, &limit);
+    if (!rc) rc = api_query_int(c, "min", 1, 1000000, &min);
+    if (!rc) rc = two_periods(c, STORE_DIM_CATEGORY, &p, &cur, &ncur, &prev, &nprev);
+    if (!rc) rc = api_tree_categories(c, &t);
+    if (rc) {
+        api_refuse_rc(c, rc);
         return;
+    }
     int64_t *a = arena_alloc(c->r->a, (t.n + 1) * sizeof *a), *b = arena_alloc(c->r->a, (t.n + 1) * sizeof *b);
     double *g = arena_alloc(c->r->a, (t.n + 1) * sizeof *g);
     if (!a || !b || !g) {
@@ -310,9 +313,14 @@ static void hot_places(api_ctx *c)
     store_volume_item *cur, *prev;
     size_t ncur, nprev;
     api_tree t;
-    if (!api_period(c, &p) || !api_query_int(c, "limit", 1, 1000, &limit) ||
-        !two_periods(c, dim, &p, &cur, &ncur, &prev, &nprev) || !api_tree_units(c, &t))
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_query_int(c, "limit", 1, 1000, &limit);
+    if (!rc) rc = two_periods(c, dim, &p, &cur, &ncur, &prev, &nprev);
+    if (!rc) rc = api_tree_units(c, &t);
+    if (rc) {
+        api_refuse_rc(c, rc);
         return;
+    }
     json_t *arr = json_array();
     /* cur is largest first already */
     for (size_t k = 0; k < ncur && (int64_t)k < limit; k++) {
@@ -335,11 +343,11 @@ static void overdue(api_ctx *c)
     api_tree t;
     int64_t now = api_now();
     int rc = store_overdue_counts(c->app->st, c->r->a, now, &o, &n);
+    if (!rc) rc = api_tree_units(c, &t);
     if (rc) {
-        http_send_rc(c->r, rc);
+        api_refuse_rc(c, rc);
         return;
     }
-    if (!api_tree_units(c, &t)) return;
     int scope = centre_role(c) ? -1 : api_tree_index(&t, c->user.unit_id);
     if (!centre_role(c) && scope < 0) { /* a unit role without its unit sees nothing */
         http_send_error(c->r, 403, "forbidden", "outside your unit", NULL);

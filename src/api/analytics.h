@@ -24,10 +24,10 @@ int api_tree_index(const api_tree *t, int64_t id);
 /* Indexes 0..n-1 ordered by v descending, then by index; NULL when out of memory. */
 size_t *api_order_desc(arena *a, const int64_t *v, size_t n);
 
-/* The unit tree (level = kind) or the category tree, from the store; answer 5xx and return
- * false on failure. */
-bool api_tree_units(api_ctx *c, api_tree *t);
-bool api_tree_categories(api_ctx *c, api_tree *t);
+/* The unit tree (level = kind) or the category tree, from the store. 0 or HL_E* (they never
+ * refuse: the caller turns a failure into its refusal with api_refuse_rc). */
+HL_MUST_CHECK int api_tree_units(api_ctx *c, api_tree *t);
+HL_MUST_CHECK int api_tree_categories(api_ctx *c, api_tree *t);
 
 /* GET /api/analytics/durations */
 void api_analytics_durations(api_ctx *c);

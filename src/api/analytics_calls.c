@@ -28,8 +28,8 @@ void api_analytics_calls(api_ctx *c)
             http_send_rc(c->r, rc);
             return;
         }
-    } else if (!api_period(c, &p)) {
-        return;
+    } else if (api_period(c, &p)) {
+        return; /* refused */
     }
     call_counts total, by_hour[24];
     int rc = store_call_sums(c->app->st, civil_day_start(p.from_day, off),

@@ -105,11 +105,16 @@ void api_analytics_durations(api_ctx *c)
         return;
     }
     api_tree units, cats;
-    if (!api_period(c, &p) || !api_query_int(c, "level", 1, 3, &level) || !api_tree_units(c, &units))
-        return;
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_query_int(c, "level", 1, 3, &level);
+    if (!rc) rc = api_tree_units(c, &units);
     struct acc a = {.units = &units, .by_unit = strcmp(by, "unit") == 0, .level = (int)level,
                     .scope = -1};
-    if (!a.by_unit && !api_tree_categories(c, &cats)) return;
+    if (!rc && !a.by_unit) rc = api_tree_categories(c, &cats);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     a.cats = a.by_unit ? NULL : &cats;
     if (role_is_unit_scoped(c->user.role)) {
         a.scope = api_tree_index(&units, c->user.unit_id);
@@ -120,7 +125,7 @@ void api_analytics_durations(api_ctx *c)
     }
     const api_tree *gt = a.by_unit ? &units : &cats;
     a.groups = calloc(gt->n ? gt->n : 1, sizeof *a.groups);
-    int rc = a.groups ? store_case_times_each(c->app->st, p.from_day, p.to_day, on_times, &a)
+    rc = a.groups ? store_case_times_each(c->app->st, p.from_day, p.to_day, on_times, &a)
                       : HL_ENOMEM;
     json_t *items = json_array(), *all = NULL;
     for (size_t i = 0; !rc && i < gt->n; i++) {

@@ -65,7 +65,7 @@ size_t *api_order_desc(arena *a, const int64_t *v, size_t n)
     return o;
 }
 
-bool api_tree_units(api_ctx *c, api_tree *t)
+int api_tree_units(api_ctx *c, api_tree *t)
 {
     store_unit *units;
     int rc = store_units_list(c->app->st, c->r->a, &units, &t->n);
@@ -79,11 +79,10 @@ bool api_tree_units(api_ctx *c, api_tree *t)
         t->name_en[i] = units[i].name_en;
     }
     if (!rc) api_tree_link(t);
-    else http_send_rc(c->r, rc);
-    return !rc;
+    return rc;
 }
 
-bool api_tree_categories(api_ctx *c, api_tree *t)
+int api_tree_categories(api_ctx *c, api_tree *t)
 {
     store_category *cats;
     int rc = store_categories_list(c->app->st, c->r->a, &cats, &t->n);
@@ -97,6 +96,5 @@ bool api_tree_categories(api_ctx *c, api_tree *t)
         t->name_en[i] = cats[i].name_en;
     }
     if (!rc) api_tree_link(t);
-    else http_send_rc(c->r, rc);
-    return !rc;
+    return rc;
 }

@@ -62,6 +62,29 @@ static bool json_content_type(http_req *r)
     return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
 }
 
+/* The checks before the handler, in order: 0, or refuses (HL_DONE). */
+static int admit(api_ctx *c, const api_route *rt)
+{
+    http_req *r = c->r;
+    int rc = api_limits_route_ok(c); /* 429 before any work for a flooding client */
+    if (!rc) rc = auth_identify(c);  /* 503 when the store cannot tell */
+    if (rc) return rc;
+    if (rt->roles != API_PUBLIC) {
+        if (!c->authed)
+            return api_refuse(c, 401, "unauthenticated", "log in or send an API token", NULL);
+        if (!(rt->roles & ROLE_BIT(c->user.role)))
+            return api_refuse(c, 403, "forbidden", "your role may not do this", NULL);
+    }
+    if (c->authed && c->via_cookie && is_write(r->method) && !auth_csrf_ok(c))
+        return api_refuse(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+    /* Open311 posts forms (the spec's content type); its handler checks that itself */
+    if (is_write(r->method) && r->body.len > 0 && !json_content_type(r) &&
+        strncmp(r->path, "/open311/", 9) != 0)
+        return api_refuse(c, 415, "unsupported_media_type",
+                          "send Content-Type: application/json", NULL);
+    return 0;
+}
+
 void api_dispatch(http_req *r, void *ud)
 {
     api_app *app = ud;
@@ -86,66 +109,70 @@ void api_dispatch(http_req *r, void *ud)
     const api_route *rt = r->match.data;
     r->route = rt->pattern;
     api_ctx c = {.r = r, .app = app};
-    if (!api_limits_route_ok(&c)) return; /* 429 before any work for a flooding client */
-
-    rc = auth_identify(&c);
-    if (rc) return; /* auth_identify answered (e.g. 503 from the store) */
-    if (rt->roles != API_PUBLIC) {
-        if (!c.authed) {
-            http_send_error(r, 401, "unauthenticated", "log in or send an API token", NULL);
-            return;
-        }
-        if (!(rt->roles & ROLE_BIT(c.user.role))) {
-            http_send_error(r, 403, "forbidden", "your role may not do this", NULL);
-            return;
-        }
-    }
-    if (c.authed && c.via_cookie && is_write(r->method) && !auth_csrf_ok(&c)) {
-        http_send_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
-        return;
-    }
-    /* Open311 posts forms (the spec's content type); its handler checks that itself */
-    if (is_write(r->method) && r->body.len > 0 && !json_content_type(r) &&
-        strncmp(r->path, "/open311/", 9) != 0) {
-        http_send_error(r, 415, "unsupported_media_type", "send Content-Type: application/json",
-                        NULL);
-        return;
-    }
-    rt->fn(&c);
-    api_audit_route(&c); /* administrators' changes and exports (api/audit.h) */
+    rc = admit(&c, rt);
+    if (!rc) rt->fn(&c);
+    api_answer_refusal(&c); /* the one place a refusal becomes a JSON error */
+    if (!rc) api_audit_route(&c); /* administrators' changes and exports (api/audit.h) */
 }
 
-json_t *api_body(api_ctx *c, const json_field *fields, size_t n)
+int api_refuse(api_ctx *c, int status, const char *code, const char *message,
+               const char *field)
+{
+    arena *a = c->r->a;
+    api_refusal f = {.status = status,
+                     .code = code ? arena_strdup(a, code) : NULL,
+                     .message = message ? arena_strdup(a, message) : NULL,
+                     .field = field ? arena_strdup(a, field) : NULL};
+    if (!f.code || !f.message || (field && !f.field))
+        f = (api_refusal){500, hl_strerror(HL_ENOMEM), http_rc_message(HL_ENOMEM), NULL};
+    c->refusal = f;
+    return HL_DONE;
+}
+
+int api_refuse_rc(api_ctx *c, int rc)
+{
+    if (rc == 0 || rc == HL_DONE) return rc;
+    int status = http_status_for(rc);
+    if (status == 503) http_add_header(c->r, "Retry-After", "5");
+    c->refusal = (api_refusal){status, hl_strerror(rc), http_rc_message(rc), NULL};
+    return HL_DONE;
+}
+
+void api_answer_refusal(api_ctx *c)
+{
+    const api_refusal *f = &c->refusal;
+    if (c->r->responded || !f->status) return;
+    http_send_error(c->r, f->status, f->code, f->message, f->field);
+}
+
+int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **out)
 {
     json_problem p = {0};
     json_t *doc = NULL;
     int rc = json_parse_body(c->r->body.data ? c->r->body.data : "", c->r->body.len, &doc, &p);
     if (!rc) rc = json_check(doc, fields, n, &p);
     if (rc) {
-        /* p.field may point into doc (an unknown key): answer before freeing it */
-        http_send_error(c->r, 400, p.code, p.message, p.field);
+        /* p.field may point into doc (an unknown key): api_refuse copies it before the free */
+        rc = api_refuse(c, 400, p.code, p.message, p.field);
         json_decref(doc);
-        return NULL;
+        return rc;
     }
-    return doc;
+    *out = doc;
+    return 0;
 }
 
-bool api_require_unit(api_ctx *c, int64_t unit_id)
+int api_require_unit(api_ctx *c, int64_t unit_id)
 {
-    if (!role_is_unit_scoped(c->user.role)) return true;
+    if (!role_is_unit_scoped(c->user.role)) return 0;
     bool yes = false;
     int rc = store_unit_within(c->app->st, unit_id, c->user.unit_id, &yes);
-    if (rc) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
-    if (!yes) http_send_error(c->r, 403, "forbidden", "outside your unit", NULL);
-    return yes;
+    if (rc) return rc;
+    return yes ? 0 : api_refuse(c, 403, "forbidden", "outside your unit", NULL);
 }
 
-void api_not_found(api_ctx *c, const char *what)
+int api_not_found(api_ctx *c, const char *what)
 {
-    http_send_error(c->r, 404, "not_found", arena_printf(c->r->a, "no such %s", what), NULL);
+    return api_refuse(c, 404, "not_found", arena_printf(c->r->a, "no such %s", what), NULL);
 }
 
 const char *api_str(const json_t *obj, const char *key)
@@ -166,36 +193,31 @@ bool api_code_valid(const char *code)
     return true;
 }
 
-void api_invalid(api_ctx *c, const char *field, const char *message)
+int api_invalid(api_ctx *c, const char *field, const char *message)
 {
-    http_send_error(c->r, 422, "invalid_field", message, field);
+    return api_refuse(c, 422, "invalid_field", message, field);
 }
 
-bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
+int api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out)
 {
     const char *v = http_query(c->r, name);
-    if (!v) return true;
+    if (!v) return 0;
     char *end = NULL;
     long long x = strtoll(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        http_send_error(c->r, 400, "invalid_field",
-                        arena_printf(c->r->a, "%s must be an integer from %lld to %lld", name,
-                                     (long long)lo, (long long)hi),
-                        name);
-        return false;
-    }
+    if (end == v || *end || x < lo || x > hi)
+        return api_refuse(c, 400, "invalid_field",
+                          arena_printf(c->r->a, "%s must be an integer from %lld to %lld",
+                                       name, (long long)lo, (long long)hi),
+                          name);
     *out = x;
-    return true;
+    return 0;
 }
 
-bool api_query_time(api_ctx *c, const char *name, int64_t *out)
+int api_query_time(api_ctx *c, const char *name, int64_t *out)
 {
     const char *v = http_query(c->r, name);
-    if (!v) return true;
-    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out)) {
-        http_send_error(c->r, 400, "invalid_field", "an ISO 8601 date or time", name);
-        return false;
-    }
-    return true;
+    if (!v) return 0;
+    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out))
+        return api_refuse(c, 400, "invalid_field", "an ISO 8601 date or time", name);
+    return 0;
 }
-

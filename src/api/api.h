@@ -25,12 +25,23 @@ typedef struct {
     const char *jurisdiction; /* Open311 jurisdiction_id: the city's web domain */
 } api_app;
 
+/* Why a request was refused: the four things an error answer carries (docs/api.md "Errors"),
+ * recorded by api_refuse before anything is sent, so that the caller learns the reason and the
+ * route's own format answers it (api_dispatch: the JSON error shape; Open311: the spec's). */
+typedef struct {
+    int status;          /* 0: nothing refused */
+    const char *code;    /* e.g. "invalid_field"; arena strings, like message and field */
+    const char *message;
+    const char *field;   /* the offending field or parameter, or NULL */
+} api_refusal;
+
 typedef struct {
     http_req *r;
     api_app *app;
     bool authed;
     bool via_cookie;
     store_user user; /* the caller, when authed */
+    api_refusal refusal; /* set by api_refuse; answered by api_dispatch if the handler did not */
 } api_ctx;
 
 typedef void (*api_handler)(api_ctx *c);
@@ -72,27 +83,43 @@ extern const api_route api_reveal_routes[];
 extern const api_route api_public_catalog_routes[];
 extern const api_route api_calls_routes[];
 
-/* ---- helpers every handler uses ---- */
+/* ---- helpers every handler uses ----
+ * A helper that may refuse the request returns int: 0 to go on; HL_DONE when it refused (the
+ * refusal is recorded in c->refusal, nothing is sent yet); or the HL_E* code of an error it
+ * did not turn into a refusal (a store failure), for the caller to pass to api_refuse_rc.
+ * The caller stops on any non-zero code: `rc = helper(...); if (rc) goto out;`. */
 
-/* Parses and validates the JSON body against fields; on failure answers 400 and returns NULL.
- * The caller owns the returned reference. */
-json_t *api_body(api_ctx *c, const json_field *fields, size_t n);
-/* True when the caller may act on objects of unit_id: centre roles always, unit-scoped roles
- * only within their own unit's subtree. Otherwise answers 403 and returns false. */
-bool api_require_unit(api_ctx *c, int64_t unit_id);
-/* Answers 404 "no such <what>" and returns. */
-void api_not_found(api_ctx *c, const char *what);
+/* Records the refusal (strings are copied into the request's arena) and returns HL_DONE.
+ * field may be NULL. A later refusal replaces an earlier one, as a later answer would. */
+int api_refuse(api_ctx *c, int status, const char *code, const char *message,
+               const char *field);
+/* Turns a helper's code into a recorded refusal: 0 stays 0 and records nothing, HL_DONE stays
+ * (already recorded), an HL_E* code records what http_send_rc would answer for it (its status,
+ * name and generic message; Retry-After on 503). Returns HL_DONE for any non-zero rc. */
+int api_refuse_rc(api_ctx *c, int rc);
+/* Answers the recorded refusal in the JSON error shape, unless something was answered already.
+ * api_dispatch calls it after every handler. */
+void api_answer_refusal(api_ctx *c);
+
+/* Parses and validates the JSON body against fields into *doc (the caller owns the reference).
+ * On failure refuses 400 (the checker's code, message and field) and returns HL_DONE. */
+HL_MUST_CHECK int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **doc);
+/* 0 when the caller may act on objects of unit_id: centre roles always, unit-scoped roles
+ * only within their own unit's subtree. Otherwise refuses 403 (HL_DONE), or a store error. */
+HL_MUST_CHECK int api_require_unit(api_ctx *c, int64_t unit_id);
+/* Refuses 404 "no such <what>"; HL_DONE. */
+int api_not_found(api_ctx *c, const char *what);
 /* A string member or NULL. */
 const char *api_str(const json_t *obj, const char *key);
 /* A query parameter as an integer in lo..hi, or a time (ISO 8601, local zone by default),
- * into *out — left alone when the parameter is absent. On a bad value answers 400
- * invalid_field naming the parameter and returns false. */
-bool api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out);
-bool api_query_time(api_ctx *c, const char *name, int64_t *out);
+ * into *out — left alone when the parameter is absent. On a bad value refuses 400
+ * invalid_field naming the parameter (HL_DONE). */
+HL_MUST_CHECK int api_query_int(api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out);
+HL_MUST_CHECK int api_query_time(api_ctx *c, const char *name, int64_t *out);
 /* A code (units, categories): 1..40 characters of [A-Za-z0-9_-]. */
 bool api_code_valid(const char *code);
-/* Answers 422 invalid_field with the message for that field. */
-void api_invalid(api_ctx *c, const char *field, const char *message);
+/* Refuses 422 invalid_field with the message for that field; HL_DONE. */
+int api_invalid(api_ctx *c, const char *field, const char *message);
 /* Publishes an event to the live hub (see http/hub.h); takes the reference to data.
  * Returns the event's sequence number or a negative HL_E* code. */
 int64_t api_publish(api_ctx *c, const char *type, json_t *data);

@@ -51,7 +51,12 @@ static void appraisal_get(api_ctx *c)
 {
     appraisal_period p;
     api_appraisal ap;
-    if (!api_period(c, &p) || !api_appraisal_build(c, &p, &ap)) return;
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_appraisal_build(c, &p, &ap);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     json_t *tiers = json_object(), *other = json_array();
     for (int t = 0; t < TIER_COUNT; t++)
         json_object_set_new(tiers, appraisal_tier_name((appraisal_tier)t), json_array());
@@ -91,10 +96,11 @@ static void appraisal_drill(api_ctx *c)
         return;
     }
     q.part = (store_drill_part)pi;
-    if (!api_period(c, &p) || !api_query_int(c, "page", 1, 100000, &page) ||
-        !api_query_int(c, "page_size", 1, 1000, &size))
-        return;
-    int rc = unit_id ? store_unit_get(c->app->st, c->r->a, unit_id, &u) : HL_ENOTFOUND;
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_query_int(c, "page", 1, 100000, &page);
+    if (!rc) rc = api_query_int(c, "page_size", 1, 1000, &size);
+    if (rc) return; /* refused */
+    rc = unit_id ? store_unit_get(c->app->st, c->r->a, unit_id, &u) : HL_ENOTFOUND;
     if (rc == HL_ENOTFOUND) {
         api_not_found(c, "unit");
         return;
@@ -103,7 +109,11 @@ static void appraisal_drill(api_ctx *c)
         http_send_rc(c->r, rc);
         return;
     }
-    if (!api_require_unit(c, unit_id)) return;
+    rc = api_require_unit(c, unit_id);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     q.from_day = p.from_day;
     q.to_day = p.to_day;
     q.offset = (int)((page - 1) * size);
@@ -167,8 +177,9 @@ static const char *scheme_rule(const char *field)
 
 static void scheme_create(api_ctx *c)
 {
-    json_t *b = api_body(c, scheme_fields, sizeof scheme_fields / sizeof scheme_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, scheme_fields, sizeof scheme_fields / sizeof scheme_fields[0], &b))
+        return; /* refused */
     store_appraisal_scheme in;
     const char *field = NULL;
     int64_t id = 0;

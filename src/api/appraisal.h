@@ -9,9 +9,9 @@
 #include "store/analytics.h"
 #include "store/catalogue.h"
 
-/* Reads period=2026-11 | 2026-Q4 | 2026, or from=&to= (dates); answers 400 and returns false
+/* Reads period=2026-11 | 2026-Q4 | 2026, or from=&to= (dates): 0, or refuses 400 (HL_DONE)
  * when neither parses. */
-bool api_period(api_ctx *c, appraisal_period *p);
+HL_MUST_CHECK int api_period(api_ctx *c, appraisal_period *p);
 /* "YYYY-MM-DD" of a civil day, in the arena. */
 const char *api_day(api_ctx *c, int64_t day);
 /* {"label","from","to"} */
@@ -40,9 +40,9 @@ typedef struct {
     bool *visible;  /* within the caller's scope */
 } api_appraisal;
 
-/* Computes it for the caller (a unit role sees its own subtree); answers 5xx and returns
- * false on a store failure. */
-bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *out);
+/* Computes it for the caller (a unit role sees its own subtree). 0 or HL_E* (a store failure;
+ * it never refuses). */
+HL_MUST_CHECK int api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *out);
 /* The index of a unit id, or -1. */
 int api_appraisal_index(const api_appraisal *ap, int64_t unit_id);
 

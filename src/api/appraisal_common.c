@@ -14,18 +14,18 @@ const char *api_day(api_ctx *c, int64_t day)
     return arena_strdup(c->r->a, d);
 }
 
-bool api_period(api_ctx *c, appraisal_period *p)
+int api_period(api_ctx *c, appraisal_period *p)
 {
     const char *period = http_query(c->r, "period"), *from = http_query(c->r, "from"),
                *to = http_query(c->r, "to");
     int rc = appraisal_period_parse(period, period ? NULL : from, period ? NULL : to, p);
     if (rc == HL_ERANGE)
-        http_send_error(c->r, 400, "invalid_field", "a range of at most 3660 days", "from");
-    else if (rc)
-        http_send_error(c->r, 400, "invalid_field",
-                        "period=YYYY-MM, YYYY-Qn or YYYY, or from=YYYY-MM-DD&to=YYYY-MM-DD",
-                        period || (!from && !to) ? "period" : "from");
-    return rc == 0;
+        return api_refuse(c, 400, "invalid_field", "a range of at most 3660 days", "from");
+    if (rc)
+        return api_refuse(c, 400, "invalid_field",
+                          "period=YYYY-MM, YYYY-Qn or YYYY, or from=YYYY-MM-DD&to=YYYY-MM-DD",
+                          period || (!from && !to) ? "period" : "from");
+    return 0;
 }
 
 json_t *api_period_json(const appraisal_period *p)
@@ -108,7 +108,7 @@ int api_appraisal_index(const api_appraisal *ap, int64_t unit_id)
 
 #define ALLOC(a, n, T) ((T *)arena_alloc((a), ((n) ? (n) : 1) * sizeof(T)))
 
-bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *out)
+int api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *out)
 {
     arena *a = c->r->a;
     memset(out, 0, sizeof *out);
@@ -139,10 +139,7 @@ bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *o
     if (!rc && (!out->parent || !out->total || !out->result || !out->tier || !out->rank ||
                 !out->order || !out->visible || !own || !items))
         rc = HL_ENOMEM;
-    if (rc) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
+    if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
         out->parent[i] = out->units[i].parent_id ? api_appraisal_index(out, out->units[i].parent_id) : -1;
         memset(&own[i], 0, sizeof own[i]);
@@ -151,10 +148,7 @@ bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *o
         int i = api_appraisal_index(out, counts[k].unit_id);
         if (i >= 0) own[i] = counts[k].c;
     }
-    if (appraisal_tree_sum(out->parent, own, n, out->total)) {
-        http_send_rc(c->r, HL_EIO);
-        return false;
-    }
+    if (appraisal_tree_sum(out->parent, own, n, out->total)) return HL_EIO;
     bool scoped = role_is_unit_scoped(c->user.role);
     int mine = scoped ? api_appraisal_index(out, c->user.unit_id) : -1;
     for (size_t i = 0; i < n; i++) {
@@ -172,5 +166,5 @@ bool api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *o
                                   out->total[i].returns_requested > 0);
     }
     appraisal_rank(items, n, out->rank, out->order);
-    return true;
+    return 0;
 }

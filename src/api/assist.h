@@ -36,8 +36,8 @@ void api_dup_after_merge(api_ctx *c, int64_t master_id);
 void api_dup_check_cluster(api_ctx *c, const store_case *k);
 
 /* For a direct answer: checks the body's article_id (absent or null: no article, *article_id
- * left alone) names an existing article, and puts its id in *article_id. False after
- * answering 422. */
-bool api_kb_answer_article(api_ctx *c, json_t *body, int64_t *article_id);
+ * left alone) names an existing article, and puts its id in *article_id: 0, or refuses 422
+ * (HL_DONE), or a store error. */
+HL_MUST_CHECK int api_kb_answer_article(api_ctx *c, json_t *body, int64_t *article_id);
 
 #endif

@@ -205,16 +205,18 @@ static void audit_list(api_ctx *c)
                            .action = http_query(c->r, "action")};
     int64_t page = 1, size = 50, case_id = 0;
     const char *case_ref = http_query(c->r, "case");
-    if (!api_query_int(c, "page", 1, 100000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
-        !api_query_time(c, "from", &q.from) || !api_query_time(c, "to", &q.to))
-        return;
+    int rc = api_query_int(c, "page", 1, 100000, &page);
+    if (!rc) rc = api_query_int(c, "page_size", 1, 200, &size);
+    if (!rc) rc = api_query_time(c, "from", &q.from);
+    if (!rc) rc = api_query_time(c, "to", &q.to);
+    if (rc) return; /* refused */
     if (case_ref) {
         /* an id or a request number, as in /api/cases/:id */
         char *end = NULL;
         case_id = strtoll(case_ref, &end, 10);
         if (end == case_ref || *end || case_id <= 0) {
             store_case k;
-            int rc = store_case_by_number(c->app->st, c->r->a, case_ref, &k);
+            rc = store_case_by_number(c->app->st, c->r->a, case_ref, &k);
             if (rc && rc != HL_ENOTFOUND) {
                 http_send_rc(c->r, rc);
                 return;
@@ -228,7 +230,7 @@ static void audit_list(api_ctx *c)
     store_audit *items;
     size_t n;
     int64_t total = 0;
-    int rc = store_audit_list(c->app->st, c->r->a, &q, &items, &n, &total);
+    rc = store_audit_list(c->app->st, c->r->a, &q, &items, &n, &total);
     if (rc) {
         http_send_rc(c->r, rc);
         return;

@@ -82,10 +82,7 @@ int auth_identify(api_ctx *c)
         }
     }
     if (rc == HL_ENOTFOUND) return 0;
-    if (rc) {
-        http_send_rc(c->r, rc);
-        return rc;
-    }
+    if (rc) return api_refuse_rc(c, rc);
     c->r->user_id = c->user.id;
     return 0;
 }
@@ -107,15 +104,16 @@ static const json_field login_fields[] = {
 
 static void login(api_ctx *c)
 {
-    json_t *body = api_body(c, login_fields, 2);
-    if (!body) return;
+    json_t *body = NULL;
+    if (api_body(c, login_fields, 2, &body)) return; /* refused */
     const char *username = api_str(body, "username"), *password = api_str(body, "password");
-    if (!api_limits_login_ok(c, username)) { /* answered 429; not audited: no flood of rows */
+    int rc = api_limits_login_ok(c, username);
+    if (rc) { /* refused 429; not audited: no flood of rows */
         json_decref(body);
         return;
     }
     store_user u;
-    int rc = store_user_by_username(c->app->st, c->r->a, username, &u);
+    rc = store_user_by_username(c->app->st, c->r->a, username, &u);
     if (rc && rc != HL_ENOTFOUND) {
         json_decref(body);
         http_send_rc(c->r, rc);
@@ -217,8 +215,8 @@ static const json_field token_fields[] = {
 
 static void tokens_create(api_ctx *c)
 {
-    json_t *body = api_body(c, token_fields, 2);
-    if (!body) return;
+    json_t *body = NULL;
+    if (api_body(c, token_fields, 2, &body)) return; /* refused */
     store_user u;
     int rc = store_user_by_username(c->app->st, c->r->a, api_str(body, "username"), &u);
     if (rc == HL_ENOTFOUND || (!rc && !u.active)) {

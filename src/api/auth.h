@@ -11,7 +11,7 @@
 
 /* Fills c->authed/c->user from the session cookie or the Authorization: Bearer token.
  * An unknown or expired credential leaves the caller anonymous (routes then answer 401).
- * Non-zero only when it has already answered (store failure). */
+ * Non-zero (HL_DONE, the refusal recorded) only when the store failed. */
 HL_MUST_CHECK int auth_identify(api_ctx *c);
 /* The user an API token (htk_…) belongs to: HL_ENOTFOUND for a malformed, unknown or revoked
  * token. The store keeps only the token's hash. */

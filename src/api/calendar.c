@@ -85,14 +85,13 @@ static void calendar_due(api_ctx *c)
                              json_out_time(due, off)));
 }
 
-static bool date_param(api_ctx *c, int64_t *day)
+/* The :date path parameter: 0, or refuses 400 (HL_DONE). */
+static int date_param(api_ctx *c, int64_t *day)
 {
     const char *d = http_param(c->r, "date");
-    if (!d || civil_parse_date(d, strlen(d), day)) {
-        http_send_error(c->r, 400, "invalid_field", "the date must be YYYY-MM-DD", "date");
-        return false;
-    }
-    return true;
+    if (!d || civil_parse_date(d, strlen(d), day))
+        return api_refuse(c, 400, "invalid_field", "the date must be YYYY-MM-DD", "date");
+    return 0;
 }
 
 /* After an amendment committed: every open request's running clock follows the new calendar
@@ -122,9 +121,9 @@ static const json_field put_fields[] = {
 static void calendar_put(api_ctx *c)
 {
     store_calendar_day d = {0};
-    if (!date_param(c, &d.day)) return;
-    json_t *b = api_body(c, put_fields, 2);
-    if (!b) return;
+    if (date_param(c, &d.day)) return; /* refused */
+    json_t *b = NULL;
+    if (api_body(c, put_fields, 2, &b)) return; /* refused */
     const char *kind = api_str(b, "kind");
     d.name = api_str(b, "name");
     int wd = civil_weekday(d.day);
@@ -144,7 +143,7 @@ static void calendar_put(api_ctx *c)
 static void calendar_delete(api_ctx *c)
 {
     int64_t day;
-    if (!date_param(c, &day)) return;
+    if (date_param(c, &day)) return; /* refused */
     int rc = store_calendar_delete(c->app->st, day);
     if (rc == HL_ENOTFOUND) api_not_found(c, "calendar exception on that date");
     else answer_amendment(c, rc, day, json_pack("{s:b}", "deleted", 1));

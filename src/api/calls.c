@@ -17,21 +17,17 @@ static const json_field report_fields[] = {
     {"agent", JF_STRING, false, false, 1, 64},
 };
 
-/* The active call-taker called username into *id; answers 422 on `agent` otherwise. */
-static bool agent_of(api_ctx *c, const char *username, int64_t *id)
+/* The active call-taker called username into *id; refuses 422 on `agent` otherwise (HL_DONE),
+ * or a store error. */
+static int agent_of(api_ctx *c, const char *username, int64_t *id)
 {
     store_user u;
     int rc = store_user_by_username(c->app->st, c->r->a, username, &u);
-    if (rc && rc != HL_ENOTFOUND) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
-    if (rc || !u.active || u.role != ROLE_CALLTAKER) {
-        api_invalid(c, "agent", "the agent must be an active call-taker");
-        return false;
-    }
+    if (rc && rc != HL_ENOTFOUND) return rc;
+    if (rc || !u.active || u.role != ROLE_CALLTAKER)
+        return api_invalid(c, "agent", "the agent must be an active call-taker");
     *id = u.id;
-    return true;
+    return 0;
 }
 
 /* The `call` event: the caller's number for the call-taker who answered, on their streams
@@ -47,8 +43,9 @@ static void publish_answer(api_ctx *c, const store_call *k)
 
 static void report(api_ctx *c)
 {
-    json_t *b = api_body(c, report_fields, sizeof report_fields / sizeof report_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, report_fields, sizeof report_fields / sizeof report_fields[0], &b))
+        return; /* refused */
     const char *event = api_str(b, "event"), *at = api_str(b, "at");
     const char *caller = api_str(b, "caller"), *agent = api_str(b, "agent");
     char digits[PHONE_DIGITS_MAX + 1];
@@ -82,7 +79,10 @@ static void report(api_ctx *c)
         http_send_error(c->r, 400, "missing_field", "an answered call needs its agent", "agent");
         goto out;
     }
-    if (in.event == CALL_ANSWERED && !agent_of(c, agent, &in.agent_id)) goto out;
+    if (in.event == CALL_ANSWERED && (rc = agent_of(c, agent, &in.agent_id))) {
+        api_refuse_rc(c, rc);
+        goto out;
+    }
     rc = store_call_report_event(c->app->st, &in, &id, &created, &changed);
     if (rc == HL_ENOTFOUND) {
         http_send_error(c->r, 404, "not_found",
@@ -127,10 +127,11 @@ static void list(api_ctx *c)
 {
     int64_t page = 1, size = 50;
     store_call_query q = {0};
-    if (!api_query_int(c, "page", 1, 100000, &page) ||
-        !api_query_int(c, "page_size", 1, 200, &size) || !api_query_time(c, "from", &q.from) ||
-        !api_query_time(c, "to", &q.to))
-        return;
+    int rc = api_query_int(c, "page", 1, 100000, &page);
+    if (!rc) rc = api_query_int(c, "page_size", 1, 200, &size);
+    if (!rc) rc = api_query_time(c, "from", &q.from);
+    if (!rc) rc = api_query_time(c, "to", &q.to);
+    if (rc) return; /* refused */
     if (!http_query(c->r, "from") && !http_query(c->r, "to")) {
         int64_t today = civil_local_day(api_now(), c->app->utc_offset_min);
         q.from = civil_day_start(today, c->app->utc_offset_min);
@@ -141,7 +142,7 @@ static void list(api_ctx *c)
         q.agent_id = c->user.id; /* a call-taker sees their own calls only */
     } else if (agent) {
         store_user u;
-        int rc = store_user_by_username(c->app->st, c->r->a, agent, &u);
+        rc = store_user_by_username(c->app->st, c->r->a, agent, &u);
         if (rc && rc != HL_ENOTFOUND) {
             http_send_rc(c->r, rc);
             return;
@@ -157,7 +158,7 @@ static void list(api_ctx *c)
     store_call *items;
     size_t n;
     int64_t total = 0;
-    int rc = store_calls_list(c->app->st, c->r->a, &q, &items, &n, &total);
+    rc = store_calls_list(c->app->st, c->r->a, &q, &items, &n, &total);
     if (rc) {
         http_send_rc(c->r, rc);
         return;

@@ -62,9 +62,13 @@ static void act(api_ctx *c)
         return;
     }
     store_case k;
-    if (!api_case_load(c, &k)) return;
-    json_t *b = api_body(c, sp->fields, sp->nfields);
-    if (!b) return;
+    int rc = api_case_load(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, sp->fields, sp->nfields, &b)) return; /* refused */
 
     int64_t now = api_now();
     store_case_event ev = {
@@ -77,10 +81,13 @@ static void act(api_ctx *c)
     };
     store_act_guard guard = {.scope_unit = role_is_unit_scoped(c->user.role) ? c->user.unit_id : 0,
                              .allow_co = a == ACT_PROGRESS};
-    int rc = 0;
     switch (a) {
     case ACT_ANSWER:
-        if (!api_kb_answer_article(c, b, &ev.article_id)) goto out; /* the article must exist */
+        rc = api_kb_answer_article(c, b, &ev.article_id); /* the article must exist */
+        if (rc) {
+            api_refuse_rc(c, rc);
+            goto out;
+        }
         break;
     case ACT_MERGE: ev.ev.merged_into = json_integer_value(json_object_get(b, "into")); break;
     case ACT_DISPATCH: {

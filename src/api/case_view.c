@@ -161,9 +161,9 @@ json_t *case_view(api_ctx *c, const store_case *k, bool with_history)
     return o;
 }
 
-bool case_view_may_read(api_ctx *c, const store_case *k)
+int case_view_may_read(api_ctx *c, const store_case *k)
 {
-    if (!role_is_unit_scoped(c->user.role)) return true;
+    if (!role_is_unit_scoped(c->user.role)) return 0;
     bool yes = false;
     int rc = k->snap.unit_id ? store_unit_within(c->app->st, k->snap.unit_id, c->user.unit_id, &yes)
                              : 0;
@@ -174,7 +174,6 @@ bool case_view_may_read(api_ctx *c, const store_case *k)
         for (size_t i = 0; !rc && !yes && i < n; i++)
             rc = store_unit_within(c->app->st, co[i], c->user.unit_id, &yes);
     }
-    if (rc) http_send_rc(c->r, rc);
-    else if (!yes) http_send_error(c->r, 403, "forbidden", "this request is not your unit's", NULL);
-    return !rc && yes;
+    if (rc) return rc;
+    return yes ? 0 : api_refuse(c, 403, "forbidden", "this request is not your unit's", NULL);
 }

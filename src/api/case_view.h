@@ -13,7 +13,8 @@ json_t *case_view(api_ctx *c, const store_case *k, bool with_history);
  * may take. (Unit scope and time rules are checked when the action is taken.) */
 json_t *case_view_allowed(api_ctx *c, const case_snapshot *s);
 /* May this caller read this case? Centre roles: yes; unit roles: the lead unit or a
- * co-handling unit lies within their unit. Answers 403 (or 5xx) and returns false if not. */
-bool case_view_may_read(api_ctx *c, const store_case *k);
+ * co-handling unit lies within their unit. 0 if so; else refuses 403 (HL_DONE), or a store
+ * error. */
+HL_MUST_CHECK int case_view_may_read(api_ctx *c, const store_case *k);
 
 #endif

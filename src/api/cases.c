@@ -41,49 +41,39 @@ bool api_phone_digits(arena *a, const char *in, const char **out)
     return true;
 }
 
-/* Checks the location fields; derives the district from the street. Answers 422 if bad. */
-static bool check_location(api_ctx *c, store_case *k)
+/* Checks the location fields; derives the district from the street. Refuses 422 if bad. */
+static int check_location(api_ctx *c, store_case *k)
 {
     store_unit u;
     if (k->street_id) {
-        if (store_unit_get(c->app->st, c->r->a, k->street_id, &u) || u.kind != UNIT_STREET) {
-            api_invalid(c, "street_id", "no such street or township");
-            return false;
-        }
-        if (k->district_id && k->district_id != u.parent_id) {
-            api_invalid(c, "street_id", "the street is not in that district");
-            return false;
-        }
+        if (store_unit_get(c->app->st, c->r->a, k->street_id, &u) || u.kind != UNIT_STREET)
+            return api_invalid(c, "street_id", "no such street or township");
+        if (k->district_id && k->district_id != u.parent_id)
+            return api_invalid(c, "street_id", "the street is not in that district");
         k->district_id = u.parent_id;
     }
     if (k->district_id &&
-        (store_unit_get(c->app->st, c->r->a, k->district_id, &u) || u.kind != UNIT_DISTRICT)) {
-        api_invalid(c, "district_id", "no such district");
-        return false;
-    }
-    return true;
+        (store_unit_get(c->app->st, c->r->a, k->district_id, &u) || u.kind != UNIT_DISTRICT))
+        return api_invalid(c, "district_id", "no such district");
+    return 0;
 }
 
-bool api_case_category(api_ctx *c, store_case *k)
+int api_case_category(api_ctx *c, store_case *k)
 {
     store_category cat;
     int rc = store_category_get(c->app->st, c->r->a, k->category_id, &cat);
-    if (rc && rc != HL_ENOTFOUND) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
-    if (rc || !cat.leaf_fields || !cat.active) {
-        api_invalid(c, "category_id", "choose an active category of the third level");
-        return false;
-    }
+    if (rc && rc != HL_ENOTFOUND) return rc;
+    if (rc || !cat.leaf_fields || !cat.active)
+        return api_invalid(c, "category_id", "choose an active category of the third level");
     k->type = cat.type;
     k->urgency = cat.urgency;
-    return true;
+    return 0;
 }
 
-bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
+int api_case_commit(api_ctx *c, store_case *k, int actor_role)
 {
-    if (!check_location(c, k)) return false;
+    int rc = check_location(c, k);
+    if (rc) return rc;
     api_register_assist assist; /* sensitive words mark it urgent before the clocks start */
     api_assist_register_before(c, k, &assist);
     bool resident = actor_role == ACTOR_RESIDENT;
@@ -94,16 +84,13 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
                            .is_public = lifecycle_spec_of(ACT_REGISTER)->is_public};
     char number[STORE_CASE_NUMBER_MAX];
     k->created_by = resident ? 0 : c->user.id;
-    int rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);
+    rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);
     if (!rc) rc = store_case_register(c->app->st, k, &ev, c->app->utc_offset_min, &id, number);
     if (!rc) rc = store_case_get(c->app->st, c->r->a, id, k);
-    if (rc) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
+    if (rc) return rc;
     api_publish_case(c, k, ACT_REGISTER);
     api_assist_register_after(c, k, &assist); /* urgent alert, hot cluster */
-    return true;
+    return 0;
 }
 
 /* JSON registration, shared by staff, integrators and the portal. actor_role is a role or
@@ -111,9 +98,10 @@ bool api_case_commit(api_ctx *c, store_case *k, int actor_role)
 static void register_case(api_ctx *c, int actor_role, const char *forced_channel)
 {
     bool resident = actor_role == ACTOR_RESIDENT;
-    json_t *b = resident ? api_body(c, case_portal_fields, case_portal_nfields)
-                         : api_body(c, case_register_fields, case_register_nfields);
-    if (!b) return;
+    json_t *b = NULL;
+    int rc = resident ? api_body(c, case_portal_fields, case_portal_nfields, &b)
+                      : api_body(c, case_register_fields, case_register_nfields, &b);
+    if (rc) return; /* refused */
     store_case k = {
         .caller_name = api_str(b, "caller_name"),
         .category_id = json_integer_value(json_object_get(b, "category_id")),
@@ -127,25 +115,26 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
     json_t *lat = json_object_get(b, "lat"), *lng = json_object_get(b, "lng");
     const char *phone = api_str(b, "caller_phone"), *channel = api_str(b, "channel");
     const char *type = api_str(b, "request_type"), *urg = api_str(b, "urgency");
-    if (!api_case_category(c, &k)) goto out;
+    rc = api_case_category(c, &k);
+    if (rc) goto out;
     k.channel = forced_channel ? forced_channel
                 : channel      ? channel
                 : actor_role == ROLE_INTEGRATOR ? "open311"
                                                 : "phone";
     if (!channel_valid(k.channel)) {
-        api_invalid(c, "channel", "unknown channel");
+        rc = api_invalid(c, "channel", "unknown channel");
         goto out;
     }
     if (type && request_type_parse(type, &k.type)) {
-        api_invalid(c, "request_type", "unknown request type");
+        rc = api_invalid(c, "request_type", "unknown request type");
         goto out;
     }
     if (urg && urgency_parse(urg, &k.urgency)) {
-        api_invalid(c, "urgency", "urgency must be normal or urgent");
+        rc = api_invalid(c, "urgency", "urgency must be normal or urgent");
         goto out;
     }
     if (!api_phone_digits(c->r->a, phone ? phone : "", &k.caller_phone)) {
-        api_invalid(c, "caller_phone", "a phone number: 3 to 20 digits, '+', '-' and spaces");
+        rc = api_invalid(c, "caller_phone", "a phone number: 3 to 20 digits, '+', '-' and spaces");
         goto out;
     }
     if ((json_is_number(lat) && json_is_number(lng))) {
@@ -153,10 +142,11 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         k.lat = json_number_value(lat);
         k.lng = json_number_value(lng);
     } else if (json_is_number(lat) || json_is_number(lng)) {
-        api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
+        rc = api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
         goto out;
     }
-    if (!api_case_commit(c, &k, actor_role)) goto out;
+    rc = api_case_commit(c, &k, actor_role);
+    if (rc) goto out;
     if (actor_role == ROLE_CALLTAKER) api_calls_link_case(c, &k); /* to the call it came on */
     if (resident)
         http_send_json(c->r, 201,
@@ -166,6 +156,7 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
     else
         http_send_json(c->r, 201, api_dup_hints(c, &k, case_view(c, &k, false)));
 out:
+    api_refuse_rc(c, rc);
     json_decref(b);
 }
 
@@ -175,24 +166,26 @@ static void public_case_create(api_ctx *c) { register_case(c, ACTOR_RESIDENT, "w
 
 /* ---- one case ----------------------------------------------------------------------------- */
 
-/* Loads the case named by the :id parameter (an id or a request number) and checks that the
- * caller may read it; answers and returns false otherwise. */
-bool api_case_load(api_ctx *c, store_case *k)
+int api_case_load(api_ctx *c, store_case *k)
 {
     const char *ref = http_param(c->r, "id");
     int64_t id = http_param_id(c->r, "id");
     int rc = id ? store_case_get(c->app->st, c->r->a, id, k)
              : ref ? store_case_by_number(c->app->st, c->r->a, ref, k)
                    : HL_ENOTFOUND;
-    if (rc == HL_ENOTFOUND) api_not_found(c, "request");
-    else if (rc) http_send_rc(c->r, rc);
-    return !rc && case_view_may_read(c, k);
+    if (rc == HL_ENOTFOUND) return api_not_found(c, "request");
+    if (rc) return rc;
+    return case_view_may_read(c, k);
 }
 
 static void case_get(api_ctx *c)
 {
     store_case k;
-    if (!api_case_load(c, &k)) return;
+    int rc = api_case_load(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     api_audit_case_read(c, k.id);
     http_send_json(c->r, 200, case_view(c, &k, true));
 }
@@ -242,36 +235,36 @@ static void public_case_get(api_ctx *c)
 
 /* ---- search and work lists ------------------------------------------------------------ */
 
-static bool query_states(api_ctx *c, uint32_t *mask)
+static int query_states(api_ctx *c, uint32_t *mask)
 {
     const char *v = http_query(c->r, "state");
-    if (!v) return true;
+    if (!v) return 0;
     char *copy = arena_strdup(c->r->a, v);
     for (char *p = copy, *next; p && *p; p = next) {
         next = strchr(p, ',');
         if (next) *next++ = 0;
         case_state s;
-        if (case_state_parse(p, &s)) {
-            http_send_error(c->r, 400, "invalid_field", "unknown state", "state");
-            return false;
-        }
+        if (case_state_parse(p, &s))
+            return api_refuse(c, 400, "invalid_field", "unknown state", "state");
         *mask |= 1u << s;
     }
-    return true;
+    return 0;
 }
 
-/* Reads the filters common to search and queues into q; answers 400 and returns false. */
-bool api_case_filters(api_ctx *c, store_case_query *q)
+int api_case_filters(api_ctx *c, store_case_query *q)
 {
     int64_t page = 1, size = 50, unit = 0, cat = 0, district = 0;
     const char *urg = http_query(c->r, "urgency"), *sort = http_query(c->r, "sort");
     q->urgency = -1;
-    if (!api_query_int(c, "page", 1, 100000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
-        !api_query_int(c, "unit", 1, INT32_MAX, &unit) ||
-        !api_query_int(c, "category", 1, INT32_MAX, &cat) ||
-        !api_query_int(c, "district", 1, INT32_MAX, &district) || !api_query_time(c, "from", &q->from) ||
-        !api_query_time(c, "to", &q->to) || !query_states(c, &q->states))
-        return false;
+    int rc = api_query_int(c, "page", 1, 100000, &page);
+    if (!rc) rc = api_query_int(c, "page_size", 1, 200, &size);
+    if (!rc) rc = api_query_int(c, "unit", 1, INT32_MAX, &unit);
+    if (!rc) rc = api_query_int(c, "category", 1, INT32_MAX, &cat);
+    if (!rc) rc = api_query_int(c, "district", 1, INT32_MAX, &district);
+    if (!rc) rc = api_query_time(c, "from", &q->from);
+    if (!rc) rc = api_query_time(c, "to", &q->to);
+    if (!rc) rc = query_states(c, &q->states);
+    if (rc) return rc;
     q->unit_id = unit;
     q->category_id = cat;
     q->district_id = district;
@@ -283,35 +276,27 @@ bool api_case_filters(api_ctx *c, store_case_query *q)
     if (q->text && !*q->text) q->text = NULL;
     if (urg) {
         urgency u;
-        if (urgency_parse(urg, &u)) {
-            http_send_error(c->r, 400, "invalid_field", "urgency is normal or urgent", "urgency");
-            return false;
-        }
+        if (urgency_parse(urg, &u))
+            return api_refuse(c, 400, "invalid_field", "urgency is normal or urgent", "urgency");
         q->urgency = (int)u;
     }
     if (sort) {
         if (strcmp(sort, "newest") == 0) q->sort = CASE_SORT_NEWEST;
         else if (strcmp(sort, "oldest") == 0) q->sort = CASE_SORT_OLDEST;
         else if (strcmp(sort, "due") == 0) q->sort = CASE_SORT_DUE;
-        else {
-            http_send_error(c->r, 400, "invalid_field", "sort is newest, oldest or due", "sort");
-            return false;
-        }
+        else
+            return api_refuse(c, 400, "invalid_field", "sort is newest, oldest or due", "sort");
     }
     const char *phone = http_query(c->r, "phone");
     if (phone) {
         /* looking a caller up by phone is the centre's work; units never see phones */
-        if (caller_sight_of(c->user.role, CALLER_LOOKUP, false) != CALLER_FULL) {
-            http_send_error(c->r, 403, "forbidden", "your role may not search by phone", "phone");
-            return false;
-        }
-        if (!api_phone_digits(c->r->a, phone, &q->phone) || !*q->phone) {
-            http_send_error(c->r, 400, "invalid_field", "a phone number", "phone");
-            return false;
-        }
+        if (caller_sight_of(c->user.role, CALLER_LOOKUP, false) != CALLER_FULL)
+            return api_refuse(c, 403, "forbidden", "your role may not search by phone", "phone");
+        if (!api_phone_digits(c->r->a, phone, &q->phone) || !*q->phone)
+            return api_refuse(c, 400, "invalid_field", "a phone number", "phone");
     }
     if (role_is_unit_scoped(c->user.role)) q->scope_unit = c->user.unit_id;
-    return true;
+    return 0;
 }
 
 static void send_page(api_ctx *c, const store_case_query *q)
@@ -338,7 +323,7 @@ static void send_page(api_ctx *c, const store_case_query *q)
 static void cases_search(api_ctx *c)
 {
     store_case_query q = {0};
-    if (api_case_filters(c, &q)) send_page(c, &q);
+    if (api_case_filters(c, &q) == 0) send_page(c, &q); /* else refused */
 }
 
 /* GET /api/queues/:name — each role's work lists (core/work_queue.h), scoped to the caller's
@@ -346,7 +331,7 @@ static void cases_search(api_ctx *c)
 static void queue(api_ctx *c)
 {
     store_case_query q = {0};
-    if (!api_case_filters(c, &q)) return;
+    if (api_case_filters(c, &q)) return; /* refused */
     const work_queue *w = work_queue_find(http_param(c->r, "name"));
     if (!w) {
         const char *names = "queues:";

@@ -5,8 +5,8 @@
 #include "store/cases.h"
 
 /* Loads the case named by the :id path parameter (id or request number) and checks that the
- * caller may read it; otherwise answers (404/403/5xx) and returns false. */
-bool api_case_load(api_ctx *c, store_case *k);
+ * caller may read it: 0; otherwise refuses 404/403 (HL_DONE), or a store error. */
+HL_MUST_CHECK int api_case_load(api_ctx *c, store_case *k);
 /* Publishes a committed action on a case to the live event hub (dashboards, event streams):
  * {"id","number","action","state","unit_id","district_id","category_id","urgency","channel",
  * "at"} — no personal data. */
@@ -17,14 +17,14 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a);
  * fills k's request type and urgency from it; the caller then sets or overrides the rest;
  * api_case_commit checks the location (a street gives its district), computes the dispatch
  * due time, registers the request with actor_role (a role or ACTOR_RESIDENT), publishes it,
- * and fills *k with the stored request. Both answer the error themselves (422 with the field,
- * or 5xx) and return false. */
-bool api_case_category(api_ctx *c, store_case *k);
-bool api_case_commit(api_ctx *c, store_case *k, int actor_role);
+ * and fills *k with the stored request. Both return 0, or refuse 422 with the field (HL_DONE),
+ * or a store error. */
+HL_MUST_CHECK int api_case_category(api_ctx *c, store_case *k);
+HL_MUST_CHECK int api_case_commit(api_ctx *c, store_case *k, int actor_role);
 /* Reads the filters of GET /api/cases (number, state, unit, category, district, channel,
  * urgency, from, to, phone, q, sort, page, page_size) into q, scoped to the caller's unit for
- * unit roles; answers 400/403 and returns false. Shared with the exports. */
-bool api_case_filters(api_ctx *c, store_case_query *q);
+ * unit roles: 0, or refuses 400/403 (HL_DONE). Shared with the exports. */
+HL_MUST_CHECK int api_case_filters(api_ctx *c, store_case_query *q);
 /* The digits of a phone number under the rule of core/phone.h, in the arena; an empty string
  * stays empty (no number given). False when the rule refuses it. */
 bool api_phone_digits(arena *a, const char *in, const char **out);

@@ -69,42 +69,37 @@ static void categories_list(api_ctx *c)
     free(text);
 }
 
-static bool load(api_ctx *c, store_category *out)
+/* The category of the :id path parameter: 0, or refuses 404 (HL_DONE), or a store error. */
+static int load(api_ctx *c, store_category *out)
 {
     int64_t id = http_param_id(c->r, "id");
     int rc = id ? store_category_get(c->app->st, c->r->a, id, out) : HL_ENOTFOUND;
-    if (rc == HL_ENOTFOUND) api_not_found(c, "category");
-    else if (rc) http_send_rc(c->r, rc);
-    return rc == 0;
+    return rc == HL_ENOTFOUND ? api_not_found(c, "category") : rc;
 }
 
 static void category_get(api_ctx *c)
 {
     store_category cat;
-    if (load(c, &cat)) http_send_json(c->r, 200, json_out_category(&cat));
+    int rc = load(c, &cat);
+    if (rc) api_refuse_rc(c, rc);
+    else http_send_json(c->r, 200, json_out_category(&cat));
 }
 
-/* Reads request_type and urgency when present; answers 422 and returns false when bad. */
-static bool leaf_fields(api_ctx *c, const json_t *b, store_category *cat)
+/* Reads request_type and urgency when present; refuses 422 (HL_DONE) when bad. */
+static int leaf_fields(api_ctx *c, const json_t *b, store_category *cat)
 {
     const char *t = api_str(b, "request_type"), *u = api_str(b, "urgency");
-    if (!t && !u) return true;
-    if (!t || !u) {
-        api_invalid(c, t ? "urgency" : "request_type",
-                    "request_type and urgency are given together");
-        return false;
-    }
-    if (request_type_parse(t, &cat->type)) {
-        api_invalid(c, "request_type", "request_type must be consultation, help, complaint, "
-                                       "report, suggestion or praise");
-        return false;
-    }
-    if (urgency_parse(u, &cat->urgency)) {
-        api_invalid(c, "urgency", "urgency must be normal or urgent");
-        return false;
-    }
+    if (!t && !u) return 0;
+    if (!t || !u)
+        return api_invalid(c, t ? "urgency" : "request_type",
+                           "request_type and urgency are given together");
+    if (request_type_parse(t, &cat->type))
+        return api_invalid(c, "request_type", "request_type must be consultation, help, "
+                                              "complaint, report, suggestion or praise");
+    if (urgency_parse(u, &cat->urgency))
+        return api_invalid(c, "urgency", "urgency must be normal or urgent");
     cat->leaf_fields = true;
-    return true;
+    return 0;
 }
 
 static void answer_write(api_ctx *c, int rc, int64_t id, int status)
@@ -142,8 +137,9 @@ static const json_field create_fields[] = {
 
 static void category_create(api_ctx *c)
 {
-    json_t *b = api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0], &b))
+        return; /* refused */
     store_category cat = {.code = api_str(b, "code"), .name_zh = api_str(b, "name_zh"),
                           .name_en = api_str(b, "name_en"), .keywords = api_str(b, "keywords"),
                           .parent_id = json_integer_value(json_object_get(b, "parent_id")),
@@ -151,7 +147,7 @@ static void category_create(api_ctx *c)
     int64_t id = 0;
     if (!api_code_valid(cat.code))
         api_invalid(c, "code", "code must be 1 to 40 letters, digits, '-' or '_'");
-    else if (leaf_fields(c, b, &cat)) {
+    else if (leaf_fields(c, b, &cat) == 0) { /* else refused */
         int rc = store_category_create(c->app->st, &cat, &id); /* before id is read */
         answer_write(c, rc, id, 201);
     }
@@ -170,14 +166,19 @@ static const json_field update_fields[] = {
 static void category_update(api_ctx *c)
 {
     store_category cur;
-    if (!load(c, &cur)) return;
-    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
-    if (!b) return;
+    int rc = load(c, &cur);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0], &b))
+        return; /* refused */
     json_t *active = json_object_get(b, "active");
     store_category cat = {.name_zh = api_str(b, "name_zh"), .name_en = api_str(b, "name_en"),
                           .keywords = api_str(b, "keywords"),
                           .active = active ? json_is_true(active) : cur.active};
-    if (leaf_fields(c, b, &cat))
+    if (leaf_fields(c, b, &cat) == 0) /* else refused */
         answer_write(c, store_category_update(c->app->st, cur.id, &cat), cur.id, 200);
     json_decref(b);
 }

@@ -245,13 +245,17 @@ void api_dup_after_merge(api_ctx *c, int64_t master_id)
 static void case_duplicates(api_ctx *c)
 {
     store_case k;
-    if (!api_case_load(c, &k)) return;
+    int rc = api_case_load(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     cat_cache cc = {0};
     dup_item self;
     hit *hits;
     size_t n;
     store_dup_case kd = from_case(&k);
-    int rc = find_dups(c, &cc, &kd, &self, &hits, &n);
+    rc = find_dups(c, &cc, &kd, &self, &hits, &n);
     if (rc) {
         http_send_rc(c->r, rc);
         return;

@@ -128,8 +128,9 @@ static const json_field announce_fields[] = {
 
 static void announce(api_ctx *c)
 {
-    json_t *body = api_body(c, announce_fields, sizeof announce_fields / sizeof announce_fields[0]);
-    if (!body) return;
+    json_t *body = NULL;
+    if (api_body(c, announce_fields, sizeof announce_fields / sizeof announce_fields[0], &body))
+        return; /* refused */
     const char *msg = api_str(body, "message");
     if (strspn(msg, " \t\r\n") == strlen(msg)) {
         json_decref(body);

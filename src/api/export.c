@@ -185,7 +185,7 @@ static void export_cases(api_ctx *c, bool xlsx)
 {
     store_case_query q = {0};
     int64_t max = 100000;
-    if (!api_case_filters(c, &q)) return;
+    if (api_case_filters(c, &q)) return; /* refused */
     const char *m = http_query(c->r, "max");
     if (m) {
         char *end;
@@ -197,9 +197,15 @@ static void export_cases(api_ctx *c, bool xlsx)
         max = v;
     }
     struct export_ctx x = {.c = c, .now = api_now()};
-    if (!api_tree_units(c, &x.units) || !api_tree_categories(c, &x.cats)) return;
+    int rc = api_tree_units(c, &x.units);
+    if (!rc) rc = api_tree_categories(c, &x.cats);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     char path[256];
-    int fd = export_temp(path, sizeof path), rc = fd < 0 ? fd : 0;
+    int fd = export_temp(path, sizeof path);
+    rc = fd < 0 ? fd : 0;
     lxw_workbook *wb = NULL;
     buf_init(&x.line, 1 << 20);
     if (!rc && !xlsx) {

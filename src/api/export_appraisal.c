@@ -130,8 +130,10 @@ static void costs_sheet(book *b, api_ctx *c, const appraisal_period *p)
         b->err = HL_ENOMEM;
         return;
     }
-    if (!api_tree_units(c, &x.units) || !api_tree_categories(c, &x.cats)) {
-        b->err = HL_EIO; /* answered already */
+    int rc = api_tree_units(c, &x.units);
+    if (!rc) rc = api_tree_categories(c, &x.cats);
+    if (rc) {
+        b->err = rc;
         return;
     }
     static const char *const head[] = {"unit_code", "unit", "number", "indicators",
@@ -140,7 +142,7 @@ static void costs_sheet(book *b, api_ctx *c, const appraisal_period *p)
                                        "satisfaction", "title"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) put_s(b, x.ws, 0, (int)i, head[i], b->bold);
     int64_t scope = role_is_unit_scoped(c->user.role) ? c->user.unit_id : 0;
-    int rc = store_appraisal_costs_each(c->app->st, scope, p->from_day, p->to_day, on_cost, &x);
+    rc = store_appraisal_costs_each(c->app->st, scope, p->from_day, p->to_day, on_cost, &x);
     if (rc && !b->err) b->err = rc;
 }
 
@@ -177,7 +179,12 @@ void api_export_appraisal(api_ctx *c)
 {
     appraisal_period p;
     api_appraisal ap;
-    if (!api_period(c, &p) || !api_appraisal_build(c, &p, &ap)) return;
+    int rc = api_period(c, &p);
+    if (!rc) rc = api_appraisal_build(c, &p, &ap);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     char path[256];
     int fd = export_temp(path, sizeof path);
     if (fd < 0) {
@@ -201,11 +208,10 @@ void api_export_appraisal(api_ctx *c)
     for (int t = 0; t < TIER_COUNT; t++) tier_sheet(&b, &ap, (appraisal_tier)t);
     costs_sheet(&b, c, &p);
     scheme_sheet(&b, &ap);
-    bool answered = c->r->responded;
     if (workbook_close(b.wb) != LXW_NO_ERROR && !b.err) b.err = HL_EIO;
     if (b.err) {
         unlink(path);
-        if (!answered) http_send_rc(c->r, b.err);
+        http_send_rc(c->r, b.err);
         log_error("export: appraisal: %s", hl_strerror(b.err));
         return;
     }

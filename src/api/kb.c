@@ -60,10 +60,11 @@ static bool query_flag(api_ctx *c, const char *name)
 static void send_articles(api_ctx *c, store_kb_query *q, bool search)
 {
     int64_t page = 1, size = 20;
-    if (!api_query_int(c, "page", 1, 10000, &page) || !api_query_int(c, "page_size", 1, 200, &size) ||
-        !api_query_int(c, "category", 1, INT32_MAX, &q->category_id) ||
-        !api_query_int(c, "unit", 1, INT32_MAX, &q->unit_id))
-        return;
+    int rc = api_query_int(c, "page", 1, 10000, &page);
+    if (!rc) rc = api_query_int(c, "page_size", 1, 200, &size);
+    if (!rc) rc = api_query_int(c, "category", 1, INT32_MAX, &q->category_id);
+    if (!rc) rc = api_query_int(c, "unit", 1, INT32_MAX, &q->unit_id);
+    if (rc) return; /* refused */
     char day[11];
     today(c, day);
     q->today = day;
@@ -72,7 +73,7 @@ static void send_articles(api_ctx *c, store_kb_query *q, bool search)
     store_kb_article *items;
     size_t n;
     int64_t total = 0;
-    int rc = store_kb_search(c->app->st, c->r->a, q, &items, &n, &total);
+    rc = store_kb_search(c->app->st, c->r->a, q, &items, &n, &total);
     if (rc == HL_EINVAL) {
         http_send_error(c->r, 400, "invalid_field", "no searchable word in q", "q");
         return;
@@ -123,13 +124,12 @@ static void kb_list(api_ctx *c)
     send_articles(c, &q, false);
 }
 
-static bool load_article(api_ctx *c, store_kb_article *a)
+/* The article of the :id path parameter: 0, or refuses 404 (HL_DONE), or a store error. */
+static int load_article(api_ctx *c, store_kb_article *a)
 {
     int64_t id = http_param_id(c->r, "id");
     int rc = id ? store_kb_article_get(c->app->st, c->r->a, id, a) : HL_ENOTFOUND;
-    if (rc == HL_ENOTFOUND) api_not_found(c, "article");
-    else if (rc) http_send_rc(c->r, rc);
-    return !rc;
+    return rc == HL_ENOTFOUND ? api_not_found(c, "article") : rc;
 }
 
 static void kb_get(api_ctx *c)
@@ -137,7 +137,9 @@ static void kb_get(api_ctx *c)
     store_kb_article a;
     char day[11];
     today(c, day);
-    if (load_article(c, &a)) http_send_json(c->r, 200, article_json(c, &a, day, true));
+    int rc = load_article(c, &a);
+    if (rc) api_refuse_rc(c, rc);
+    else http_send_json(c->r, 200, article_json(c, &a, day, true));
 }
 
 /* ---- writing ------------------------------------------------------------------------------- */
@@ -165,63 +167,56 @@ static const json_field update_fields[] = {
 };
 
 /* The centre's call-takers, dispatchers and administrators write any article; a unit handler
- * only articles owned within its unit. Answers 403. */
-static bool may_write(api_ctx *c, int64_t unit_id)
+ * only articles owned within its unit. 0, or refuses 403 (HL_DONE), or a store error. */
+static int may_write(api_ctx *c, int64_t unit_id)
 {
-    return c->user.role != ROLE_HANDLER || api_require_unit(c, unit_id);
+    return c->user.role != ROLE_HANDLER ? 0 : api_require_unit(c, unit_id);
 }
 
-/* A date field: absent keeps *out (NULL), null clears it (""), else it must be a real date. */
-static bool date_field(api_ctx *c, json_t *b, const char *name, const char **out)
+/* A date field: absent keeps *out (NULL), null clears it (""), else it must be a real date
+ * (refuses 422: HL_DONE). */
+static int date_field(api_ctx *c, json_t *b, const char *name, const char **out)
 {
     json_t *v = json_object_get(b, name);
-    if (!v) return true;
+    if (!v) return 0;
     if (json_is_null(v)) {
         *out = "";
-        return true;
+        return 0;
     }
     const char *s = json_string_value(v);
     int64_t day;
-    if (civil_parse_date(s, strlen(s), &day)) {
-        api_invalid(c, name, "a date YYYY-MM-DD");
-        return false;
-    }
+    if (civil_parse_date(s, strlen(s), &day)) return api_invalid(c, name, "a date YYYY-MM-DD");
     *out = s;
-    return true;
+    return 0;
 }
 
-/* The dates and references of in, checked; answers 422. */
-static bool check_article(api_ctx *c, json_t *b, store_kb_article *in, const store_kb_article *cur)
+/* The dates and references of in, checked: 0 or refuses 422 (HL_DONE). */
+static int check_article(api_ctx *c, json_t *b, store_kb_article *in, const store_kb_article *cur)
 {
-    if (!date_field(c, b, "valid_from", &in->valid_from) ||
-        !date_field(c, b, "valid_to", &in->valid_to) ||
-        !date_field(c, b, "next_review", &in->next_review))
-        return false;
+    int rc = date_field(c, b, "valid_from", &in->valid_from);
+    if (!rc) rc = date_field(c, b, "valid_to", &in->valid_to);
+    if (!rc) rc = date_field(c, b, "next_review", &in->next_review);
+    if (rc) return rc;
     const char *from = in->valid_from ? in->valid_from : cur ? cur->valid_from : "";
     const char *to = in->valid_to ? in->valid_to : cur ? cur->valid_to : "";
-    if (*from && *to && strcmp(from, to) > 0) {
-        api_invalid(c, "valid_to", "valid_to is before valid_from");
-        return false;
-    }
-    if (in->title && strspn(in->title, " \t\r\n") == strlen(in->title)) {
-        api_invalid(c, "title", "the title is blank");
-        return false;
-    }
-    return true;
+    if (*from && *to && strcmp(from, to) > 0)
+        return api_invalid(c, "valid_to", "valid_to is before valid_from");
+    if (in->title && strspn(in->title, " \t\r\n") == strlen(in->title))
+        return api_invalid(c, "title", "the title is blank");
+    return 0;
 }
 
-/* The category and unit named in a body exist (0: not named); answers 422 or 5xx. */
-static bool check_refs(api_ctx *c, int64_t category_id, int64_t unit_id)
+/* The category and unit named in a body exist (0: not named): 0, or refuses 422 (HL_DONE), or
+ * a store error. */
+static int check_refs(api_ctx *c, int64_t category_id, int64_t unit_id)
 {
     store_category k;
     store_unit u;
     int rc = category_id > 0 ? store_category_get(c->app->st, c->r->a, category_id, &k) : 0;
-    if (rc == HL_ENOTFOUND) api_invalid(c, "category_id", "no such category");
-    else if (!rc && unit_id > 0 && (rc = store_unit_get(c->app->st, c->r->a, unit_id, &u)) ==
-                                       HL_ENOTFOUND)
-        api_invalid(c, "unit_id", "no such unit");
-    else if (rc) http_send_rc(c->r, rc);
-    return !rc;
+    if (rc == HL_ENOTFOUND) return api_invalid(c, "category_id", "no such category");
+    if (!rc && unit_id > 0) rc = store_unit_get(c->app->st, c->r->a, unit_id, &u);
+    if (rc == HL_ENOTFOUND) return api_invalid(c, "unit_id", "no such unit");
+    return rc;
 }
 
 static void refuse_ref(api_ctx *c, int rc)
@@ -233,8 +228,9 @@ static void refuse_ref(api_ctx *c, int rc)
 
 static void kb_create(api_ctx *c)
 {
-    json_t *b = api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0], &b))
+        return; /* refused */
     int64_t now = api_now();
     store_kb_article in = {
         .title = api_str(b, "title"), .body = api_str(b, "body"),
@@ -246,15 +242,19 @@ static void kb_create(api_ctx *c)
     store_kb_article a;
     char day[11], review[11];
     int64_t id = 0;
-    if (!check_article(c, b, &in, NULL) || !check_refs(c, in.category_id, in.unit_id) ||
-        !may_write(c, in.unit_id))
+    int rc = check_article(c, b, &in, NULL);
+    if (!rc) rc = check_refs(c, in.category_id, in.unit_id);
+    if (!rc) rc = may_write(c, in.unit_id);
+    if (rc) {
+        api_refuse_rc(c, rc);
         goto out;
+    }
     if (!in.next_review) {
         civil_format_date(civil_local_day(now, c->app->utc_offset_min) + REVIEW_DEFAULT_DAYS,
                           review);
         in.next_review = review;
     }
-    int rc = store_kb_article_create(c->app->st, &in, &id);
+    rc = store_kb_article_create(c->app->st, &in, &id);
     if (!rc) rc = store_kb_article_get(c->app->st, c->r->a, id, &a);
     if (rc) {
         refuse_ref(c, rc);
@@ -269,9 +269,14 @@ out:
 static void kb_update(api_ctx *c)
 {
     store_kb_article cur, a;
-    if (!load_article(c, &cur)) return;
-    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
-    if (!b) return;
+    int rc = load_article(c, &cur);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0], &b))
+        return; /* refused */
     json_t *cat = json_object_get(b, "category_id");
     store_kb_article in = {
         .title = api_str(b, "title"), .body = api_str(b, "body"),
@@ -279,10 +284,15 @@ static void kb_update(api_ctx *c)
         .unit_id = json_integer_value(json_object_get(b, "unit_id")),
         .updated_by = c->user.id, .updated_at = api_now()};
     char day[11];
-    if (!may_write(c, cur.unit_id) || !check_article(c, b, &in, &cur) ||
-        !check_refs(c, in.category_id, in.unit_id) || (in.unit_id && !may_write(c, in.unit_id)))
+    rc = may_write(c, cur.unit_id);
+    if (!rc) rc = check_article(c, b, &in, &cur);
+    if (!rc) rc = check_refs(c, in.category_id, in.unit_id);
+    if (!rc && in.unit_id) rc = may_write(c, in.unit_id);
+    if (rc) {
+        api_refuse_rc(c, rc);
         goto out;
-    int rc = store_kb_article_update(c->app->st, cur.id, &in);
+    }
+    rc = store_kb_article_update(c->app->st, cur.id, &in);
     if (!rc) rc = store_kb_article_get(c->app->st, c->r->a, cur.id, &a);
     if (rc) {
         refuse_ref(c, rc);
@@ -322,7 +332,7 @@ static json_t *report_json(api_ctx *c, const store_kb_report_item *it, const cha
 static void kb_maintenance(api_ctx *c)
 {
     int64_t days = 90;
-    if (!api_query_int(c, "days", 1, 3650, &days)) return;
+    if (api_query_int(c, "days", 1, 3650, &days)) return; /* refused */
     int64_t now = api_now(), since = now - days * CIVIL_DAY_SECONDS;
     char day[11];
     today(c, day);
@@ -347,22 +357,16 @@ static void kb_maintenance(api_ctx *c)
 
 /* ---- the direct answer's article ----------------------------------------------------------- */
 
-bool api_kb_answer_article(api_ctx *c, json_t *body, int64_t *article_id)
+int api_kb_answer_article(api_ctx *c, json_t *body, int64_t *article_id)
 {
     json_t *v = json_object_get(body, "article_id");
-    if (!json_is_integer(v)) return true; /* absent or null: answered without an article */
+    if (!json_is_integer(v)) return 0; /* absent or null: answered without an article */
     store_kb_article a;
     int rc = store_kb_article_get(c->app->st, c->r->a, json_integer_value(v), &a);
-    if (rc == HL_ENOTFOUND) {
-        api_invalid(c, "article_id", "no such knowledge-base article");
-        return false;
-    }
-    if (rc) {
-        http_send_rc(c->r, rc);
-        return false;
-    }
+    if (rc == HL_ENOTFOUND) return api_invalid(c, "article_id", "no such knowledge-base article");
+    if (rc) return rc;
     *article_id = a.id;
-    return true;
+    return 0;
 }
 
 #define WRITERS                                                                                \

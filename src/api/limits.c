@@ -54,17 +54,17 @@ void api_limits_free(api_limits *l)
     free(l);
 }
 
-static void too_many(api_ctx *c, const char *code, const char *what, int retry)
+static int too_many(api_ctx *c, const char *code, const char *what, int retry)
 {
     http_add_header(c->r, "Retry-After", arena_printf(c->r->a, "%d", retry));
-    http_send_error(c->r, 429, code,
-                    arena_printf(c->r->a, "%s; try again in %d seconds", what, retry), NULL);
+    return api_refuse(c, 429, code,
+                      arena_printf(c->r->a, "%s; try again in %d seconds", what, retry), NULL);
 }
 
-bool api_limits_route_ok(api_ctx *c)
+int api_limits_route_ok(api_ctx *c)
 {
     api_limits *l = c->app->limits;
-    if (!l || !l->public_rate) return true;
+    if (!l || !l->public_rate) return 0;
     bool hit = false;
     for (size_t i = 0; i < sizeof limited / sizeof limited[0] && !hit; i++)
         hit = strcmp(c->r->route, limited[i].pattern) == 0 &&
@@ -72,9 +72,8 @@ bool api_limits_route_ok(api_ctx *c)
     int retry = 0;
     if (!hit ||
         ratelimit_take(l->public_rate, http_client_addr(c->r), clock_mono_ms(), &retry) == 0)
-        return true;
-    too_many(c, "rate_limited", "too many requests from your address", retry);
-    return false;
+        return 0;
+    return too_many(c, "rate_limited", "too many requests from your address", retry);
 }
 
 static const char *user_key(api_ctx *c, const char *username)
@@ -82,19 +81,18 @@ static const char *user_key(api_ctx *c, const char *username)
     return arena_printf(c->r->a, "u:%s", username);
 }
 
-bool api_limits_login_ok(api_ctx *c, const char *username)
+int api_limits_login_ok(api_ctx *c, const char *username)
 {
     api_limits *l = c->app->limits;
-    if (!l || !l->login_user) return true;
+    if (!l || !l->login_user) return 0;
     int64_t now = clock_mono_ms();
     int retry = 0, retry_addr = 0;
     bool user_locked = ratelimit_check(l->login_user, user_key(c, username), now, &retry) != 0;
     bool addr_locked =
         ratelimit_check(l->login_addr, http_client_addr(c->r), now, &retry_addr) != 0;
-    if (!user_locked && !addr_locked) return true;
+    if (!user_locked && !addr_locked) return 0;
     if (addr_locked && retry_addr > retry) retry = retry_addr;
-    too_many(c, "login_locked", "too many failed logins", retry);
-    return false;
+    return too_many(c, "login_locked", "too many failed logins", retry);
 }
 
 bool api_limits_login_failed(api_ctx *c, const char *username)

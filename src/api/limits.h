@@ -1,7 +1,7 @@
 /* limits.h — per-client abuse limits of the API: a request rate per client address on the
  * public routes that anyone can call to write or to guess (the resident portal, Open311 POST),
  * and login throttling (failed logins per username and per address lock them out for a while).
- * Both answer 429 with Retry-After in the one JSON error shape. Counted in memory
+ * Both refuse 429 with Retry-After (api_refuse). Counted in memory
  * (http/ratelimit.h), so a restart forgets them. */
 #ifndef HOTLINE_API_LIMITS_H
 #define HOTLINE_API_LIMITS_H
@@ -25,12 +25,12 @@ HL_MUST_CHECK int api_limits_new(const api_limits_config *cfg, api_limits **out)
 void api_limits_free(api_limits *l);
 
 /* The dispatcher's check for the matched route (c->r->route): on a rate-limited route takes
- * a token for the client; when none is left answers 429 rate_limited and returns false. */
-bool api_limits_route_ok(api_ctx *c);
+ * a token for the client; when none is left refuses 429 rate_limited (HL_DONE). 0 otherwise. */
+HL_MUST_CHECK int api_limits_route_ok(api_ctx *c);
 
-/* Login, before the password is checked: false (after answering 429 login_locked) when the
- * username or the client's address is locked out. */
-bool api_limits_login_ok(api_ctx *c, const char *username);
+/* Login, before the password is checked: refuses 429 login_locked (HL_DONE) when the
+ * username or the client's address is locked out. 0 otherwise. */
+HL_MUST_CHECK int api_limits_login_ok(api_ctx *c, const char *username);
 /* Login failed: counts it against the username and the address. True when this failure
  * locked one of them out. */
 bool api_limits_login_failed(api_ctx *c, const char *username);

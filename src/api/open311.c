@@ -10,8 +10,9 @@
 
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
 
-bool open311_format_of(api_ctx *c, open311_format *fmt, const char **name)
+int open311_format_of(api_ctx *c, open311_format *fmt, const char **name)
 {
+    *fmt = OPEN311_XML;
     const char *file = http_param(c->r, "file");
     if (!file) { /* a literal route: the last segment of the path */
         size_t n = c->r->path_len;
@@ -23,12 +24,10 @@ bool open311_format_of(api_ctx *c, open311_format *fmt, const char **name)
     const char *dot = file ? strrchr(file, '.') : NULL;
     if (dot && dot > file && strcmp(dot, ".json") == 0) *fmt = OPEN311_JSON;
     else if (dot && dot > file && strcmp(dot, ".xml") == 0) *fmt = OPEN311_XML;
-    else {
-        open311_error(c, OPEN311_XML, 404, "add .xml or .json to the resource");
-        return false;
-    }
+    else
+        return open311_refuse(c, 404, "add .xml or .json to the resource");
     if (name) *name = arena_strndup(c->r->a, file, (size_t)(dot - file));
-    return true;
+    return 0;
 }
 
 const char *open311_arg(api_ctx *c, const urlenc_params *form, const char *name)
@@ -38,14 +37,13 @@ const char *open311_arg(api_ctx *c, const urlenc_params *form, const char *name)
     return v && *v ? v : NULL;
 }
 
-bool open311_jurisdiction_ok(api_ctx *c, open311_format fmt, const urlenc_params *form)
+int open311_jurisdiction_ok(api_ctx *c, const urlenc_params *form)
 {
     const char *j = open311_arg(c, form, "jurisdiction_id");
-    if (!j || (c->app->jurisdiction && strcmp(j, c->app->jurisdiction) == 0)) return true;
-    open311_error(c, fmt, 404,
-                  arena_printf(c->r->a, "jurisdiction_id not found: this endpoint serves %s",
-                               c->app->jurisdiction ? c->app->jurisdiction : "one city"));
-    return false;
+    if (!j || (c->app->jurisdiction && strcmp(j, c->app->jurisdiction) == 0)) return 0;
+    return open311_refuse(
+        c, 404, arena_printf(c->r->a, "jurisdiction_id not found: this endpoint serves %s",
+                             c->app->jurisdiction ? c->app->jurisdiction : "one city"));
 }
 
 /* ---- texts ---------------------------------------------------------------------------- */
@@ -112,9 +110,13 @@ static const char *base_url(api_ctx *c)
 static void discovery(api_ctx *c)
 {
     open311_format fmt;
-    if (!open311_format_of(c, &fmt, NULL)) return;
+    int rc = open311_format_of(c, &fmt, NULL);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
+        return;
+    }
     const char *changeset;
-    int rc = store_open311_changeset(c->app->st, c->r->a, &changeset);
+    rc = store_open311_changeset(c->app->st, c->r->a, &changeset);
     if (rc) {
         open311_error(c, fmt, 500, "the service catalogue cannot be read now");
         return;
@@ -176,11 +178,16 @@ static const char *keywords(arena *a, const char *spaced)
 static void services(api_ctx *c)
 {
     open311_format fmt;
-    if (!open311_format_of(c, &fmt, NULL) || !open311_jurisdiction_ok(c, fmt, NULL)) return;
+    int rc = open311_format_of(c, &fmt, NULL);
+    if (!rc) rc = open311_jurisdiction_ok(c, NULL);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
+        return;
+    }
     store_category *cats;
     store_service_attr *attrs;
     size_t n, na;
-    int rc = store_categories_list(c->app->st, c->r->a, &cats, &n);
+    rc = store_categories_list(c->app->st, c->r->a, &cats, &n);
     if (!rc) rc = store_service_attrs_list(c->app->st, c->r->a, 0, &attrs, &na);
     if (rc) {
         open311_error(c, fmt, 500, "the service catalogue cannot be read now");
@@ -235,9 +242,14 @@ static void service_definition(api_ctx *c)
 {
     open311_format fmt;
     const char *code;
-    if (!open311_format_of(c, &fmt, &code) || !open311_jurisdiction_ok(c, fmt, NULL)) return;
+    int rc = open311_format_of(c, &fmt, &code);
+    if (!rc) rc = open311_jurisdiction_ok(c, NULL);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
+        return;
+    }
     store_category cat;
-    int rc = open311_service_get(c, code, &cat);
+    rc = open311_service_get(c, code, &cat);
     store_service_attr *attrs = NULL;
     size_t na = 0;
     if (!rc) rc = store_service_attrs_list(c->app->st, c->r->a, cat.id, &attrs, &na);

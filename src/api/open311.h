@@ -13,14 +13,20 @@ typedef enum { OPEN311_JSON = 0, OPEN311_XML } open311_format;
 #define OPEN311_MAX_LIST 1000 /* the spec's default cap on a request list */
 
 /* The format of the request from its last path segment ("requests.json", "033.xml"), and the
- * segment without its suffix in *name (decoded, in the arena). Otherwise answers 404 (in
- * XML, the spec's mandatory format) and returns false. */
-bool open311_format_of(api_ctx *c, open311_format *fmt, const char **name);
+ * segment without its suffix in *name (decoded, in the arena). Otherwise refuses 404 with
+ * *fmt XML, the spec's mandatory format (HL_DONE). */
+HL_MUST_CHECK int open311_format_of(api_ctx *c, open311_format *fmt, const char **name);
 /* A parameter: the form body's (POST) first, then the query's; NULL when absent or empty
  * (the spec: an empty optional argument is no argument). */
 const char *open311_arg(api_ctx *c, const urlenc_params *form, const char *name);
-/* jurisdiction_id may be left out; when given it must be ours, else 404. */
-bool open311_jurisdiction_ok(api_ctx *c, open311_format fmt, const urlenc_params *form);
+/* jurisdiction_id may be left out; when given it must be ours, else refuses 404 (HL_DONE). */
+HL_MUST_CHECK int open311_jurisdiction_ok(api_ctx *c, const urlenc_params *form);
+/* Refuses with the spec's status and description (api_refuse, no field); HL_DONE. */
+int open311_refuse(api_ctx *c, int status, const char *description);
+/* Answers what a helper returned, in the spec's error shape: HL_DONE answers the recorded
+ * refusal (ours, or a shared helper's such as api_case_commit's: "field: message", with 422
+ * and 409 as 400), an HL_E* code the generic refusal for it (api_refuse_rc), 0 nothing. */
+void open311_answer_refusal(api_ctx *c, open311_format fmt, int rc);
 
 /* ---- open311_out.c ---- */
 
@@ -30,9 +36,6 @@ void open311_send(api_ctx *c, int status, open311_format fmt, const char *root,
                   const char *item, json_t *doc);
 /* The spec's error shape: [{"code":status,"description":…}] / <errors><error>…. */
 void open311_error(api_ctx *c, open311_format fmt, int status, const char *description);
-/* After a shared helper (api_case_category, api_case_commit) has answered in hotline's own
- * error shape: the same error again in the spec's, with 422 as 400. */
-void open311_rewrite_error(api_ctx *c, open311_format fmt);
 /* A datetime as the spec writes it (offset included), or JSON null for 0. New reference. */
 json_t *open311_time(api_ctx *c, int64_t t);
 /* A string, "" for NULL. New reference. */

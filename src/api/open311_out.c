@@ -191,16 +191,23 @@ void open311_error(api_ctx *c, open311_format fmt, int status, const char *descr
     open311_send(c, status, fmt, "errors", "error", doc);
 }
 
-void open311_rewrite_error(api_ctx *c, open311_format fmt)
+int open311_refuse(api_ctx *c, int status, const char *description)
 {
-    int status = c->r->status;
-    json_t *doc = c->r->resp ? json_loadb(c->r->resp, c->r->resp_len, 0, NULL) : NULL;
-    json_t *err = json_object_get(doc, "error");
-    const char *msg = json_string_value(json_object_get(err, "message"));
-    const char *field = json_string_value(json_object_get(err, "field"));
-    const char *text = msg ? arena_printf(c->r->a, "%s%s%s", field ? field : "",
-                                          field ? ": " : "", msg)
-                           : "the request could not be registered";
-    open311_error(c, fmt, status == 422 || status == 409 ? 400 : status ? status : 500, text);
-    json_decref(doc);
+    const char *code = status == 400 ? "invalid"
+                       : status == 403 ? "forbidden"
+                       : status == 404 ? "not_found"
+                                       : "internal";
+    return api_refuse(c, status, code, description, NULL);
+}
+
+void open311_answer_refusal(api_ctx *c, open311_format fmt, int rc)
+{
+    if (!rc) return;
+    api_refuse_rc(c, rc);
+    const api_refusal *f = &c->refusal;
+    int status = f->status == 422 || f->status == 409 ? 400 : f->status ? f->status : 500;
+    const char *text = !f->message ? "the request could not be registered"
+                       : f->field  ? arena_printf(c->r->a, "%s: %s", f->field, f->message)
+                                   : f->message;
+    open311_error(c, fmt, status, text ? text : f->message);
 }

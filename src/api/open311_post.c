@@ -15,29 +15,26 @@
 
 #define MAX_ANSWERS 64
 
-/* The integrator owning the api_key (an API token). Answers 403 (the spec's code for a bad
+/* The integrator owning the api_key (an API token). Refuses 403 (the spec's code for a bad
  * or missing key). */
-static bool integrator(api_ctx *c, open311_format fmt, const char *key)
+static int integrator(api_ctx *c, const char *key)
 {
     const char *why = "api_key is missing";
     if (key) {
         why = "api_key is not valid";
         store_user u;
         int rc = auth_token_user(c, key, &u);
-        if (rc && rc != HL_ENOTFOUND) {
-            open311_error(c, fmt, 500, "the key cannot be checked now");
-            return false;
-        }
+        if (rc && rc != HL_ENOTFOUND)
+            return open311_refuse(c, 500, "the key cannot be checked now");
         if (!rc && u.role != ROLE_INTEGRATOR) why = "api_key is not an integration's key";
         else if (!rc) {
             c->user = u;
             c->authed = true;
             c->r->user_id = u.id;
-            return true;
+            return 0;
         }
     }
-    open311_error(c, fmt, 403, why);
-    return false;
+    return open311_refuse(c, 403, why);
 }
 
 /* A coordinate: a plain decimal within [-lim, lim]. */
@@ -80,17 +77,14 @@ static int definitions(api_ctx *c, int64_t category_id, open311_attr_def **defs,
     return 0;
 }
 
-/* Checks the answers; fills the store's form of them. Answers 400 and returns false. */
-static bool answers(api_ctx *c, open311_format fmt, int64_t category_id,
-                    const urlenc_params *form, store_case_attr **out, size_t *nout)
+/* Checks the answers; fills the store's form of them. Refuses 400 (HL_DONE). */
+static int answers(api_ctx *c, int64_t category_id, const urlenc_params *form,
+                   store_case_attr **out, size_t *nout)
 {
     open311_attr_def *defs;
     size_t ndefs;
     int rc = definitions(c, category_id, &defs, &ndefs);
-    if (rc) {
-        open311_error(c, fmt, 500, "the service definition cannot be read now");
-        return false;
-    }
+    if (rc) return open311_refuse(c, 500, "the service definition cannot be read now");
     size_t n = form->count;
     const char **names = arena_alloc(c->r->a, (n ? n : 1) * sizeof *names);
     const char **vals = arena_alloc(c->r->a, (n ? n : 1) * sizeof *vals);
@@ -104,18 +98,14 @@ static bool answers(api_ctx *c, open311_format fmt, int64_t category_id,
     }
     if (!rc)
         rc = open311_attr_collect(defs, ndefs, names, vals, n, got, MAX_ANSWERS, &ngot, &p);
-    if (rc == HL_EINVAL || rc == HL_ERANGE) {
-        open311_error(c, fmt, 400, arena_printf(c->r->a, "attribute[%s]: %s", p.code, p.message));
-        return false;
-    }
+    if (rc == HL_EINVAL || rc == HL_ERANGE)
+        return open311_refuse(c, 400,
+                              arena_printf(c->r->a, "attribute[%s]: %s", p.code, p.message));
     *out = arena_alloc(c->r->a, (ngot ? ngot : 1) * sizeof **out);
-    if (rc || !*out) {
-        open311_error(c, fmt, 500, "out of memory");
-        return false;
-    }
+    if (rc || !*out) return open311_refuse(c, 500, "out of memory");
     for (size_t i = 0; i < ngot; i++) (*out)[i] = (store_case_attr){defs[got[i].def].code, got[i].value};
     *nout = ngot;
-    return true;
+    return 0;
 }
 
 static bool ascii(const char *s)
@@ -161,33 +151,35 @@ static bool form_content(api_ctx *c)
 void open311_request_post(api_ctx *c)
 {
     open311_format fmt;
-    if (!open311_format_of(c, &fmt, NULL)) return;
     urlenc_params body = {0};
+    int rc = open311_format_of(c, &fmt, NULL);
+    if (rc) goto out;
     if (!form_content(c)) {
-        open311_error(c, fmt, 400, "send the request as application/x-www-form-urlencoded");
-        return;
+        rc = open311_refuse(c, 400, "send the request as application/x-www-form-urlencoded");
+        goto out;
     }
-    int rc = urlenc_parse(c->r->a, c->r->body.data ? c->r->body.data : "", c->r->body.len, &body);
+    rc = urlenc_parse(c->r->a, c->r->body.data ? c->r->body.data : "", c->r->body.len, &body);
     if (rc) {
-        open311_error(c, fmt, 400, rc == HL_ERANGE ? "too many form fields"
-                                                   : "the form is malformed (escapes or UTF-8)");
-        return;
+        rc = open311_refuse(c, 400, rc == HL_ERANGE ? "too many form fields"
+                                                    : "the form is malformed (escapes or UTF-8)");
+        goto out;
     }
     /* fields come from the body; a client that puts them in the query string is served too */
     const urlenc_params *f = body.count ? &body : &c->r->params;
-    if (!open311_jurisdiction_ok(c, fmt, f) || !integrator(c, fmt, open311_arg(c, f, "api_key")))
-        return;
+    rc = open311_jurisdiction_ok(c, f);
+    if (!rc) rc = integrator(c, open311_arg(c, f, "api_key"));
+    if (rc) goto out;
 
     const char *code = open311_arg(c, f, "service_code");
     store_category cat;
     if (!code) {
-        open311_error(c, fmt, 400, "service_code is required");
-        return;
+        rc = open311_refuse(c, 400, "service_code is required");
+        goto out;
     }
     if ((rc = open311_service_get(c, code, &cat))) {
-        open311_error(c, fmt, rc == HL_ENOTFOUND ? 404 : 500,
-                      arena_printf(c->r->a, "service_code not found: %s", code));
-        return;
+        rc = open311_refuse(c, rc == HL_ENOTFOUND ? 404 : 500,
+                            arena_printf(c->r->a, "service_code not found: %s", code));
+        goto out;
     }
     const char *lat_s = open311_arg(c, f, "lat"), *lng_s = open311_arg(c, f, "long");
     const char *address = open311_arg(c, f, "address_string");
@@ -209,18 +201,19 @@ void open311_request_post(api_ctx *c)
         problem = "phone is a telephone number of 3 to 20 digits";
     else problem = bad_optional(c, f);
     if (problem) {
-        open311_error(c, fmt, 400, problem);
-        return;
+        rc = open311_refuse(c, 400, problem);
+        goto out;
     }
-    store_case_attr *attrs;
-    size_t nattrs;
-    if (!answers(c, fmt, cat.id, f, &attrs, &nattrs)) return;
+    store_case_attr *attrs = NULL;
+    size_t nattrs = 0;
+    rc = answers(c, cat.id, f, &attrs, &nattrs);
+    if (rc) goto out;
     k.has_location = lat_s != NULL;
     k.caller_name = caller_name(c->r->a, open311_arg(c, f, "first_name"),
                                 open311_arg(c, f, "last_name"));
     if (k.has_location && (rc = open311_locate(c, k.lat, k.lng, &k.district_id))) {
-        open311_error(c, fmt, 500, "the district map cannot be read now");
-        return;
+        rc = open311_refuse(c, 500, "the district map cannot be read now");
+        goto out;
     }
     const char *account = open311_arg(c, f, "account_id");
     store_open311_extra extra = {
@@ -228,13 +221,16 @@ void open311_request_post(api_ctx *c)
         .account_id = account, .media_url = open311_arg(c, f, "media_url"),
         .address_id = address_id, .attrs = attrs, .nattrs = nattrs};
     k.open311 = &extra; /* committed with the request, in its transaction */
-    if (!api_case_category(c, &k) || !api_case_commit(c, &k, ROLE_INTEGRATOR)) {
-        open311_rewrite_error(c, fmt);
-        return;
-    }
+    /* the shared steps refuse in hotline's terms (422 with a field, 409); answered below in
+     * the spec's, or a store error as the generic refusal for it */
+    rc = api_case_category(c, &k);
+    if (!rc) rc = api_case_commit(c, &k, ROLE_INTEGRATOR);
+    if (rc) goto out;
     json_t *doc = json_pack("[{s:s, s:o, s:o}]", "service_request_id", k.number,
                             "service_notice",
                             open311_str(open311_notice(c, k.urgency, k.type, k.category_id)),
                             "account_id", open311_str(account));
     open311_send(c, 201, fmt, "service_requests", "request", doc);
+out:
+    open311_answer_refusal(c, fmt, rc);
 }

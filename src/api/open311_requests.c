@@ -38,26 +38,25 @@ static bool split_list(arena *a, const char *s, const char ***items, size_t *n, 
     return true;
 }
 
-static bool time_arg(api_ctx *c, open311_format fmt, const char *name, int64_t *out, bool *given)
+static int time_arg(api_ctx *c, const char *name, int64_t *out, bool *given)
 {
     const char *v = open311_arg(c, NULL, name);
     *given = v != NULL;
-    if (!v) return true;
-    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out) == 0) return true;
-    open311_error(c, fmt, 400,
-                  arena_printf(c->r->a, "%s is not a W3C datetime (2026-03-02T09:00:00+08:00)",
-                               name));
-    return false;
+    if (!v) return 0;
+    if (civil_parse_time(v, strlen(v), c->app->utc_offset_min, out) == 0) return 0;
+    return open311_refuse(
+        c, 400,
+        arena_printf(c->r->a, "%s is not a W3C datetime (2026-03-02T09:00:00+08:00)", name));
 }
 
 /* start_date/end_date as [from, to]: the last 90 days by default; one of them gives 90 days
- * from or up to it; both must be in order and at most 90 days apart. Answers 400 if not. */
-static bool window(api_ctx *c, open311_format fmt, int64_t *from, int64_t *to)
+ * from or up to it; both must be in order and at most 90 days apart. Refuses 400 if not. */
+static int window(api_ctx *c, int64_t *from, int64_t *to)
 {
     bool has_from, has_to;
-    if (!time_arg(c, fmt, "start_date", from, &has_from) ||
-        !time_arg(c, fmt, "end_date", to, &has_to))
-        return false;
+    int rc = time_arg(c, "start_date", from, &has_from);
+    if (!rc) rc = time_arg(c, "end_date", to, &has_to);
+    if (rc) return rc;
     if (!has_from && !has_to) {
         *to = api_now();
         *from = *to - WINDOW;
@@ -66,41 +65,36 @@ static bool window(api_ctx *c, open311_format fmt, int64_t *from, int64_t *to)
     } else if (!has_from) {
         *from = *to - WINDOW;
     } else if (*to < *from) {
-        open311_error(c, fmt, 400, "end_date is before start_date");
-        return false;
+        return open311_refuse(c, 400, "end_date is before start_date");
     } else if (*to - *from > WINDOW) {
-        open311_error(c, fmt, 400, "start_date and end_date may be at most 90 days apart");
-        return false;
+        return open311_refuse(c, 400, "start_date and end_date may be at most 90 days apart");
     }
-    return true;
+    return 0;
 }
 
-static bool int_arg(api_ctx *c, open311_format fmt, const char *name, long lo, long hi,
-                    long *out)
+static int int_arg(api_ctx *c, const char *name, long lo, long hi, long *out)
 {
     const char *v = open311_arg(c, NULL, name);
-    if (!v) return true;
+    if (!v) return 0;
     char *end = NULL;
     long x = strtol(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) {
-        open311_error(c, fmt, 400,
-                      arena_printf(c->r->a, "%s is a whole number from %ld to %ld", name, lo, hi));
-        return false;
-    }
+    if (end == v || *end || x < lo || x > hi)
+        return open311_refuse(
+            c, 400, arena_printf(c->r->a, "%s is a whole number from %ld to %ld", name, lo, hi));
     *out = x;
-    return true;
+    return 0;
 }
 
 /* page/page_size (the common extension): 1,000 a page unless asked otherwise. */
-static bool paging(api_ctx *c, open311_format fmt, int *offset, int *limit)
+static int paging(api_ctx *c, int *offset, int *limit)
 {
     long page = 1, size = OPEN311_MAX_LIST;
-    if (!int_arg(c, fmt, "page", 1, 100000, &page) ||
-        !int_arg(c, fmt, "page_size", 1, OPEN311_MAX_LIST, &size))
-        return false;
+    int rc = int_arg(c, "page", 1, 100000, &page);
+    if (!rc) rc = int_arg(c, "page_size", 1, OPEN311_MAX_LIST, &size);
+    if (rc) return rc;
     *offset = (int)((page - 1) * size);
     *limit = (int)size;
-    return true;
+    return 0;
 }
 
 /* ---- the request as Open311 shows it ------------------------------------------------------ */
@@ -200,46 +194,49 @@ static json_t *request_json(api_ctx *c, const store_open311_request *r, notices 
     return o;
 }
 
-static bool search(api_ctx *c, open311_format fmt, const store_open311_query *q,
-                   store_open311_request **items, size_t *n)
+static int search(api_ctx *c, const store_open311_query *q, store_open311_request **items,
+                  size_t *n)
 {
     int rc = store_open311_requests(c->app->st, c->r->a, q, items, n);
-    if (rc == HL_ERANGE) open311_error(c, fmt, 400, "at most 1000 ids or service codes");
-    else if (rc) open311_error(c, fmt, 500, "requests cannot be read now");
-    return !rc;
+    if (rc == HL_ERANGE) return open311_refuse(c, 400, "at most 1000 ids or service codes");
+    if (rc) return open311_refuse(c, 500, "requests cannot be read now");
+    return 0;
 }
 
 void open311_requests_list(api_ctx *c)
 {
     open311_format fmt;
-    if (!open311_format_of(c, &fmt, NULL) || !open311_jurisdiction_ok(c, fmt, NULL)) return;
     store_open311_query q = {0};
     const char *ids = open311_arg(c, NULL, "service_request_id");
     const char *codes = open311_arg(c, NULL, "service_code");
     const char *status = open311_arg(c, NULL, "status");
     const char *ext = open311_arg(c, NULL, "extensions");
-    if (!paging(c, fmt, &q.offset, &q.limit)) return;
+    int rc = open311_format_of(c, &fmt, NULL);
+    if (!rc) rc = open311_jurisdiction_ok(c, NULL);
+    if (!rc) rc = paging(c, &q.offset, &q.limit);
+    if (rc) goto out;
     if (ids) { /* overrides every other filter */
         if (!split_list(c->r->a, ids, (const char ***)&q.ids, &q.n_ids, OPEN311_MAX_LIST)) {
-            open311_error(c, fmt, 400, "at most 1000 service_request_id values");
-            return;
+            rc = open311_refuse(c, 400, "at most 1000 service_request_id values");
+            goto out;
         }
     } else {
-        if (!window(c, fmt, &q.from, &q.to)) return;
+        rc = window(c, &q.from, &q.to);
+        if (rc) goto out;
         const char **list = NULL;
         size_t n = 0;
         if (codes && !split_list(c->r->a, codes, &list, &n, MAX_CODES)) {
-            open311_error(c, fmt, 400, "at most 100 service codes");
-            return;
+            rc = open311_refuse(c, 400, "at most 100 service codes");
+            goto out;
         }
         int64_t *cat_ids = n ? arena_alloc(c->r->a, n * sizeof *cat_ids) : NULL;
         for (size_t i = 0; i < n; i++) {
             store_category cat;
-            int rc = store_category_by_code(c->app->st, c->r->a, list[i], &cat);
+            rc = store_category_by_code(c->app->st, c->r->a, list[i], &cat);
             if (rc) {
-                open311_error(c, fmt, rc == HL_ENOTFOUND ? 400 : 500,
-                              arena_printf(c->r->a, "service_code not found: %s", list[i]));
-                return;
+                rc = open311_refuse(c, rc == HL_ENOTFOUND ? 400 : 500,
+                                    arena_printf(c->r->a, "service_code not found: %s", list[i]));
+                goto out;
             }
             cat_ids[i] = cat.id;
         }
@@ -253,38 +250,41 @@ void open311_requests_list(api_ctx *c)
                 if (ok) q.states |= open311_status_states(st);
             }
             if (!ok) {
-                open311_error(c, fmt, 400, "status is open, closed or open,closed");
-                return;
+                rc = open311_refuse(c, 400, "status is open, closed or open,closed");
+                goto out;
             }
         }
     }
     store_open311_request *items;
     size_t n;
-    if (!search(c, fmt, &q, &items, &n)) return;
+    rc = search(c, &q, &items, &n);
+    if (rc) goto out;
     notices ns = {.n = 0};
     bool extensions = ext && strcmp(ext, "true") == 0;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, request_json(c, &items[i], &ns, extensions));
     open311_send(c, 200, fmt, "service_requests", "request", arr);
+out:
+    open311_answer_refusal(c, fmt, rc);
 }
 
 /* The request named by the last path segment (a request number, or an imported city's id);
- * *fmt and *id from the segment. Answers and returns false when there is none. */
-static bool lookup(api_ctx *c, open311_format *fmt, const char **id, const char *what,
-                   store_open311_request *out)
+ * *fmt and *id from the segment. Refuses (HL_DONE) when there is none. */
+static int lookup(api_ctx *c, open311_format *fmt, const char **id, const char *what,
+                  store_open311_request *out)
 {
-    if (!open311_format_of(c, fmt, id) || !open311_jurisdiction_ok(c, *fmt, NULL)) return false;
+    int rc = open311_format_of(c, fmt, id);
+    if (!rc) rc = open311_jurisdiction_ok(c, NULL);
+    if (rc) return rc;
     store_open311_query q = {.ids = id, .n_ids = 1, .limit = 1};
     store_open311_request *items;
     size_t n;
-    if (!search(c, *fmt, &q, &items, &n)) return false;
-    if (n == 0) {
-        open311_error(c, *fmt, 404, arena_printf(c->r->a, "%s not found: %s", what, *id));
-        return false;
-    }
+    rc = search(c, &q, &items, &n);
+    if (rc) return rc;
+    if (n == 0) return open311_refuse(c, 404, arena_printf(c->r->a, "%s not found: %s", what, *id));
     *out = items[0];
-    return true;
+    return 0;
 }
 
 void open311_request_one(api_ctx *c)
@@ -292,7 +292,11 @@ void open311_request_one(api_ctx *c)
     open311_format fmt;
     const char *id;
     store_open311_request r;
-    if (!lookup(c, &fmt, &id, "service_request_id", &r)) return;
+    int rc = lookup(c, &fmt, &id, "service_request_id", &r);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
+        return;
+    }
     const char *ext = open311_arg(c, NULL, "extensions");
     notices ns = {.n = 0};
     open311_send(c, 200, fmt, "service_requests", "request",
@@ -307,7 +311,11 @@ void open311_token(api_ctx *c)
     open311_format fmt;
     const char *token;
     store_open311_request r;
-    if (!lookup(c, &fmt, &token, "token", &r)) return;
+    int rc = lookup(c, &fmt, &token, "token", &r);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
+        return;
+    }
     open311_send(c, 200, fmt, "service_requests", "request",
                  json_pack("[{s:s, s:s}]", "service_request_id", r.k.number, "token", token));
 }
@@ -318,12 +326,17 @@ void open311_updates(api_ctx *c)
     open311_format fmt;
     int64_t from, to;
     int offset, limit;
-    if (!open311_format_of(c, &fmt, NULL) || !open311_jurisdiction_ok(c, fmt, NULL) ||
-        !window(c, fmt, &from, &to) || !paging(c, fmt, &offset, &limit))
+    int rc = open311_format_of(c, &fmt, NULL);
+    if (!rc) rc = open311_jurisdiction_ok(c, NULL);
+    if (!rc) rc = window(c, &from, &to);
+    if (!rc) rc = paging(c, &offset, &limit);
+    if (rc) {
+        open311_answer_refusal(c, fmt, rc);
         return;
+    }
     store_open311_update *items;
     size_t n;
-    int rc = store_open311_updates(c->app->st, c->r->a, from, to, offset, limit, &items, &n);
+    rc = store_open311_updates(c->app->st, c->r->a, from, to, offset, limit, &items, &n);
     if (rc) {
         open311_error(c, fmt, 500, "updates cannot be read now");
         return;

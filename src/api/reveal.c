@@ -13,10 +13,14 @@ static const json_field reveal_fields[] = {{"reason", JF_STRING, true, false, 1,
 static void reveal(api_ctx *c)
 {
     store_case k;
-    if (!api_case_load(c, &k)) return;
-    json_t *b = api_body(c, reveal_fields, 1);
-    if (!b) return;
-    int rc = api_audit(c, "case.reveal", "case", arena_printf(c->r->a, "%lld", (long long)k.id),
+    int rc = api_case_load(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, reveal_fields, 1, &b)) return; /* refused */
+    rc = api_audit(c, "case.reveal", "case", arena_printf(c->r->a, "%lld", (long long)k.id),
                        api_str(b, "reason"));
     json_decref(b);
     if (rc) {

@@ -19,30 +19,33 @@ static void routes_list(api_ctx *c)
     http_send_json(c->r, 200, json_pack("{s:o}", "rules", arr));
 }
 
-/* A positive integer query parameter; 0 when absent; -1 (and a 400 answer) when malformed. */
-static int64_t query_id(api_ctx *c, const char *name)
+/* A positive integer query parameter into *out (left alone when absent): 0, or refuses 400
+ * (HL_DONE) when malformed. */
+static int query_id(api_ctx *c, const char *name, int64_t *out)
 {
     const char *v = http_query(c->r, name);
     if (!v) return 0;
     char *end = NULL;
     long long id = strtoll(v, &end, 10);
-    if (end == v || *end || id <= 0) {
-        http_send_error(c->r, 400, "invalid_type", "must be a positive integer id", name);
-        return -1;
-    }
-    return id;
+    if (end == v || *end || id <= 0)
+        return api_refuse(c, 400, "invalid_type", "must be a positive integer id", name);
+    *out = id;
+    return 0;
 }
 
 static void route_resolve(api_ctx *c)
 {
-    int64_t cat = query_id(c, "category"), district = query_id(c, "district");
-    if (cat < 0 || district < 0) return;
+    int64_t cat = 0, district = 0;
+    int rc = query_id(c, "category", &cat);
+    err_first(&rc, query_id(c, "district", &district)); /* both read: district's refusal is the
+                                                         * one recorded when both are bad */
+    if (rc) return; /* refused */
     if (!cat) {
         http_send_error(c->r, 400, "missing_field", "category is required", "category");
         return;
     }
     int64_t unit_id = 0, rule_id = 0;
-    int rc = store_route_resolve(c->app->st, cat, district, &unit_id, &rule_id);
+    rc = store_route_resolve(c->app->st, cat, district, &unit_id, &rule_id);
     if (rc == HL_ENOTFOUND) {
         api_not_found(c, "routing rule for this category and district");
         return;
@@ -65,8 +68,8 @@ static const json_field put_fields[] = {
 
 static void route_put(api_ctx *c)
 {
-    json_t *b = api_body(c, put_fields, 3);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, put_fields, 3, &b)) return; /* refused */
     store_route r = {.category_id = json_integer_value(json_object_get(b, "category_id")),
                      .district_id = json_integer_value(json_object_get(b, "district_id")),
                      .unit_id = json_integer_value(json_object_get(b, "unit_id"))};

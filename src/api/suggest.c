@@ -292,18 +292,17 @@ static void answer(api_ctx *c, const char *text, int64_t district, int64_t categ
     http_send_json(c->r, 200, out);
 }
 
-static bool query_id(api_ctx *c, const char *name, int64_t *out)
+/* An id query parameter into *out, left alone when absent: 0, or refuses 400 (HL_DONE). */
+static int query_id(api_ctx *c, const char *name, int64_t *out)
 {
     const char *v = http_query(c->r, name);
-    if (!v) return true;
+    if (!v) return 0;
     char *end = NULL;
     long long id = strtoll(v, &end, 10);
-    if (end == v || *end || id <= 0 || id > INT32_MAX) {
-        http_send_error(c->r, 400, "invalid_type", "must be a positive integer id", name);
-        return false;
-    }
+    if (end == v || *end || id <= 0 || id > INT32_MAX)
+        return api_refuse(c, 400, "invalid_type", "must be a positive integer id", name);
     *out = id;
-    return true;
+    return 0;
 }
 
 /* GET /api/suggest?text=&title=&district=&category= */
@@ -311,7 +310,9 @@ static void suggest_get(api_ctx *c)
 {
     int64_t t0 = now_ns(), district = 0, category = 0;
     const char *text = http_query(c->r, "text"), *title = http_query(c->r, "title");
-    if (!query_id(c, "district", &district) || !query_id(c, "category", &category)) return;
+    int rc = query_id(c, "district", &district);
+    if (!rc) rc = query_id(c, "category", &category);
+    if (rc) return; /* refused */
     if (!text || strspn(text, " \t\r\n") == strlen(text)) {
         http_send_error(c->r, 400, "missing_field", "text: what the caller says", "text");
         return;
@@ -339,7 +340,11 @@ static void case_suggestions(api_ctx *c)
 {
     int64_t t0 = now_ns();
     store_case k;
-    if (!api_case_load(c, &k)) return;
+    int rc = api_case_load(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     const char *text = arena_printf(c->r->a, "%s %s", k.title, k.text);
     if (!text) {
         http_send_rc(c->r, HL_ENOMEM);

@@ -67,8 +67,8 @@ static const json_field put_fields[] = {
 
 static void limits_put(api_ctx *c)
 {
-    json_t *b = api_body(c, put_fields, sizeof put_fields / sizeof put_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, put_fields, sizeof put_fields / sizeof put_fields[0], &b)) return; /* refused */
     store_time_limit t = {
         .category_id = json_integer_value(json_object_get(b, "category_id")),
         .limit.amount = (int)json_integer_value(json_object_get(b, "amount")),

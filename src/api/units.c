@@ -32,29 +32,38 @@ static void units_list(api_ctx *c)
     http_send_json(c->r, 200, json_pack("{s:o}", "units", arr));
 }
 
-static bool load(api_ctx *c, store_unit *u)
+/* The unit of the :id path parameter: 0, or refuses 404 (HL_DONE), or a store error. */
+static int load(api_ctx *c, store_unit *u)
 {
     int64_t id = http_param_id(c->r, "id");
     int rc = id ? store_unit_get(c->app->st, c->r->a, id, u) : HL_ENOTFOUND;
-    if (rc == HL_ENOTFOUND) api_not_found(c, "unit");
-    else if (rc) http_send_rc(c->r, rc);
-    return rc == 0;
+    return rc == HL_ENOTFOUND ? api_not_found(c, "unit") : rc;
 }
 
 static void unit_get(api_ctx *c)
 {
     store_unit u;
-    if (!load(c, &u) || !api_require_unit(c, u.id)) return;
+    int rc = load(c, &u);
+    if (!rc) rc = api_require_unit(c, u.id);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     http_send_json(c->r, 200, json_out_unit(&u));
 }
 
 static void unit_users(api_ctx *c)
 {
     store_unit u;
-    if (!load(c, &u) || !api_require_unit(c, u.id)) return;
+    int rc = load(c, &u);
+    if (!rc) rc = api_require_unit(c, u.id);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
     store_user *items;
     size_t n;
-    int rc = store_users_list(c->app->st, c->r->a, u.id, &items, &n);
+    rc = store_users_list(c->app->st, c->r->a, u.id, &items, &n);
     if (rc) {
         http_send_rc(c->r, rc);
         return;
@@ -104,8 +113,9 @@ static const json_field create_fields[] = {
 
 static void unit_create(api_ctx *c)
 {
-    json_t *b = api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0], &b))
+        return; /* refused */
     store_unit u = {.code = api_str(b, "code"), .name_zh = api_str(b, "name_zh"),
                     .name_en = api_str(b, "name_en"),
                     .parent_id = json_integer_value(json_object_get(b, "parent_id")),
@@ -132,16 +142,21 @@ static const json_field update_fields[] = {
 static void unit_update(api_ctx *c)
 {
     store_unit cur;
-    if (!load(c, &cur)) return;
-    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
-    if (!b) return;
+    int rc = load(c, &cur);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0], &b))
+        return; /* refused */
     json_t *parent = json_object_get(b, "parent_id"), *active = json_object_get(b, "active");
     store_unit u = {.name_zh = api_str(b, "name_zh"), .name_en = api_str(b, "name_en"),
                     /* null means absent (json_check): keep the parent */
                     .parent_id = parent && !json_is_null(parent) ? json_integer_value(parent)
                                                                  : -1,
                     .active = active ? json_is_true(active) : cur.active};
-    int rc = store_unit_update(c->app->st, cur.id, &u);
+    rc = store_unit_update(c->app->st, cur.id, &u);
     if (rc == HL_EREF && u.parent_id < 0 && cur.active && !u.active) /* nothing else refers */
         api_invalid(c, "active", "the unit still has active sub-units or users");
     else

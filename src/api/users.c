@@ -21,19 +21,20 @@ static void users_list(api_ctx *c)
     http_send_json(c->r, 200, json_pack("{s:o}", "users", arr));
 }
 
-static bool load(api_ctx *c, store_user *u)
+/* The user of the :id path parameter: 0, or refuses 404 (HL_DONE), or a store error. */
+static int load(api_ctx *c, store_user *u)
 {
     int64_t id = http_param_id(c->r, "id");
     int rc = id ? store_user_get(c->app->st, c->r->a, id, u) : HL_ENOTFOUND;
-    if (rc == HL_ENOTFOUND) api_not_found(c, "user");
-    else if (rc) http_send_rc(c->r, rc);
-    return rc == 0;
+    return rc == HL_ENOTFOUND ? api_not_found(c, "user") : rc;
 }
 
 static void user_get(api_ctx *c)
 {
     store_user u;
-    if (load(c, &u)) http_send_json(c->r, 200, json_out_user(c->app->st, c->r->a, &u));
+    int rc = load(c, &u);
+    if (rc) api_refuse_rc(c, rc);
+    else http_send_json(c->r, 200, json_out_user(c->app->st, c->r->a, &u));
 }
 
 static bool username_valid(const char *s)
@@ -63,29 +64,23 @@ static void answer_write(api_ctx *c, int rc, int64_t id, int status)
         http_send_json(c->r, status, json_out_user(c->app->st, c->r->a, &u));
 }
 
-/* Validates role and password when present; answers 422 and returns false when bad. */
-static bool check_role_password(api_ctx *c, const json_t *b, store_user *u, char *hash,
-                                size_t hashcap)
+/* Validates role and password when present: 0, or refuses 422 (HL_DONE) when bad, or
+ * HL_ENOMEM from hashing. */
+static int check_role_password(api_ctx *c, const json_t *b, store_user *u, char *hash,
+                               size_t hashcap)
 {
     const char *r = api_str(b, "role"), *pw = api_str(b, "password");
-    if (r && role_parse(r, &u->role)) {
-        api_invalid(c, "role", "role must be calltaker, dispatcher, handler, visitor, "
-                               "supervisor, admin or integrator");
-        return false;
-    }
-    if (pw && !auth_password_acceptable(pw)) {
-        api_invalid(c, "password", "the password must have 8 to 128 characters");
-        return false;
-    }
+    if (r && role_parse(r, &u->role))
+        return api_invalid(c, "role", "role must be calltaker, dispatcher, handler, visitor, "
+                                      "supervisor, admin or integrator");
+    if (pw && !auth_password_acceptable(pw))
+        return api_invalid(c, "password", "the password must have 8 to 128 characters");
     if (pw) {
         int rc = auth_hash_password(pw, hash, hashcap);
-        if (rc) {
-            http_send_rc(c->r, rc);
-            return false;
-        }
+        if (rc) return rc;
         u->password_hash = hash;
     }
-    return true;
+    return 0;
 }
 
 static const json_field create_fields[] = {
@@ -99,18 +94,22 @@ static const json_field create_fields[] = {
 
 static void user_create(api_ctx *c)
 {
-    json_t *b = api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0]);
-    if (!b) return;
+    json_t *b = NULL;
+    if (api_body(c, create_fields, sizeof create_fields / sizeof create_fields[0], &b))
+        return; /* refused */
     store_user u = {.username = api_str(b, "username"),
                     .display_name = api_str(b, "display_name"),
                     .unit_id = json_integer_value(json_object_get(b, "unit_id")),
                     .active = !json_is_false(json_object_get(b, "active"))};
     char hash[crypto_pwhash_STRBYTES];
     int64_t id = 0;
+    int rc = 0;
     if (!username_valid(u.username))
         api_invalid(c, "username", "2 to 64 characters of a-z, 0-9, '-', '_' or '.'");
-    else if (check_role_password(c, b, &u, hash, sizeof hash)) {
-        int rc = store_user_create(c->app->st, &u, &id); /* before id is read */
+    else if ((rc = check_role_password(c, b, &u, hash, sizeof hash)))
+        api_refuse_rc(c, rc);
+    else {
+        rc = store_user_create(c->app->st, &u, &id); /* before id is read */
         answer_write(c, rc, id, 201);
     }
     json_decref(b);
@@ -127,9 +126,14 @@ static const json_field update_fields[] = {
 static void user_update(api_ctx *c)
 {
     store_user cur;
-    if (!load(c, &cur)) return;
-    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
-    if (!b) return;
+    int rc = load(c, &cur);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    json_t *b = NULL;
+    if (api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0], &b))
+        return; /* refused */
     json_t *active = json_object_get(b, "active");
     store_user u = {.display_name = api_str(b, "display_name"),
                     .unit_id = json_integer_value(json_object_get(b, "unit_id")),
@@ -137,7 +141,9 @@ static void user_update(api_ctx *c)
     char hash[crypto_pwhash_STRBYTES];
     if (cur.id == c->user.id && !u.active)
         api_invalid(c, "active", "you cannot deactivate yourself");
-    else if (check_role_password(c, b, &u, hash, sizeof hash))
+    else if ((rc = check_role_password(c, b, &u, hash, sizeof hash)))
+        api_refuse_rc(c, rc);
+    else
         answer_write(c, store_user_update(c->app->st, cur.id, &u, api_str(b, "role") != NULL),
                      cur.id, 200);
     json_decref(b);

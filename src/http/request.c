@@ -132,25 +132,28 @@ int http_status_for(int rc)
     }
 }
 
+const char *http_rc_message(int rc)
+{
+    switch (rc) {
+    case HL_EINVAL: return "the request breaks a rule of the data";
+    case HL_ENOTFOUND: return "no such object";
+    case HL_ECONFLICT: return "conflicts with an existing object";
+    case HL_EREF: return "refers to an object that does not exist or is inactive";
+    case HL_ERANGE: return "too large";
+    case HL_EFORBIDDEN: return "your role or unit may not do this";
+    case HL_ESTATE: return "the object's state does not allow this";
+    case HL_EFULL: return "the store is full; nothing was written, try again later";
+    case HL_EREADONLY: return "the store is read-only; nothing was written";
+    case HL_EBUSY: return "the server is busy or shutting down; nothing was written";
+    default: return "internal error; nothing was written";
+    }
+}
+
 void http_send_rc(http_req *r, int rc)
 {
-    const char *msg;
-    switch (rc) {
-    case HL_EINVAL: msg = "the request breaks a rule of the data"; break;
-    case HL_ENOTFOUND: msg = "no such object"; break;
-    case HL_ECONFLICT: msg = "conflicts with an existing object"; break;
-    case HL_EREF: msg = "refers to an object that does not exist or is inactive"; break;
-    case HL_ERANGE: msg = "too large"; break;
-    case HL_EFORBIDDEN: msg = "your role or unit may not do this"; break;
-    case HL_ESTATE: msg = "the object's state does not allow this"; break;
-    case HL_EFULL: msg = "the store is full; nothing was written, try again later"; break;
-    case HL_EREADONLY: msg = "the store is read-only; nothing was written"; break;
-    case HL_EBUSY: msg = "the server is busy or shutting down; nothing was written"; break;
-    default: msg = "internal error; nothing was written"; break;
-    }
     int status = http_status_for(rc);
     if (status == 503) http_add_header(r, "Retry-After", "5");
-    http_send_error(r, status, hl_strerror(rc), msg, NULL);
+    http_send_error(r, status, hl_strerror(rc), http_rc_message(rc), NULL);
 }
 
 void http_send_bytes(http_req *r, int status, const char *content_type, const char *data,

@@ -78,6 +78,8 @@ void http_send_error(http_req *r, int status, const char *code, const char *mess
                      const char *field);
 /* Answers an HL_E* code from the core or the store with its status and a generic message. */
 void http_send_rc(http_req *r, int rc);
+/* The generic message http_send_rc answers for an HL_E* code. Never NULL. */
+const char *http_rc_message(int rc);
 /* Answers with a body copied from data. */
 void http_send_bytes(http_req *r, int status, const char *content_type, const char *data,
                      size_t len);

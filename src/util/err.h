@@ -18,6 +18,8 @@ enum {
     HL_EREF = -10,     /* refers to an object that does not exist, or is still referenced */
     HL_EFORBIDDEN = -11, /* this role or unit may not do this */
     HL_ESTATE = -12,   /* the object's current state does not allow this action */
+    HL_DONE = -13,     /* the request has been refused and the refusal recorded (api_refuse in
+                        * api/api.h); the caller stops and returns it */
 };
 
 /* On the declaration of every function that returns 0 or a negative HL_E* code (the header's

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def texts_in(db):
         return {n: t for n, t in conn.execute("SELECT number, text FROM cases")}
     finally:
         conn.close()
+
+
+def open311_post(c, fmt, form):
+    return c.request("POST", f"/open311/v2/requests.{fmt}",
+                     raw=urllib.parse.urlencode(form).encode(),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 def register(c, s, text):
@@ -134,6 +141,8 @@ def test_read_only_storage_gives_503_and_recovers(demo_db):
             c = srv.client
             s = c.login("calltaker-wang")
             c.category_id(PROPERTY)
+            key = c.post("/api/admin/tokens", {"username": "integrator", "name": "read-only"},
+                         session=c.admin()).body["token"]
             before = register(c, s, "只读之前")
             assert before.status == 201, before
             assert sh("chattr", "+i", *files).returncode == 0
@@ -144,6 +153,20 @@ def test_read_only_storage_gives_503_and_recovers(demo_db):
                 err = assert_error(r, 503, "storage_read_only")
                 assert "nothing was written" in err["message"]
                 assert r.headers["Retry-After"] == "5"
+                refused.append(text)
+            # Open311 registers through the same helper (api_case_commit): its refusal is
+            # answered in the spec's shape, with the same reason as the JSON API's
+            for fmt in ("json", "xml"):
+                text = f"只读测试 open311 {fmt} {uuid.uuid4().hex}"
+                r = open311_post(c, fmt, {"api_key": key, "service_code": PROPERTY,
+                                          "address_string": "新华路1号", "description": text})
+                assert r.status == 503, r
+                assert r.headers["Retry-After"] == "5"
+                if fmt == "json":
+                    assert r.body == [{"code": 503, "description": err["message"]}], r
+                else:
+                    assert (f"<errors><error><code>503</code><description>{err['message']}"
+                            "</description></error></errors>").encode() in r.raw, r
                 refused.append(text)
             assert c.get(f"/api/cases/{before.body['number']}", session=s).status == 200
             assert sh("chattr", "-i", *files).returncode == 0
