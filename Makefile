@@ -2,9 +2,11 @@
 # Sources are found by wildcard, so adding a .c file under src/ or tests/unit/ needs no edit here.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2
-CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP
+# libpq's header lives in /usr/include/postgresql (the other packages' in /usr/include)
+CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP \
+                 $(shell pkg-config --cflags libpq 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 RELEASE_CFLAGS := $(CFLAGS_COMMON) -O2 -g
@@ -12,8 +14,10 @@ ASAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit
                   -fno-sanitize-recover=undefined
 
 SRC      := $(shell find src -name '*.c' | sort)
-LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c
+LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/pg_migrations.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+PG_MIGRATIONS := $(sort $(wildcard src/store/pg/migrations/*.sql))
+GEN      := build/gen/migrations.c build/gen/pg_migrations.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 CONF_SRC := $(sort $(wildcard tests/store/conformance_*.c))
 
@@ -44,10 +48,13 @@ deps-bench:
 build/gen/migrations.c: $(MIGRATIONS) src/store/migrations scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+build/gen/pg_migrations.c: $(PG_MIGRATIONS) src/store/pg/migrations scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	scripts/embed-sql.sh --table pg_migrations $(PG_MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 # --- release build -------------------------------------------------------------------------
 REL_OBJ := $(patsubst %.c,build/release/%.o,$(LIB_SRC))
-build/release/%.o: %.c | build/gen/migrations.c
+build/release/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
 build/release/libhotline.a: $(REL_OBJ)
@@ -57,7 +64,7 @@ build/release/hotline: build/release/src/main.o build/release/libhotline.a
 
 # --- sanitizer build (used by every test) ---------------------------------------------------
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
-build/asan/%.o: %.c | build/gen/migrations.c
+build/asan/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
 build/asan/libhotline.a: $(ASAN_OBJ)
@@ -87,7 +94,7 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
 FUZZ_SECONDS ?= 60
-build/fuzz/%.o: %.c | build/gen/migrations.c
+build/fuzz/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 build/fuzz/libhotline.a: $(FUZZ_OBJ)
@@ -139,8 +146,9 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan web-vendor
 	@$(MAKE) --no-print-directory check-banned unit conformance fuzz-replay api e2e
 
+# with a throwaway PostgreSQL cluster for the test_pg_* suites (HOTLINE_TEST_PG), removed after
 unit: $(UNIT_BIN)
-	@scripts/run-unit.sh $(UNIT_BIN)
+	@scripts/pg-test-cluster.sh run scripts/run-unit.sh $(UNIT_BIN)
 
 conformance: $(CONF_BIN)
 	@RUN_UNIT_LABEL=conformance scripts/run-unit.sh $(CONF_BIN)
