@@ -18,8 +18,9 @@
 #define PG_CLUSTER_REQUIRE()                                                                    \
     do {                                                                                        \
         if (!getenv(PG_CLUSTER_ENV)) {                                                          \
-            print_message("skipped: no PostgreSQL cluster (" PG_CLUSTER_ENV " unset; `make "     \
-                          "unit` starts one, or scripts/pg-test-cluster.sh run %s)\n", __FILE__); \
+            print_message("skipped: no PostgreSQL cluster (" PG_CLUSTER_ENV " unset; `make "    \
+                          "unit` starts one, or run this binary under "                         \
+                          "scripts/pg-test-cluster.sh run)\n");                                 \
             skip();                                                                             \
         }                                                                                       \
     } while (0)
