@@ -34,7 +34,7 @@ start() {
   # a socket path longer than this is refused by the kernel (sun_path is 108 bytes)
   if [ ${#dir} -gt 90 ]; then echo "pg-test-cluster: $dir: path too long for a socket" >&2; exit 1; fi
   if [ -e "$dir/data" ]; then echo "pg-test-cluster: $dir/data exists already" >&2; exit 1; fi
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
   # --no-sync only spares initdb's own flush of the files it makes (a crash during initdb
   # just fails the test run); the running server keeps fsync on
   as_owner "$bindir/initdb" -D "$dir/data" -U hotline --auth=trust -E UTF8 --locale=C \
@@ -65,7 +65,8 @@ case "${1:-}" in
     shift
     [ $# -ge 1 ] || { echo "usage: $0 run CMD..." >&2; exit 2; }
     dir=$(mktemp -d /tmp/hotline-pg-XXXXXX)
-    trap 'stop "$dir" || true' EXIT
+    trap 'stop "$dir"' EXIT
+    trap 'exit 130' INT TERM # so that the EXIT trap removes the cluster
     HOTLINE_TEST_PG=$(start "$dir") || { rm -rf "$dir"; trap - EXIT; exit 1; }
     export HOTLINE_TEST_PG
     set +e
