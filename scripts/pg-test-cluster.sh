@@ -32,7 +32,9 @@ start() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   # a socket path longer than this is refused by the kernel (sun_path is 108 bytes)
-  if [ ${#dir} -gt 90 ]; then echo "pg-test-cluster: $dir: path too long for a socket" >&2; exit 1; fi
+  if [ ${#dir} -gt 90 ]; then
+    echo "pg-test-cluster: $dir: path too long for a socket" >&2; exit 1
+  fi
   if [ -e "$dir/data" ]; then echo "pg-test-cluster: $dir/data exists already" >&2; exit 1; fi
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
   # --no-sync only spares initdb's own flush of the files it makes (a crash during initdb
@@ -50,7 +52,9 @@ start() {
 stop() {
   local dir=$1
   # remove only what this script made: a directory without our cluster is left alone
-  if [ ! -f "$dir/data/PG_VERSION" ]; then echo "pg-test-cluster: no cluster in $dir" >&2; exit 1; fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    echo "pg-test-cluster: no cluster in $dir" >&2; exit 1
+  fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 \
       || { echo "pg-test-cluster: pg_ctl stop failed in $dir" >&2; exit 1; }

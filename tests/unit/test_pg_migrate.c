@@ -159,7 +159,8 @@ static void test_catalogue_version(void **state)
     assert_int_equal(int1("SELECT version FROM catalog_versions WHERE name='categories'"),
                      v0 + 1);
     assert_int_equal(int1("SELECT count(*) FROM open311_meta WHERE key='changeset'"
-                          " AND value > '2000-01-01T00:00:00Z' AND value LIKE '____-__-__T__:__:__Z'"),
+                          " AND value > '2000-01-01T00:00:00Z'"
+                          " AND value LIKE '____-__-__T__:__:__Z'"),
                      1);
     assert_int_equal(pg_exec(c, NULL, "UPDATE categories SET active=false WHERE code='lights'",
                              NULL),

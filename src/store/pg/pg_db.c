@@ -15,15 +15,16 @@
 #define PG_BOOLOID 16
 #define PG_MAX_ARGS 128
 
-/* The statement cache, laid out like db.c's: DB_CACHE_WAYS slots per set, the set chosen by
- * the SQL's address, a hit confirmed by comparing the text (kept as a copy: SQL built at run
- * time may be freed and its address reused). Results are read whole, so a statement is never
- * busy and nested use needs no second copy. Each prepared statement has a name of its own
- * ("hl<n>"), so a slot's new statement never meets its predecessor's name. */
+/* The statement cache, laid out like db.c's: PG_CACHE_WAYS slots per set, the set chosen by
+ * the SQL's address, a hit confirmed by comparing the text and the parameter types, which a
+ * statement is prepared with (kept as a copy: SQL built at run time may be freed and its
+ * address reused). Results are read whole, so a statement is never busy and nested use needs
+ * no second copy. Each prepared statement has a name of its own ("hl<n>"), so a slot's new
+ * statement never meets its predecessor's name. */
 #define PG_CACHE_SETS 64
 #define PG_CACHE_WAYS 4
 struct pg_slot {
-    char *sql; /* NULL: empty */
+    char *key; /* key_of(): the parameter types as letters, '|', the SQL; NULL: empty */
     unsigned name;
 };
 struct pg_conn {
@@ -77,8 +78,8 @@ static int result_err(pg_conn *c, const PGresult *r)
 static void cache_clear(pg_conn *c)
 {
     for (size_t i = 0; i < sizeof c->slot / sizeof c->slot[0]; i++) {
-        free(c->slot[i].sql);
-        c->slot[i].sql = NULL;
+        free(c->slot[i].key);
+        c->slot[i].key = NULL;
     }
 }
 
@@ -139,37 +140,59 @@ static int ready(pg_conn *c)
     return HL_EIO;
 }
 
+/* A cache key: the parameter types as letters, then the SQL (malloc'd; NULL: no memory). */
+static char *key_of(const char *sql, int n, const Oid *types)
+{
+    size_t len = strlen(sql);
+    char *k = malloc((size_t)n + 1 + len + 1);
+    if (!k) return NULL;
+    for (int i = 0; i < n; i++)
+        k[i] = types[i] == PG_INT8OID ? 'i' : types[i] == PG_BOOLOID ? 'b' : 't';
+    k[n] = '|';
+    memcpy(k + n + 1, sql, len + 1);
+    return k;
+}
+
 /* The name of sql's prepared statement on this connection, preparing it on a miss. */
 static int prepare(pg_conn *c, const char *sql, int n, const Oid *types, char name[16])
 {
     int set = (int)((((uintptr_t)sql >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 58);
     struct pg_slot *ways = &c->slot[set * PG_CACHE_WAYS], *s = NULL;
+    char *key = key_of(sql, n, types);
+    if (!key) return HL_ENOMEM;
     for (int w = 0; w < PG_CACHE_WAYS; w++)
-        if (ways[w].sql && strcmp(ways[w].sql, sql) == 0) {
+        if (ways[w].key && strcmp(ways[w].key, key) == 0) {
             snprintf(name, 16, "hl%u", ways[w].name);
+            free(key);
             return 0;
         }
     for (int w = 0; w < PG_CACHE_WAYS && !s; w++)
-        if (!ways[w].sql) s = &ways[w];
+        if (!ways[w].key) s = &ways[w];
     if (!s) { /* every way taken: the next in turn goes */
         s = &ways[c->victim[set]];
         c->victim[set] = (unsigned char)((c->victim[set] + 1) % PG_CACHE_WAYS);
         char old[32];
         snprintf(old, sizeof old, "DEALLOCATE hl%u", s->name);
-        free(s->sql);
-        s->sql = NULL;
+        free(s->key);
+        s->key = NULL;
         PGresult *r = PQexec(c->pg, old);
         int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
         PQclear(r);
-        if (rc) return rc;
+        if (rc) {
+            free(key);
+            return rc;
+        }
     }
     unsigned id = c->next_name++;
     snprintf(name, 16, "hl%u", id);
     PGresult *r = PQprepare(c->pg, name, sql, n, types);
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
     PQclear(r);
-    if (rc) return rc;
-    s->sql = strdup(sql); /* NULL: not cached, the next call prepares it again */
+    if (rc) {
+        free(key);
+        return rc;
+    }
+    s->key = key;
     s->name = id;
     return 0;
 }
