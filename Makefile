@@ -2,9 +2,11 @@
 # Sources are found by wildcard, so adding a .c file under src/ or tests/unit/ needs no edit here.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2
-CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP
+# libpq's header lives in /usr/include/postgresql (the other packages' in /usr/include)
+CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP \
+                 $(shell pkg-config --cflags libpq 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 RELEASE_CFLAGS := $(CFLAGS_COMMON) -O2 -g
@@ -12,12 +14,14 @@ ASAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit
                   -fno-sanitize-recover=undefined
 
 SRC      := $(shell find src -name '*.c' | sort)
-LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/store_dispatch.c
+LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/pg_migrations.c \
+            build/gen/store_dispatch.c
 # the store contract's headers: the dispatch to each backend is generated from them
 STORE_HEADERS := $(addprefix src/store/,engine.h cases.h catalogue.h people.h analytics.h \
                    knowledge.h calls.h import.h)
-GEN      := build/gen/migrations.c build/gen/store_backend.h
+GEN      := build/gen/migrations.c build/gen/pg_migrations.c build/gen/store_backend.h
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+PG_MIGRATIONS := $(sort $(wildcard src/store/pg/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 CONF_SRC := $(sort $(wildcard tests/store/conformance_*.c))
 
@@ -48,6 +52,9 @@ deps-bench:
 build/gen/migrations.c: $(MIGRATIONS) src/store/migrations scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+build/gen/pg_migrations.c: $(PG_MIGRATIONS) src/store/pg/migrations scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	scripts/embed-sql.sh --table pg_migrations $(PG_MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 build/gen/store_backend.h build/gen/store_dispatch.c &: $(STORE_HEADERS) scripts/gen-store-backend.py
 	@mkdir -p build/gen
@@ -147,8 +154,9 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$$(nproc) build/release/hotline asan web-vendor
 	@$(MAKE) --no-print-directory check-banned unit conformance fuzz-replay api e2e
 
+# with a throwaway PostgreSQL cluster for the test_pg_* suites (HOTLINE_TEST_PG), removed after
 unit: $(UNIT_BIN)
-	@scripts/run-unit.sh $(UNIT_BIN)
+	@scripts/pg-test-cluster.sh run scripts/run-unit.sh $(UNIT_BIN)
 
 conformance: $(CONF_BIN)
 	@RUN_UNIT_LABEL=conformance scripts/run-unit.sh $(CONF_BIN)

@@ -3,11 +3,13 @@
 # `make test` work on a fresh Debian 12.  `--test` adds what only the tests need: Debian's
 # chromium (driven by playwright-core in tests/e2e/) and a CJK font for its screenshots;
 # `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions).
+# PostgreSQL is in the base list: the binary links libpq (libpq-dev), and the tests start a
+# throwaway cluster of their own with its initdb and pg_ctl (scripts/pg-test-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libxlsxwriter-dev libcmocka-dev python3 python3-pytest
-      clang libclang-rt-14-dev wrk sqlite3 curl)
+      clang libclang-rt-14-dev wrk sqlite3 curl libpq-dev postgresql)
 # Node.js and npm serve the web pages' packages (ECharts); a Node.js already installed from
 # elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
