@@ -24,7 +24,8 @@ import sys
 BACKENDS = [("sqlite", True), ("postgres", False)]
 
 # Functions that find their backend by a path or URL rather than by an open store.
-BY_PATH = {"store_open": "path", "store_backup_path": "live_path", "store_restore": "live_path"}
+BY_PATH = {"store_open": "path", "store_exists": "where", "store_backup_path": "live_path",
+           "store_restore": "live_path"}
 
 
 def strip_comments(text):

@@ -29,11 +29,7 @@ int cli_check(int argc, char **argv)
             return 2;
         }
     }
-    struct stat sb;
-    if (stat(db, &sb) != 0) {
-        fprintf(stderr, "hotline check: no database at %s\n", db);
-        return 2;
-    }
+    if (!cli_store_there("check", db, "")) return 2;
     store *st = NULL;
     bool ok = false;
     int64_t cases = 0, differ = 0;

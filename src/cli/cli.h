@@ -2,6 +2,7 @@
  * name and returns the process exit status. */
 #ifndef HOTLINE_CLI_CLI_H
 #define HOTLINE_CLI_CLI_H
+#include <stdbool.h>
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
@@ -16,6 +17,10 @@ int cli_import(int argc, char **argv);
 /* The value of an option: argv[i+1] for "--name VALUE" or the part after '=' for
  * "--name=VALUE"; advances *i past what it consumed. NULL if argv[*i] is not that option. */
 const char *cli_opt(int argc, char **argv, int *i, const char *name);
+/* Whether the store a subcommand's --db names is there; when not, says so on stderr as
+ * "hotline CMD: ..." — a location no backend can use (a malformed URL: the reason is logged
+ * first), or no store at it, with hint (may be "") after — and returns false. */
+bool cli_store_there(const char *cmd, const char *db, const char *hint);
 /* Environment default for an option, or fallback. */
 const char *cli_env(const char *var, const char *fallback);
 

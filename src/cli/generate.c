@@ -12,6 +12,7 @@
  * the database when the merge is written. The calls the phone requests came in on, and calls
  * abandoned in the queue, are drawn from a stream of their own (generate_calls.c), so adding
  * them left every request's history as it was. */
+#include "store/engine.h"
 #include "cli/cli.h"
 #include "cli/generate_calls.h"
 #include "cli/generate_text.h"
@@ -1335,12 +1336,7 @@ int cli_generate(int argc, char **argv)
             return 2;
         }
     }
-    struct stat sb;
-    if (stat(db, &sb) != 0) {
-        fprintf(stderr, "hotline generate: no database at %s (make one with 'hotline init "
-                        "--demo')\n", db);
-        return 2;
-    }
+    if (!cli_store_there("generate", db, " (make one with 'hotline init --demo')")) return 2;
     gen *g = calloc(1, sizeof *g);
     if (!g) return 1;
     g->off = CIVIL_TZ_SHANGHAI;

@@ -1,4 +1,5 @@
 /* import_bulk.c — see import_bulk.h. */
+#include "store/engine.h"
 #include "cli/import_bulk.h"
 #include "cli/cli.h"
 #include "store/catalogue.h"
@@ -23,13 +24,7 @@ int import_bulk_dispatch(int argc, char **argv)
     return -1;
 }
 
-bool import_db_exists(const char *db)
-{
-    struct stat st;
-    if (stat(db, &st) == 0) return true;
-    fprintf(stderr, "hotline import: no database at %s (hotline init first)\n", db);
-    return false;
-}
+bool import_db_exists(const char *db) { return cli_store_there("import", db, " (hotline init first)"); }
 
 int import_map_file(const char *path, const char **data, size_t *len)
 {

@@ -1,6 +1,7 @@
 /* serve.c — `hotline serve`: opens the store, starts the HTTP server, and on SIGINT/SIGTERM
  * stops accepting, lets in-flight requests finish, drains the writer and closes the store, so
  * every acknowledged write is on disk. */
+#include "store/engine.h"
 #include "api/api.h"
 #include "api/limits.h"
 #include "cli/cli.h"
@@ -110,12 +111,8 @@ int cli_serve(int argc, char **argv)
         return 2;
     }
     if (clock_file) log_warn("serve: the clock runs by %s (tests only)", clock_file);
-    struct stat sb;
-    if (stat(db, &sb) != 0) {
-        fprintf(stderr, "hotline serve: no database at %s (create one with: hotline init --demo "
-                        "--db %s)\n", db, db);
+    if (!cli_store_there("serve", db, " (create one with: hotline init --demo --db ...)"))
         return 1;
-    }
     char webroot[PATH_MAX];
     bool have_web = realpath(web, webroot) != NULL;
     if (!have_web) log_warn("serve: no web root at %s; serving the API only", web);

@@ -133,11 +133,7 @@ int cli_train(int argc, char **argv)
             return 2;
         }
     }
-    struct stat sb;
-    if (stat(db, &sb) != 0) {
-        fprintf(stderr, "hotline train: no database at %s\n", db);
-        return 2;
-    }
+    if (!cli_store_there("train", db, "")) return 2;
     store *st = NULL;
     rows rs = {0};
     classifier *cat = NULL, *unit = NULL;

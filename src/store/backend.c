@@ -1,12 +1,12 @@
 /* backend.c — which backend keeps a store: the one decision the contract's dispatch
  * (build/gen/store_dispatch.c, made by scripts/gen-store-backend.py from the store headers)
- * cannot take from an open store. Today every path is a SQLite file; the PostgreSQL backend
- * (store_backend_postgres) is being built and is reached only by the conformance suite until
- * store_backend_lacks says it has every function. */
+ * cannot take from an open store: a postgresql:// or postgres:// URL is PostgreSQL's (its
+ * store_open refuses until store_backend_lacks says it has every function; the conformance
+ * suite reaches it meanwhile), anything else a SQLite file. */
+#include "store/pg/pg_url.h"
 #include "store_backend.h"
 
 const store_backend *store_backend_for(const char *where)
 {
-    (void)where;
-    return &store_backend_sqlite;
+    return pg_url_is_pg(where) ? &store_backend_postgres : &store_backend_sqlite;
 }

@@ -6,6 +6,7 @@
 #include "util/log.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Before SQLite's first use: no global memory statistics (we never read them), which take a
@@ -93,6 +94,13 @@ static int migrate(sqlite3 *db)
             return rc;
         }
     }
+    return 0;
+}
+
+int sqlite_exists(const char *where, bool *yes)
+{
+    struct stat st;
+    *yes = stat(where, &st) == 0;
     return 0;
 }
 

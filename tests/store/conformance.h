@@ -32,6 +32,7 @@
 #include "util/err.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #define CF_OFF CIVIL_TZ_SHANGHAI /* the city's UTC offset, minutes */
 #define CF_H 3600
@@ -42,16 +43,37 @@
 typedef struct {
     char where[256];   /* what store_open was given */
     char scratch[192]; /* a directory for files a test makes (backups); removed with the store */
+    char pg_db[64];    /* PostgreSQL: the database made for this store, dropped with it */
     store *s;
 } cf_store;
 
-/* A fresh, empty store opened with store_open, where HOTLINE_TEST_STORE says: unset or empty,
- * an SQLite file in a new temporary directory. 0, or HL_EINVAL for a location no backend
- * here serves (after saying so on stderr), or the error of store_open. */
+/* A fresh, empty store where HOTLINE_TEST_STORE says: unset or empty, an SQLite file in a new
+ * temporary directory; a postgresql:// URL, a new database on that server. 0, or HL_EINVAL
+ * for a location no backend here serves (after saying so on stderr), or the error of
+ * opening it. */
 int cf_store_fresh(cf_store *out);
 /* Closes the store and removes it with everything in its scratch directory. Accepts an
  * unopened one. */
 void cf_store_remove(cf_store *c);
+/* NULL when the backend under test has every function declared in header ("cases.h") and in
+ * the headers every group's set-up uses; otherwise the first header it lacks functions of, so
+ * that a program testing a domain the backend does not have yet skips (a backend being built
+ * is tested domain by domain). */
+const char *cf_backend_lacks(const char *header);
+/* At the top of a program's main: skips the whole program (exit 0, saying why) unless the
+ * backend has every function of the headers named. */
+#define CF_REQUIRE(program, ...)                                                                   \
+    do {                                                                                           \
+        const char *need_[] = {__VA_ARGS__};                                                       \
+        for (size_t i_ = 0; i_ < sizeof need_ / sizeof need_[0]; i_++) {                           \
+            const char *lacks_ = cf_backend_lacks(need_[i_]);                                      \
+            if (lacks_) {                                                                          \
+                printf("%s: skipped: the backend under test lacks functions of %s\n", program,   \
+                       lacks_);                                                                    \
+                return 0;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
 /* Closes and opens the same store again (what survives a restart). */
 int cf_store_reopen(cf_store *c);
 /* name inside the scratch directory, into out. */

@@ -4,7 +4,11 @@
 
 #include "../unit/tmp_dir.h"
 
+#include "store/pg/pg_store.h"
+#include "store/pg/pg_url.h"
 #include "util/log.h"
+#include <libpq-fe.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,16 +16,55 @@
 
 /* ---- the store under test -------------------------------------------------------------------- */
 
+/* PostgreSQL: the server named by the URL in HOTLINE_TEST_STORE gets a fresh database per
+ * store, dropped by cf_store_remove. The backend is opened even while incomplete (pg_store.h):
+ * cf_backend_lacks tells each program whether the domain it tests is there yet. */
+static int pg_admin(const char *sql)
+{
+    pg_conn *c;
+    int rc = pg_connect(getenv("HOTLINE_TEST_STORE"), 10, &c);
+    if (!rc) rc = pg_script(c, sql);
+    pg_close(c);
+    return rc;
+}
+
+static int pg_fresh(cf_store *out, const char *base)
+{
+    static int seq;
+    snprintf(out->pg_db, sizeof out->pg_db, "hotline_cf_%ld_%d", (long)getpid(), ++seq);
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", out->pg_db);
+    int rc = pg_admin(sql);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", out->pg_db);
+    if (!rc) rc = pg_admin(sql);
+    if (rc) return rc;
+    /* the server's URL with this database: its host (socket directory), port and user kept */
+    PQconninfoOption *opts = PQconninfoParse(base, NULL);
+    if (!opts) return HL_EINVAL;
+    const char *host = "", *port = "", *user = "";
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val) continue;
+        if (!strcmp(o->keyword, "host")) host = o->val;
+        if (!strcmp(o->keyword, "port")) port = o->val;
+        if (!strcmp(o->keyword, "user")) user = o->val;
+    }
+    int n = snprintf(out->where, sizeof out->where, "postgresql:///%s?host=%s%s%s&user=%s",
+                     out->pg_db, host, *port ? "&port=" : "", port, user);
+    PQconninfoFree(opts);
+    assert_true(n > 0 && (size_t)n < sizeof out->where);
+    return pg_store_open(out->where, true, &out->s);
+}
+
 int cf_store_fresh(cf_store *out)
 {
     memset(out, 0, sizeof *out);
     const char *env = getenv("HOTLINE_TEST_STORE");
+    tmp_dir_make(out->scratch, sizeof out->scratch, "conformance");
     if (env && *env) {
-        /* a later backend: a URL here names a server on which to make a fresh database */
+        if (pg_url_is_pg(env)) return pg_fresh(out, env);
         fprintf(stderr, "HOTLINE_TEST_STORE=%s: no backend of this build serves it\n", env);
         return HL_EINVAL;
     }
-    tmp_dir_make(out->scratch, sizeof out->scratch, "conformance");
     int n = snprintf(out->where, sizeof out->where, "%s/store.db", out->scratch);
     assert_true(n > 0 && (size_t)n < sizeof out->where);
     return store_open(out->where, &out->s);
@@ -33,12 +76,30 @@ void cf_store_remove(cf_store *c)
     c->s = NULL;
     if (c->scratch[0]) tmp_dir_remove(c->scratch);
     c->scratch[0] = '\0';
+    if (c->pg_db[0]) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", c->pg_db);
+        err_ignore(pg_admin(sql)); /* a database left behind goes with the throwaway cluster */
+        c->pg_db[0] = '\0';
+    }
+}
+
+const char *cf_backend_lacks(const char *header)
+{
+    const char *env = getenv("HOTLINE_TEST_STORE");
+    if (!env || !*env || !pg_url_is_pg(env)) return NULL;
+    /* every group's set-up builds its catalogue and users through these */
+    const char *needed[] = {header, "catalogue.h", "people.h"};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (store_backend_lacks(&store_backend_postgres, needed[i])) return needed[i];
+    return NULL;
 }
 
 int cf_store_reopen(cf_store *c)
 {
     store_close(c->s);
     c->s = NULL;
+    if (c->pg_db[0]) return pg_store_open(c->where, true, &c->s);
     return store_open(c->where, &c->s);
 }
 

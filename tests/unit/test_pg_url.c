@@ -72,6 +72,9 @@ static void test_message_never_shows_password(void **state)
     char msg[256];
     assert_int_equal(pg_url_check("postgresql://u:s3cr3t@h:0/db", msg, sizeof msg), HL_EINVAL);
     assert_null(strstr(msg, "s3cr3t"));
+    /* libpq quotes the whole URL, password and all, in some of its messages */
+    assert_int_equal(pg_url_check("postgresql://u:s3cr3t@[::1/db", msg, sizeof msg), HL_EINVAL);
+    assert_null(strstr(msg, "s3cr3t"));
 }
 
 static void test_small_message_buffer(void **state)

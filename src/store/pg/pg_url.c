@@ -48,8 +48,11 @@ int pg_url_check(const char *url, char *msg, size_t cap)
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(url, &err);
     if (!opts) {
-        /* libpq's message ends in a newline; NULL err: it ran out of memory */
+        /* libpq's message ends in a newline, and may quote the URL (and so its password)
+         * after "in URI": only what comes before; NULL err: it ran out of memory */
         size_t n = err ? strcspn(err, "\n") : 0;
+        const char *quoted = err ? strstr(err, " in URI") : NULL;
+        if (quoted && (size_t)(quoted - err) < n) n = (size_t)(quoted - err);
         if (err) snprintf(msg, cap, "--db: not a valid PostgreSQL URL: %.*s (%s)", (int)n, err,
                           PG_URL_FORM);
         PQfreemem(err);

@@ -1,0 +1,170 @@
+/* pg_store.c — see pg_store.h: the pool, reads and writes, and the engine's functions. */
+#include "store/pg/pg_store.h"
+#include "store/pg/pg_migrate.h"
+#include "store/pg/pg_url.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define CONNECT_TIMEOUT_S 10
+#define WRITE_ATTEMPTS 5 /* a serialization failure or deadlock is tried again this often */
+
+static pg_conn *borrow(struct pg_store *p, int *idx)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->nfree == 0) pthread_cond_wait(&p->cv, &p->mu);
+    *idx = p->free_conns[--p->nfree];
+    pthread_mutex_unlock(&p->mu);
+    return p->conns[*idx];
+}
+
+static void give_back(struct pg_store *p, int idx)
+{
+    pthread_mutex_lock(&p->mu);
+    p->free_conns[p->nfree++] = idx;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int pg_store_read(store *s, pg_fn fn, void *arg)
+{
+    struct pg_store *p = PGS(s);
+    int idx;
+    pg_conn *c = borrow(p, &idx);
+    int rc = pg_begin(c);
+    if (!rc) rc = pg_exec(c, NULL, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", "");
+    if (!rc) rc = fn(c, arg);
+    if (rc) pg_rollback(c);
+    else rc = pg_commit(c);
+    give_back(p, idx);
+    return rc;
+}
+
+/* Which bucket of store_stats.batch_hist a commit of one write falls in: every write is its
+ * own transaction here. */
+static void count(struct pg_store *p, int rc)
+{
+    pthread_mutex_lock(&p->mu);
+    if (rc) {
+        p->stats.failed_commits++;
+    } else {
+        p->stats.commits++;
+        p->stats.writes++;
+        p->stats.batch_hist[0]++;
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+int pg_store_write(store *s, pg_fn fn, void *arg)
+{
+    struct pg_store *p = PGS(s);
+    int idx;
+    pg_conn *c = borrow(p, &idx);
+    int rc = HL_EBUSY;
+    for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
+        rc = pg_begin(c);
+        if (!rc) rc = pg_exec(c, NULL, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "");
+        if (!rc) rc = fn(c, arg);
+        if (rc) pg_rollback(c);
+        else rc = pg_commit(c);
+    }
+    give_back(p, idx);
+    count(p, rc);
+    return rc;
+}
+
+static void close_pool(struct pg_store *p)
+{
+    for (int i = 0; i < PG_STORE_CONNS; i++) pg_close(p->conns[i]);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->url);
+    free(p);
+}
+
+int pg_store_open(const char *url, bool allow_incomplete, store **out)
+{
+    char msg[200];
+    int rc = pg_url_check(url, msg, sizeof msg);
+    if (rc) {
+        log_error("store: %s", msg);
+        return rc;
+    }
+    int lacking = store_backend_lacks(&store_backend_postgres, NULL);
+    if (lacking && !allow_incomplete) {
+        log_error("store: the PostgreSQL backend is not complete yet (%d store functions to "
+                  "go); use a SQLite file for now",
+                  lacking);
+        return HL_EINVAL;
+    }
+    struct pg_store *p = calloc(1, sizeof *p);
+    if (!p) return HL_ENOMEM;
+    p->be = &store_backend_postgres;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->url = strdup(url);
+    rc = p->url ? 0 : HL_ENOMEM;
+    for (int i = 0; !rc && i < PG_STORE_CONNS; i++) {
+        rc = pg_connect(url, CONNECT_TIMEOUT_S, &p->conns[i]);
+        if (!rc) p->free_conns[p->nfree++] = i;
+    }
+    int applied = 0;
+    if (!rc) rc = pg_migrate(p->conns[0], &applied);
+    if (!rc && applied) log_info("store: %d PostgreSQL migration(s) applied", applied);
+    if (rc) {
+        close_pool(p);
+        return rc;
+    }
+    *out = (store *)p;
+    return 0;
+}
+
+int postgres_open(const char *path, store **out) { return pg_store_open(path, false, out); }
+
+int postgres_exists(const char *where, bool *yes)
+{
+    char msg[200];
+    *yes = false;
+    int rc = pg_url_check(where, msg, sizeof msg);
+    if (rc) {
+        log_error("store: %s", msg);
+        return rc;
+    }
+    pg_conn *c;
+    *yes = pg_connect(where, CONNECT_TIMEOUT_S, &c) == 0; /* the reason is in the log */
+    pg_close(c);
+    return 0;
+}
+
+void postgres_close(store *s)
+{
+    if (s) close_pool(PGS(s));
+}
+
+static int version_fn(pg_conn *c, void *arg)
+{
+    int64_t v = 0;
+    int rc = pg_int1(c, &v, "SELECT coalesce(max(version), 0) FROM schema_migrations", "");
+    *(int *)arg = (int)v;
+    return rc;
+}
+
+int postgres_schema_version(store *s, int *version)
+{
+    return pg_store_read(s, version_fn, version);
+}
+
+static int size_fn(pg_conn *c, void *arg)
+{
+    return pg_int1(c, arg, "SELECT pg_database_size(current_database())", "");
+}
+
+int postgres_get_stats(store *s, store_stats *out)
+{
+    struct pg_store *p = PGS(s);
+    pthread_mutex_lock(&p->mu);
+    *out = p->stats;
+    pthread_mutex_unlock(&p->mu);
+    return pg_store_read(s, size_fn, &out->db_bytes);
+}

@@ -1,0 +1,48 @@
+/* pg_store.h — the PostgreSQL backend's store (internal to src/store/pg/): a pool of
+ * connections, and the two ways every contract function runs its SQL on one of them.
+ *
+ *   pg_store_read   one consistent snapshot (REPEATABLE READ, READ ONLY) for the whole call;
+ *   pg_store_write  one SERIALIZABLE transaction, acknowledged only when COMMIT answered
+ *                   COMMIT. Serializable is what the contract promises ("as if no other write
+ *                   ran beside it") across every server on the database; a serialization
+ *                   failure or deadlock (HL_EBUSY from pg_db) runs fn again from the start, a
+ *                   few times, since nothing of the failed attempt remains.
+ * fn must do nothing but SQL through c (it may run more than once). A lost connection is
+ * HL_EIO: for a write, an unknown outcome that is never acknowledged.
+ *
+ * Every contract function of this backend is postgres_<name> (build/gen/store_backend.h),
+ * taking the `store *` that postgres_open made: a struct pg_store (PGS()). */
+#ifndef HOTLINE_STORE_PG_STORE_H
+#define HOTLINE_STORE_PG_STORE_H
+#include "store/engine.h"
+#include "store/pg/pg_db.h"
+#include "store_backend.h"
+#include <pthread.h>
+#include <stdbool.h>
+
+#define PG_STORE_CONNS 8 /* connections in the pool: as many as threads that query at once */
+
+struct pg_store {
+    const store_backend *be; /* first: the contract's dispatch reads it */
+    char *url;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pg_conn *conns[PG_STORE_CONNS];
+    int free_conns[PG_STORE_CONNS];
+    int nfree;
+    store_stats stats; /* under mu */
+};
+
+#define PGS(s) ((struct pg_store *)(s))
+
+typedef int (*pg_fn)(pg_conn *c, void *arg);
+
+HL_MUST_CHECK int pg_store_read(store *s, pg_fn fn, void *arg);
+HL_MUST_CHECK int pg_store_write(store *s, pg_fn fn, void *arg);
+
+/* Opens the store at url, bringing its schema up to date. postgres_open (the contract's
+ * store_open) refuses while the backend lacks contract functions (store_backend_lacks);
+ * allow_incomplete lets the conformance suite test the domains it has meanwhile. */
+HL_MUST_CHECK int pg_store_open(const char *url, bool allow_incomplete, store **out);
+
+#endif
