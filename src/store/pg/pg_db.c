@@ -440,3 +440,56 @@ void pg_rollback(pg_conn *c)
     c->in_tx = false;
     c->tx_err = 0;
 }
+
+int pg_copy_begin(pg_conn *c, const char *sql)
+{
+    int rc = ready(c);
+    if (rc) return rc;
+    PGresult *r = PQexec(c->pg, sql);
+    rc = PQresultStatus(r) == PGRES_COPY_IN ? 0 : result_err(c, r);
+    PQclear(r);
+    return rc;
+}
+
+/* A failure of the connection while copying (no result to read the reason from). */
+static int copy_lost(pg_conn *c)
+{
+    const char *m = PQerrorMessage(c->pg);
+    log_error("pg: COPY: %.*s", (int)strcspn(m, "\n"), m);
+    if (c->in_tx) err_first(&c->tx_err, HL_EIO);
+    return HL_EIO;
+}
+
+int pg_copy_put(pg_conn *c, const char *data, size_t n)
+{
+    while (n) { /* libpq takes an int length */
+        int piece = n > (1u << 30) ? 1 << 30 : (int)n;
+        if (PQputCopyData(c->pg, data, piece) != 1) return copy_lost(c);
+        data += piece;
+        n -= (size_t)piece;
+    }
+    return 0;
+}
+
+int pg_copy_end(pg_conn *c, bool abort, int64_t *rows)
+{
+    if (PQputCopyEnd(c->pg, abort ? "cancelled by the client" : NULL) != 1) return copy_lost(c);
+    int rc = 0;
+    bool got = false;
+    for (PGresult *r; (r = PQgetResult(c->pg)) != NULL; PQclear(r)) {
+        if (got) continue; /* the COPY's own result first; anything after is drained */
+        got = true;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            /* an abort is the caller's decision, not a failure to log as the server's */
+            if (abort) {
+                if (c->in_tx) err_first(&c->tx_err, HL_EIO);
+                rc = HL_EIO;
+            } else {
+                rc = result_err(c, r);
+            }
+        } else if (rows) {
+            *rows = strtoll(PQcmdTuples(r), NULL, 10);
+        }
+    }
+    return got ? rc : copy_lost(c);
+}

@@ -16,6 +16,7 @@
 #include "store/db.h" /* db_arg: the same parameter array for queries built at run time */
 #include "util/arena.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct pg_conn pg_conn;
@@ -65,6 +66,15 @@ int pg_list(pg_conn *c, arena *a, size_t item_size, pg_row_fn fn, void **items, 
 /* Runs a query and reads its first row with fn into item; HL_ENOTFOUND when there is none. */
 int pg_one(pg_conn *c, arena *a, pg_row_fn fn, void *item, const char *sql, const char *types,
            ...);
+
+/* COPY ... FROM STDIN (bulk loads): pg_copy_begin runs the COPY statement sql, pg_copy_put
+ * sends rows in COPY's text format (any split into pieces), pg_copy_end finishes it — or, with
+ * abort, cancels it (nothing is loaded) — and *rows (may be NULL) gets the rows loaded. A row
+ * the server refuses (a constraint) is pg_copy_end's error. Inside a transaction, as any
+ * statement: a failure becomes the transaction's error. */
+int pg_copy_begin(pg_conn *c, const char *sql);
+int pg_copy_put(pg_conn *c, const char *data, size_t n);
+int pg_copy_end(pg_conn *c, bool abort, int64_t *rows);
 
 /* BEGIN (READ COMMITTED). HL_EINVAL inside a transaction already. A connection that turns
  * out lost at BEGIN is connected again and BEGIN sent once more (nothing had run). */
