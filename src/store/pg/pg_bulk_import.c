@@ -690,20 +690,50 @@ struct imported_args {
     bool *known;
 };
 
+/* A text[] literal of the non-NULL ids (a NULL id is never known), each element double-quoted
+ * with " and \\ escaped; pos[j] is the index in ids of the literal's element j+1, *m their
+ * number. */
+static int ids_text_array(const char *const *ids, size_t n, buf *out, size_t *pos, size_t *m)
+{
+    int rc = buf_puts(out, "{");
+    *m = 0;
+    for (size_t k = 0; !rc && k < n; k++) {
+        if (!ids[k]) continue;
+        rc = buf_puts(out, *m ? ",\"" : "\"");
+        for (const char *p = ids[k]; !rc && *p; p++) {
+            if (*p == '"' || *p == '\\') rc = buf_append(out, "\\", 1);
+            if (!rc) rc = buf_append(out, p, 1);
+        }
+        if (!rc) rc = buf_puts(out, "\"");
+        pos[(*m)++] = k;
+    }
+    return rc ? rc : buf_puts(out, "}");
+}
+
+/* One query for all the ids: the positions (1-based, in the literal) of those known. */
 static int imported_fn(pg_conn *c, void *arg)
 {
     struct imported_args *i = arg;
-    for (size_t k = 0; k < i->n; k++) {
-        int64_t one = 0;
-        int rc = i->ids[k] ? pg_int1(c, &one,
-                                     "SELECT 1 FROM case_events WHERE action = 'register'"
-                                     " AND import_id = $1 AND import_source = $2 LIMIT 1",
-                                     "tt", i->ids[k], i->source)
-                           : HL_ENOTFOUND;
-        if (rc && rc != HL_ENOTFOUND) return rc;
-        i->known[k] = !rc;
+    for (size_t k = 0; k < i->n; k++) i->known[k] = false;
+    size_t *pos = malloc((i->n ? i->n : 1) * sizeof *pos), m = 0;
+    buf lit;
+    buf_init(&lit, COPY_MAX);
+    int rc = pos ? ids_text_array(i->ids, i->n, &lit, pos, &m) : HL_ENOMEM;
+    pg_q q = {0};
+    if (!rc && m)
+        rc = pg_open_q(c, &q,
+                       "SELECT u.i FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i)"
+                       " WHERE EXISTS (SELECT 1 FROM case_events WHERE action = 'register'"
+                       " AND import_id = u.id AND import_source = $2)",
+                       "tt", lit.data, i->source);
+    while (!rc && m && pg_step(&q)) {
+        int64_t at = pg_int(&q, 0);
+        if (at >= 1 && (size_t)at <= m) i->known[pos[at - 1]] = true;
     }
-    return 0;
+    if (!rc && m) pg_close_q(&q);
+    buf_free(&lit);
+    free(pos);
+    return rc;
 }
 
 int postgres_imported(store *s, const char *source, const char *const *ids, size_t n,

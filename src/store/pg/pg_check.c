@@ -101,8 +101,9 @@ int postgres_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ
     for (size_t i = 0; !rc && i < k.n; i++) {
         bool same = false;
         rc = store_case_verify(s, k.ids[i], &same);
+        if (rc) break;
         (*cases)++;
-        if (!rc && !same) (*differ)++;
+        if (!same) (*differ)++;
     }
     arena_free(k.a);
     return rc;
