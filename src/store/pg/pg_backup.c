@@ -12,7 +12,8 @@
  * the same database (the counterpart of LIVE.pre-restore: a database cannot be renamed while
  * connected to, and a schema rename is one transaction), and loads the backup into a new,
  * empty `public` with pg_restore in a single transaction; if that fails, the previous store is
- * put back. */
+ * put back. The backup holds the schema public alone, so a store kept by an earlier restore
+ * is not in it. */
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_url.h"
@@ -73,11 +74,18 @@ static int run_tool(char *const argv[], buf *out)
     return rc;
 }
 
-/* Whether path is an archive pg_restore reads whole. */
-static int archive_readable(const char *path)
+/* Whether path is an archive pg_restore reads whole; *creates_public (may be NULL): whether
+ * it makes the schema public itself (a dump of that schema does; one of the whole database
+ * leaves public to the database it is restored into). */
+static int archive_readable(const char *path, bool *creates_public)
 {
-    char *argv[] = {"pg_restore", "--list", "--file=/dev/null", (char *)path, NULL};
-    return run_tool(argv, NULL);
+    buf list;
+    buf_init(&list, (size_t)1 << 26);
+    char *argv[] = {"pg_restore", "--list", "--file=-", (char *)path, NULL};
+    int rc = run_tool(argv, &list);
+    if (creates_public) *creates_public = !rc && list.len && strstr(list.data, " SCHEMA - public ");
+    buf_free(&list);
+    return rc;
 }
 
 static char *with_suffix(const char *path, const char *suffix)
@@ -120,11 +128,13 @@ int postgres_backup_path(const char *live_path, const char *dest_path)
         unlink(tmp);
         /* the URL travels as an argument (pg_dump has no other way to take one); a password
          * belongs in ~/.pgpass or PGPASSWORD rather than in the URL */
-        char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                        file_arg, dbname_arg, NULL};
+        /* the store is the schema public: a store kept by a restore (pre_restore) is not
+         * part of it */
+        char *argv[] = {"pg_dump", "--format=custom", "--schema=public", "--no-owner",
+                        "--no-privileges", file_arg, dbname_arg, NULL};
         rc = run_tool(argv, NULL);
     }
-    if (!rc) rc = archive_readable(tmp);
+    if (!rc) rc = archive_readable(tmp, NULL);
     if (!rc) rc = sync_path(tmp, false);
     if (!rc && rename(tmp, dest_path) != 0) {
         log_error("store: cannot rename %s: %s", tmp, strerror(errno));
@@ -203,7 +213,8 @@ int postgres_restore(const char *backup_path, const char *live_path)
 {
     int rc = check_url(live_path);
     if (rc) return rc;
-    rc = archive_readable(backup_path);
+    bool creates_public = false;
+    rc = archive_readable(backup_path, &creates_public);
     if (rc) log_error("store: %s is damaged or not a PostgreSQL backup", backup_path);
     int64_t version = 0;
     if (!rc) rc = backup_version(backup_path, &version);
@@ -217,8 +228,11 @@ int postgres_restore(const char *backup_path, const char *live_path)
     if (!rc) rc = pg_connect(live_path, CONNECT_TIMEOUT_S, &c);
     if (!rc) rc = check_unused(c);
     if (!rc)
-        rc = in_tx(c, "DROP SCHEMA IF EXISTS " PRE_RESTORE " CASCADE;"
-                      " ALTER SCHEMA public RENAME TO " PRE_RESTORE "; CREATE SCHEMA public");
+        rc = in_tx(c, creates_public ? "DROP SCHEMA IF EXISTS " PRE_RESTORE " CASCADE;"
+                                       " ALTER SCHEMA public RENAME TO " PRE_RESTORE
+                                     : "DROP SCHEMA IF EXISTS " PRE_RESTORE " CASCADE;"
+                                       " ALTER SCHEMA public RENAME TO " PRE_RESTORE ";"
+                                       " CREATE SCHEMA public");
     if (!rc) {
         char *dbname_arg = with_suffix("--dbname=", live_path);
         char *argv[] = {"pg_restore", "--single-transaction", "--exit-on-error", "--no-owner",
@@ -227,8 +241,9 @@ int postgres_restore(const char *backup_path, const char *live_path)
         free(dbname_arg);
         if (rc) {
             log_error("store: restoring %s failed; the previous store is put back", backup_path);
-            /* the restore was one transaction: public holds nothing of it */
-            int back = in_tx(c, "DROP SCHEMA public CASCADE;"
+            /* the restore was one transaction: nothing of it is left, only the empty public
+             * made above, if any */
+            int back = in_tx(c, "DROP SCHEMA IF EXISTS public CASCADE;"
                                 " ALTER SCHEMA " PRE_RESTORE " RENAME TO public");
             if (back) log_error("store: the previous store is in the schema " PRE_RESTORE);
         }
