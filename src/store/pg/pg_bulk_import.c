@@ -10,6 +10,8 @@
  *    expression gives (0001_schema.sql: array_to_tsvector of core's bigram terms; the weights
  *    it sets live on positions, which these lexemes have none of, so the value is the set of
  *    the terms of title, text and address);
+ *  - a chunk takes the lock of every write of requests first (pg_cases.c), so it is ordered
+ *    with the registrations of every server as SQLite's one writer orders them;
  *  - ids are drawn from the cases' identity sequence, so servers importing at once never
  *    collide; request numbers come from case_numbers inside the transaction, one upsert per
  *    day of the chunk taking as many numbers as the chunk has requests that day (gap-free, and
@@ -631,6 +633,10 @@ static int bulk_fn(pg_conn *c, void *arg)
         if (rc) *b->bad = i;
         nevents += b->f[i].snap.events;
     }
+    /* the lock every write of requests takes before its snapshot (pg_cases.c), so a chunk runs
+     * one at a time with the registrations and actions of every server, never failing a
+     * serialization check against them over the day's number or a rollup row */
+    if (!rc) rc = pg_exec(c, NULL, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE", "");
     if (!rc) rc = draw_ids(c, b->f, b->n);
     if (!rc) rc = take_numbers(c, b->nb);
     for (size_t i = 0; !rc && i < b->n; i++) rc = next_number(b->nb, b->f[i].day, b->f[i].number);
