@@ -3,8 +3,9 @@
  * session or token made through one server is known to the other, a logout or deactivation
  * on one ends it on both, a catalogue change is seen at once, and writes racing from both
  * servers keep the database's rules (one centre, unique usernames, one rule per key) with
- * every write either done or refused, never lost. Against the throwaway cluster
- * (pg_cluster.h); each server is a pg_store of its own, with its own pool of connections. */
+ * every write either done or refused, never lost, while logins racing on both are all made.
+ * Against the throwaway cluster (pg_cluster.h); each server is a pg_store of its own, with its
+ * own pool of connections. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -220,6 +221,55 @@ static void test_sessions_and_tokens_across_servers(void **state)
     assert_int_equal(store_token_lookup(b_srv, ar, "ab02", NOW + 200, &u), HL_ENOTFOUND);
 }
 
+/* Logins on both servers at once, round after round, each purging the sessions the previous
+ * round let expire: every one is made (pg_sessions.c: the purge apart from the login, one at
+ * a time). */
+#define ROUNDS 10
+
+struct login_args {
+    store *s;
+    int64_t user;
+    int n, failed;
+};
+
+static void *logins(void *arg)
+{
+    struct login_args *l = arg;
+    for (int k = 0; k < ROUNDS; k++) {
+        char hash[32];
+        snprintf(hash, sizeof hash, "login-%d-%d", l->n, k);
+        int64_t now = NOW + 10 * k;
+        if (store_session_create(l->s, hash, l->user, now, now + 5)) l->failed++;
+    }
+    return NULL;
+}
+
+static void test_concurrent_logins(void **state)
+{
+    (void)state;
+    PG_CLUSTER_REQUIRE();
+    int rc = 0;
+    int64_t id = user_on(b_srv, "many", dept, &rc);
+    assert_int_equal(rc, 0);
+    struct login_args l[2 * RACERS];
+    pthread_t t[2 * RACERS];
+    for (int i = 0; i < 2 * RACERS; i++) {
+        l[i] = (struct login_args){i % 2 ? b_srv : a_srv, id, i, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, logins, &l[i]), 0);
+    }
+    for (int i = 0; i < 2 * RACERS; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 2 * RACERS; i++) assert_int_equal(l[i].failed, 0);
+    /* the last round's, made at NOW + 10 * (ROUNDS - 1), live 5 s */
+    char last[32];
+    snprintf(last, sizeof last, "login-1-%d", ROUNDS - 1);
+    int64_t at = NOW + 10 * (ROUNDS - 1) + 1;
+    store_session sess;
+    assert_int_equal(store_session_lookup(a_srv, ar, last, at, &sess), 0);
+    int64_t removed = 0;
+    assert_int_equal(store_sessions_purge(b_srv, NOW + 10 * ROUNDS, &removed), 0);
+    assert_int_equal(store_session_lookup(b_srv, ar, last, at, &sess), HL_ENOTFOUND);
+}
+
 static void test_catalogue_changes_across_servers(void **state)
 {
     (void)state;
@@ -249,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_racing_writes_keep_the_rules),
         cmocka_unit_test(test_sessions_and_tokens_across_servers),
+        cmocka_unit_test(test_concurrent_logins),
         cmocka_unit_test(test_catalogue_changes_across_servers),
     };
     return cmocka_run_group_tests_name("pg_people_catalogue", tests, group_setup,
