@@ -635,8 +635,9 @@ static int bulk_fn(pg_conn *c, void *arg)
     }
     /* the lock every write of requests takes before its snapshot (pg_cases.c), so a chunk runs
      * one at a time with the registrations and actions of every server, never failing a
-     * serialization check against them over the day's number or a rollup row */
-    if (!rc) rc = pg_exec(c, NULL, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE", "");
+     * serialization check against them over the day's number or a rollup row; unprepared, as
+     * there: making room in pg_db's statement cache runs DEALLOCATE, which takes a snapshot */
+    if (!rc) rc = pg_script(c, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE");
     if (!rc) rc = draw_ids(c, b->f, b->n);
     if (!rc) rc = take_numbers(c, b->nb);
     for (size_t i = 0; !rc && i < b->n; i++) rc = next_number(b->nb, b->f[i].day, b->f[i].number);
