@@ -33,6 +33,20 @@ static HL_MUST_CHECK int unit_within(pg_conn *c, int64_t unit, int64_t ancestor,
     return rc;
 }
 
+/* Every write of requests (registration, action) takes this lock first, so they run one at a
+ * time across every server on the database, as SQLite's one writer runs them. It is taken
+ * before the transaction's snapshot (its first query takes that; LOCK does not), so each
+ * write sees every write before it committed. Without it, writes that touch one row — the
+ * day's number, a (day, unit) rollup — would still be ordered by the row lock, but a
+ * SERIALIZABLE transaction whose snapshot predates the other's commit must then fail (40001)
+ * and start again: 16 writers at once on two servers lost 40% of their registrations and 18%
+ * of their dispatches after pg_store_write's five tries. The mode conflicts with itself and
+ * with every other writer of cases, and with nothing a reader takes. */
+static HL_MUST_CHECK int lock_case_writes(pg_conn *c)
+{
+    return pg_exec(c, NULL, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE", "");
+}
+
 /* ---- registration ---------------------------------------------------------------------- */
 
 struct register_args {
@@ -52,7 +66,9 @@ static int register_fn(pg_conn *c, void *arg)
     char daykey[CASE_NUMBER_DAY_KEY];
     case_number_day_key(day, daykey);
     int64_t seq = 0;
-    int rc = pg_int1(c, &seq,
+    int rc = lock_case_writes(c);
+    if (!rc)
+        rc = pg_int1(c, &seq,
                      "INSERT INTO case_numbers(day, last) VALUES($1, 1) ON CONFLICT(day)"
                      " DO UPDATE SET last=case_numbers.last+1 RETURNING last",
                      "t", daykey);
@@ -208,7 +224,8 @@ static int check_targets(pg_conn *c, arena *a, int64_t case_id, const case_snaps
 static int act_tx(pg_conn *c, arena *ar, struct act_args *a)
 {
     case_snapshot snap;
-    int rc = pg_case_row_load(c, ar, a->case_id, &snap);
+    int rc = lock_case_writes(c);
+    if (!rc) rc = pg_case_row_load(c, ar, a->case_id, &snap);
     if (rc) return rc;
     const case_event *e = &a->ev->ev;
     rc = check_scope(c, a->case_id, snap.unit_id, a->guard);
