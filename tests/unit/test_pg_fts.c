@@ -1,6 +1,6 @@
 /* test_pg_fts.c — store/pg/pg_fts finds what SQLite's FTS5 bigram table finds: the same
  * documents (title, text, address, as the case search indexes them) go into an FTS5 table
- * with the hotline_bigram tokenizer and into a PostgreSQL table with pg_fts_vector, and every
+ * with the hotline_bigram tokenizer and into a PostgreSQL table with pg_fts_doc, and every
  * query of a list — Chinese phrases, words across columns, phrases that would only match
  * across a column's end, English words in any case, repeated terms, words without terms —
  * must match the same rows on both. The FTS5 query is spelled as store/case_search.c spells
@@ -40,6 +40,7 @@ static const char *const docs[][3] = {
     {"路灯不", "亮晚上出门看不见路", "灯灯灯"},      /* 灯不|亮: a phrase only across columns */
     {"", "灯灯灯灯", "Ｍａｉｎ　Ｓｔ"},                /* repeated terms; full-width letters */
     {"It's a \"quote\"", "back\\slash and it's", "O'Brien Rd"},
+    {"Broken pipe", "water everywhere", "Elm Rd"}, /* pipe|water: one phrase only across */
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
@@ -49,6 +50,7 @@ static const char *const queries[] = {
     "灯灯灯灯灯", "路灯不", "不亮晚上", "灯不亮 亮晚", "3号", "3", "pm2", "PM2.5超标", "12345",
     "quote", "it's", "o'brien", "back\\slash", "!!!", "路灯 !!!", "\"路灯\"", "路 灯",
     "a b c d e f g h 路灯", "路灯 建设路", "人民路 红绿灯 早高峰", "晚上", "一 二", "ｍａｉｎ",
+    "pipe-water", "broken-pipe", "water-everywhere", "elm-rd", "everywhere-elm", "rd pipe",
 };
 #define NQUERIES (sizeof queries / sizeof queries[0])
 
@@ -84,7 +86,7 @@ static int group_setup(void **state)
         buf v;
         buf_init(&v, 1 << 20);
         const char *cols[] = {docs[i][0], docs[i][1], docs[i][2]};
-        rc = pg_fts_vector(cols, 3, &v);
+        rc = pg_fts_doc(cols, 3, &v);
         if (!rc)
             rc = pg_exec(pg, NULL, "INSERT INTO t VALUES($1, $2::tsvector)", "it",
                          (int64_t)(i + 1), v.len ? v.data : "");
@@ -137,7 +139,7 @@ static void pg_ids(const char *text, char *out, size_t cap)
     buf q;
     buf_init(&q, 1 << 16);
     bool none = false;
-    assert_int_equal(pg_fts_query(text, &q, &none), 0);
+    assert_int_equal(pg_fts_query(text, 3, &q, &none), 0);
     out[0] = '\0';
     if (!none) {
         pg_q r;
@@ -173,8 +175,8 @@ static void test_no_words(void **state)
     buf q;
     buf_init(&q, 1024);
     bool none = false;
-    assert_int_equal(pg_fts_query(" \t ", &q, &none), HL_EINVAL); /* as case_search.c */
-    assert_int_equal(pg_fts_query("!!! ？？", &q, &none), 0);
+    assert_int_equal(pg_fts_query(" \t ", 3, &q, &none), HL_EINVAL); /* as case_search.c */
+    assert_int_equal(pg_fts_query("!!! ？？", 3, &q, &none), 0);
     assert_true(none);
     buf_free(&q);
 }

@@ -77,7 +77,7 @@ static void where(qbuild *b, const store_case_query *q)
     if (q->text) {
         bool none = false;
         buf_reset(&b->fts);
-        int rc = pg_fts_query(q->text, &b->fts, &none);
+        int rc = pg_fts_query(q->text, 3, &b->fts, &none); /* title, text, address */
         if (rc) {
             err_first(&b->rc, rc);
             return;

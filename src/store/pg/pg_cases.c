@@ -4,7 +4,7 @@
  * rewrites the row as the fold says. The request number is drawn from the day's row of
  * case_numbers inside the registering transaction: its row lock orders the registrations of
  * every server, and a transaction that does not commit gives its number back, so numbers stay
- * unique and gap-free per day. Also store_check's part (engine.h), as in cases.c. */
+ * unique and gap-free per day. */
 #include "core/case_number.h"
 #include "core/civil.h"
 #include "core/targets.h"
@@ -18,7 +18,6 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
-#include <string.h>
 
 static const char *nn(const char *s) { return s ? s : ""; }
 
@@ -111,7 +110,7 @@ int postgres_case_register(store *s, const store_case *in, const store_case_even
     buf search;
     buf_init(&search, 4 * 1024 * 1024);
     const char *cols[] = {in->title, in->text, in->address};
-    int rc = pg_fts_vector(cols, 3, &search);
+    int rc = pg_fts_doc(cols, 3, &search);
     struct register_args r = {in, ev, utc_offset_min, id, number,
                               search.len ? search.data : ""};
     if (!rc) rc = pg_store_write(s, register_fn, &r);
@@ -393,38 +392,4 @@ int postgres_case_verify(store *s, int64_t case_id, bool *same)
 {
     struct verify_args v = {case_id, same};
     return pg_store_read(s, verify_fn, &v);
-}
-
-struct check_args {
-    bool *integrity_ok;
-    int64_t *cases, *differ;
-};
-
-static int check_fn(pg_conn *c, void *arg)
-{
-    struct check_args *k = arg;
-    /* PostgreSQL checks its own pages (there is no PRAGMA integrity_check to ask); what is
-     * left to check is that every case row is the fold of its events */
-    *k->integrity_ok = true;
-    *k->cases = *k->differ = 0;
-    arena *a = arena_new();
-    if (!a) return HL_ENOMEM;
-    int64_t *ids;
-    size_t n = 0;
-    int rc = pg_list(c, a, sizeof *ids, read_id, (void **)&ids, &n,
-                     "SELECT id FROM cases ORDER BY id", "");
-    for (size_t i = 0; !rc && i < n; i++) {
-        bool same = false;
-        rc = verify_case(c, ids[i], &same);
-        (*k->cases)++;
-        if (!same) (*k->differ)++;
-    }
-    arena_free(a);
-    return rc;
-}
-
-int postgres_check(store *s, bool *integrity_ok, int64_t *cases, int64_t *differ)
-{
-    struct check_args k = {integrity_ok, cases, differ};
-    return pg_store_read(s, check_fn, &k);
 }

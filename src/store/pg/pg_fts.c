@@ -3,7 +3,6 @@
 #include "core/textseg.h"
 #include <string.h>
 
-#define POS_MAX 16383 /* PostgreSQL's largest tsvector position */
 #define QUERY_WORDS 8 /* as store/case_search.c's fts_query */
 
 /* A lexeme in tsvector/tsquery quoting: 'x', with ' doubled and \ escaped. */
@@ -18,55 +17,60 @@ static HL_MUST_CHECK int put_lexeme(buf *out, const char *tok, size_t len)
     return rc ? rc : buf_puts(out, "'");
 }
 
-struct vec_ctx {
+struct doc_ctx {
     buf *out;
-    int pos; /* the position of the next term */
+    unsigned pos; /* the last position given; tsvector clamps those past 16383 itself */
     char weight;
 };
 
-static int vec_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+static int doc_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     (void)start;
     (void)end;
-    struct vec_ctx *v = ctx;
-    int rc = v->out->len ? buf_puts(v->out, " ") : 0;
-    if (!rc) rc = put_lexeme(v->out, tok, len);
-    if (!rc) rc = buf_printf(v->out, ":%d%c", v->pos < POS_MAX ? v->pos : POS_MAX, v->weight);
-    v->pos++;
+    struct doc_ctx *d = ctx;
+    int rc = d->out->len ? buf_puts(d->out, " ") : 0;
+    if (!rc) rc = put_lexeme(d->out, tok, len);
+    if (!rc) rc = buf_printf(d->out, ":%u%c", ++d->pos, d->weight);
     return rc;
 }
 
-int pg_fts_vector(const char *const *cols, int n, buf *out)
+int pg_fts_doc(const char *const *cols, int n, buf *out)
 {
     if (n < 0 || n > PG_FTS_COLS_MAX) return HL_EINVAL;
-    struct vec_ctx v = {out, 1, 'A'};
+    struct doc_ctx d = {out, 0, 'A'};
     for (int i = 0; i < n; i++) {
         const char *t = cols[i] ? cols[i] : "";
-        v.weight = (char)('A' + i);
-        int rc = textseg_terms(t, strlen(t), vec_term, &v);
+        d.weight = (char)('A' + i);
+        int rc = textseg_terms(t, strlen(t), doc_term, &d);
         if (rc) return rc;
-        v.pos++; /* one position apart: no phrase crosses into the next column */
     }
     return 0;
 }
 
-struct query_ctx {
+/* Writes a search word's terms as a phrase, each term in column `weight` ('A'...; 0: in
+ * any), or only counts them (out NULL). */
+struct phrase_ctx {
     buf *out;
-    int terms; /* of the current word */
+    char weight;
+    int terms;
 };
 
-static int query_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+static int phrase_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     (void)start;
     (void)end;
-    struct query_ctx *qc = ctx;
-    int rc = buf_puts(qc->out, qc->terms++ ? " <-> " : "");
-    return rc ? rc : put_lexeme(qc->out, tok, len);
+    struct phrase_ctx *ph = ctx;
+    if (!ph->out) return ph->terms++, 0;
+    int rc = buf_puts(ph->out, ph->terms++ ? " <-> " : "");
+    if (!rc) rc = put_lexeme(ph->out, tok, len);
+    if (!rc && ph->weight) rc = buf_printf(ph->out, ":%c", ph->weight);
+    return rc;
 }
 
-int pg_fts_query(const char *text, buf *out, bool *none)
+int pg_fts_query(const char *text, int ncols, buf *out, bool *none)
 {
     *none = true;
+    if (ncols < 1 || ncols > PG_FTS_COLS_MAX) return HL_EINVAL;
     int words = 0, rc = 0;
     const char *p = text;
     while (!rc && *p && words < QUERY_WORDS) {
@@ -74,19 +78,22 @@ int pg_fts_query(const char *text, buf *out, bool *none)
         if (!*p) break;
         const char *w = p;
         while (*p && *p != ' ' && *p != '\t') p++;
+        size_t wlen = (size_t)(p - w);
         words++;
-        /* the word's phrase, kept only when it has terms */
-        size_t mark = out->len;
+        struct phrase_ctx count = {NULL, 0, 0};
+        rc = textseg_terms(w, wlen, phrase_term, &count);
+        if (rc || !count.terms) continue; /* no terms: FTS5 drops the empty phrase */
         rc = buf_puts(out, *none ? "(" : " & (");
-        struct query_ctx qc = {out, 0};
-        if (!rc) rc = textseg_terms(w, (size_t)(p - w), query_term, &qc);
-        if (!rc && qc.terms) {
-            rc = buf_puts(out, ")");
-            *none = false;
-        } else if (!rc) {
-            out->len = mark;
-            if (out->data) out->data[mark] = '\0';
+        *none = false;
+        /* one term needs no column (it is in one wherever it is); a phrase is looked for in
+         * each column in turn */
+        int cols = count.terms > 1 ? ncols : 1;
+        for (int col = 0; !rc && col < cols; col++) {
+            struct phrase_ctx ph = {out, count.terms > 1 ? (char)('A' + col) : 0, 0};
+            rc = buf_puts(out, col ? ") | (" : "(");
+            if (!rc) rc = textseg_terms(w, wlen, phrase_term, &ph);
         }
+        if (!rc) rc = buf_puts(out, "))");
     }
     if (rc) return rc;
     return words ? 0 : HL_EINVAL;
