@@ -2,9 +2,9 @@
  * store/cases.c: every action is one SERIALIZABLE transaction (pg_store_write) that loads the
  * row, checks scope and targets, lets core/lifecycle.c decide, appends the event, and
  * rewrites the row as the fold says. The request number is drawn from the day's row of
- * case_numbers inside the registering transaction: its row lock orders the registrations of
- * every server, and a transaction that does not commit gives its number back, so numbers stay
- * unique and gap-free per day. */
+ * case_numbers inside the registering transaction, which runs after every earlier write of
+ * requests on any server has committed (lock_case_writes); a transaction that does not commit
+ * gives its number back, so numbers stay unique and gap-free per day. */
 #include "core/case_number.h"
 #include "core/civil.h"
 #include "core/targets.h"
