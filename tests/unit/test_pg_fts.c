@@ -116,7 +116,8 @@ static void lite_ids(const char *text, char *out, size_t cap)
         if (!*p) break;
         len += (size_t)snprintf(q + len, sizeof q - len, words ? " \"" : "\"");
         for (; *p && *p != ' ' && *p != '\t'; p++)
-            len += (size_t)snprintf(q + len, sizeof q - len, "%s", *p == '"' ? "\"\"" : (char[]){*p, 0});
+            len += (size_t)snprintf(q + len, sizeof q - len, "%s",
+                                    *p == '"' ? "\"\"" : (char[]){*p, 0});
         len += (size_t)snprintf(q + len, sizeof q - len, "\"");
         words++;
     }
@@ -147,7 +148,8 @@ static void pg_ids(const char *text, char *out, size_t cap)
                                            " ORDER BY id",
                                    "t", q.data),
                          0);
-        while (pg_step(&r)) snprintf(out + strlen(out), cap - strlen(out), "%lld,", (long long)pg_int(&r, 0));
+        while (pg_step(&r))
+            snprintf(out + strlen(out), cap - strlen(out), "%lld,", (long long)pg_int(&r, 0));
         pg_close_q(&r);
     }
     buf_free(&q);
@@ -162,7 +164,8 @@ static void test_same_matches_as_fts5(void **state)
         char a[256], b[256];
         lite_ids(queries[i], a, sizeof a);
         pg_ids(queries[i], b, sizeof b);
-        if (strcmp(a, b) != 0) print_error("query «%s»: FTS5 %s, PostgreSQL %s\n", queries[i], a, b);
+        if (strcmp(a, b) != 0)
+            print_error("query «%s»: FTS5 %s, PostgreSQL %s\n", queries[i], a, b);
         assert_string_equal(a, b);
         nonempty += a[0] != '\0';
     }

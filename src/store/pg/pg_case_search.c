@@ -8,7 +8,7 @@
 #include "store/pg/pg_case_row.h"
 #include "store/pg/pg_fts.h"
 #include "store/pg/pg_store.h"
-#include "store/tree_sql.h"
+#include "store/pg/pg_tree.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
@@ -65,9 +65,9 @@ static void where(qbuild *b, const store_case_query *q)
             }
         add(b, ")");
     }
-    if (q->unit_id) WHERE_I(b, " AND c.unit_id IN " SQL_SUBTREE("units", "$%1$d"), q->unit_id);
+    if (q->unit_id) WHERE_I(b, " AND c.unit_id IN " PG_SUBTREE("units", "$%1$d"), q->unit_id);
     if (q->category_id)
-        WHERE_I(b, " AND c.category_id IN " SQL_SUBTREE("categories", "$%1$d"), q->category_id);
+        WHERE_I(b, " AND c.category_id IN " PG_SUBTREE("categories", "$%1$d"), q->category_id);
     if (q->district_id) WHERE_I(b, " AND c.district_id=$%d", q->district_id);
     if (q->channel) WHERE_T(b, " AND c.channel=$%d", q->channel);
     if (q->urgency >= 0) WHERE_T(b, " AND c.urgency=$%d", urgency_name((urgency)q->urgency));
@@ -92,9 +92,9 @@ static void where(qbuild *b, const store_case_query *q)
     if (q->visit_pending) add(b, " AND (c.state<>'visited' OR NOT c.visit_valid)");
     if (q->scope_unit)
         WHERE_I(b,
-                " AND (c.unit_id IN " SQL_SUBTREE("units", "$%1$d")
+                " AND (c.unit_id IN " PG_SUBTREE("units", "$%1$d")
                 " OR c.id IN (SELECT case_id FROM case_co_units WHERE unit_id IN "
-                SQL_SUBTREE("units", "$%1$d") "))",
+                PG_SUBTREE("units", "$%1$d") "))",
                 q->scope_unit);
 }
 

@@ -14,23 +14,12 @@
 #include "store/pg/pg_open311_case.h"
 #include "store/pg/pg_rollup.h"
 #include "store/pg/pg_store.h"
-#include "store/tree_sql.h"
+#include "store/pg/pg_tree.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
 
 static const char *nn(const char *s) { return s ? s : ""; }
-
-/* Is unit within ancestor's subtree of units (itself included)? The walk is tree_sql.h's SQL.
- * (The catalogue's PostgreSQL files had no tree helper yet when this was written.) */
-static HL_MUST_CHECK int unit_within(pg_conn *c, int64_t unit, int64_t ancestor, bool *yes)
-{
-    int64_t found = 0;
-    int rc = pg_int1(c, &found, "SELECT $1 IN " SQL_SUBTREE("units", "$2"), "ii", unit,
-                     ancestor);
-    *yes = !rc && found;
-    return rc;
-}
 
 /* Every write of requests (registration, action) takes this lock first, so they run one at a
  * time across every server on the database, as SQLite's one writer runs them. It is taken
@@ -131,13 +120,13 @@ static int check_scope(pg_conn *c, int64_t case_id, int64_t lead, const store_ac
 {
     if (!g || g->scope_unit <= 0) return 0;
     bool yes = false;
-    int rc = lead ? unit_within(c, lead, g->scope_unit, &yes) : 0;
+    int rc = lead ? pg_tree_unit_within(c, lead, g->scope_unit, &yes) : 0;
     if (rc || yes) return rc;
     if (g->allow_co) {
         int64_t hits = 0;
         rc = pg_int1(c, &hits,
                      "SELECT count(*) FROM case_co_units WHERE case_id=$1"
-                     " AND unit_id IN " SQL_SUBTREE("units", "$2"),
+                     " AND unit_id IN " PG_SUBTREE("units", "$2"),
                      "ii", case_id, g->scope_unit);
         if (rc) return rc;
         if (hits) return 0;
@@ -208,7 +197,7 @@ static int check_targets(pg_conn *c, arena *a, int64_t case_id, const case_snaps
     case ACT_REDISPATCH: {
         bool below = false;
         rc = unit_facts(c, a, e->unit_id, &to);
-        if (!rc && to.exists) rc = unit_within(c, e->unit_id, snap->unit_id, &below);
+        if (!rc && to.exists) rc = pg_tree_unit_within(c, e->unit_id, snap->unit_id, &below);
         return rc ? rc : target_redispatch_check(snap->unit_id, &to, below);
     }
     case ACT_MERGE: {

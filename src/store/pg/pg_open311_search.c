@@ -47,7 +47,8 @@ static HL_MUST_CHECK int text_array(buf *b, const char *const *ids, size_t n)
 static HL_MUST_CHECK int int_array(buf *b, const int64_t *ids, size_t n)
 {
     int rc = buf_puts(b, "{");
-    for (size_t i = 0; !rc && i < n; i++) rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
     return rc ? rc : buf_puts(b, "}");
 }
 
