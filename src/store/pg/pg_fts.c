@@ -60,8 +60,9 @@ static int phrase_term(void *ctx, const char *tok, size_t len, size_t start, siz
     (void)start;
     (void)end;
     struct phrase_ctx *ph = ctx;
-    if (!ph->out) return ph->terms++, 0;
-    int rc = buf_puts(ph->out, ph->terms++ ? " <-> " : "");
+    bool first = ph->terms++ == 0;
+    if (!ph->out) return 0; /* counting only */
+    int rc = first ? 0 : buf_puts(ph->out, " <-> ");
     if (!rc) rc = put_lexeme(ph->out, tok, len);
     if (!rc && ph->weight) rc = buf_printf(ph->out, ":%c", ph->weight);
     return rc;
