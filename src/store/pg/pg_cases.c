@@ -32,7 +32,9 @@ static const char *nn(const char *s) { return s ? s : ""; }
  * with every other writer of cases, and with nothing a reader takes. */
 static HL_MUST_CHECK int lock_case_writes(pg_conn *c)
 {
-    return pg_exec(c, NULL, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE", "");
+    /* unprepared: making room in pg_db's statement cache would DEALLOCATE another statement
+     * first, and DEALLOCATE takes the snapshot this lock must come before */
+    return pg_script(c, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE");
 }
 
 /* ---- registration ---------------------------------------------------------------------- */
