@@ -6,10 +6,8 @@
  *
  * How it differs from SQLite's, and why:
  *  - rows go in by COPY (one round trip per chunk and table, no statement per row), in COPY's
- *    text format; the full-text column is written in the same row, as the tsvector the schema's
- *    expression gives (0001_schema.sql: array_to_tsvector of core's bigram terms; the weights
- *    it sets live on positions, which these lexemes have none of, so the value is the set of
- *    the terms of title, text and address);
+ *    text format; the full-text column is written in the same row, as pg_fts.h makes it for
+ *    every writer of it;
  *  - a chunk takes the lock of every write of requests first (pg_cases.c), so it is ordered
  *    with the registrations of every server as SQLite's one writer orders them;
  *  - ids are drawn from the cases' identity sequence, so servers importing at once never
@@ -25,8 +23,8 @@
 #include "core/appraisal.h"
 #include "core/case_number.h"
 #include "core/civil.h"
-#include "core/textseg.h"
 #include "store/import.h"
+#include "store/pg/pg_fts.h"
 #include "store/pg/pg_store.h"
 #include "store/rollup.h"
 #include "util/buf.h"
@@ -134,30 +132,15 @@ static int copy_flush(pg_conn *c, copy_row *r, bool all)
 
 /* ---- the full-text column ------------------------------------------------------------------ */
 
-/* A tsvector literal of terms: each lexeme quoted ('' and \\ inside), the server removes
- * duplicates. */
-static int add_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+/* The search column as every writer of it makes it (pg_fts.h), from title, text and address. */
+static void f_search(copy_row *r, buf *doc, const store_case *k)
 {
-    (void)start;
-    (void)end;
-    buf *b = ctx;
-    int rc = buf_puts(b, b->len ? " '" : "'");
-    for (size_t i = 0; !rc && i < len; i++) {
-        if (tok[i] == '\'' || tok[i] == '\\') rc = buf_append(b, &tok[i], 1);
-        if (!rc) rc = buf_append(b, &tok[i], 1);
-    }
-    return rc ? rc : buf_puts(b, "'");
-}
-
-static void f_search(copy_row *r, buf *terms, const char *const *texts, size_t n)
-{
-    buf_reset(terms);
-    int rc = 0;
-    for (size_t i = 0; !rc && i < n; i++)
-        if (texts[i]) rc = textseg_terms(texts[i], strlen(texts[i]), add_term, terms);
+    const char *cols[] = {k->title, k->text, k->address};
+    buf_reset(doc);
+    int rc = pg_fts_doc(cols, 3, doc);
     if (rc && !r->rc) r->rc = rc;
     field_start(r);
-    if (terms->len) put_escaped(r, terms->data);
+    if (doc->len) put_escaped(r, doc->data);
 }
 
 /* ---- folding ------------------------------------------------------------------------------- */
@@ -226,7 +209,7 @@ static const char event_copy[] =
     " import_source, import_id) FROM STDIN";
 
 /* One request's row: the fold's snapshot, as case_row_write writes it. */
-static void put_case(copy_row *r, buf *terms, const store_case *k, const folded *f)
+static void put_case(copy_row *r, buf *doc, const store_case *k, const folded *f)
 {
     const case_snapshot *s = &f->snap;
     stage running;
@@ -282,8 +265,7 @@ static void put_case(copy_row *r, buf *terms, const store_case *k, const folded 
     f_int(r, s->updated_at);
     f_int(r, s->events);
     f_text(r, f->reply_text);
-    const char *texts[] = {k->title, k->text, k->address};
-    f_search(r, terms, texts, sizeof texts / sizeof texts[0]);
+    f_search(r, doc, k);
     row_end(r);
 }
 
@@ -591,14 +573,14 @@ static int copy_rows(pg_conn *c, const char *sql, put_rows_fn put, const struct 
 
 static int put_cases(pg_conn *c, copy_row *r, const struct bulk_args *b)
 {
-    buf terms;
-    buf_init(&terms, 1 << 24);
+    buf doc;
+    buf_init(&doc, 1 << 24);
     int rc = 0;
     for (size_t i = 0; !rc && i < b->n; i++) {
-        put_case(r, &terms, &b->cases[i].k, &b->f[i]);
+        put_case(r, &doc, &b->cases[i].k, &b->f[i]);
         rc = copy_flush(c, r, false);
     }
-    buf_free(&terms);
+    buf_free(&doc);
     return rc;
 }
 
