@@ -1,11 +1,11 @@
 /* backup.c — `hotline backup --db LIVE FILE`: an online copy of a database that may be in use
- * by a running server (SQLite's backup API copies a consistent snapshot). */
+ * by a running server (one consistent snapshot: SQLite's backup API, or PostgreSQL's pg_dump
+ * for a postgresql:// LIVE). */
 #include "cli/cli.h"
 #include "store/engine.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char backup_help[] =
     "usage: hotline backup [--db PATH] FILE\n"
@@ -31,11 +31,11 @@ int cli_backup(int argc, char **argv)
             return 2;
         }
     }
-    struct stat sb;
-    if (!dest || stat(db, &sb) != 0) {
-        fprintf(stderr, "%s", !dest ? backup_help : "hotline backup: no database there\n");
+    if (!dest) {
+        fputs(backup_help, stderr);
         return 2;
     }
+    if (!cli_store_there("backup", db, "")) return 2;
     /* by path, not through store_open: no writer thread, no migration and no checkpoint on a
      * database that a server is using */
     int rc = store_backup_path(db, dest);
