@@ -66,7 +66,8 @@ static const char *key_array(arena *a, const int64_t *keys, size_t n)
     buf b;
     buf_init(&b, 24 * n + 3);
     int rc = buf_puts(&b, "{");
-    for (size_t i = 0; i < n; i++) err_first(&rc, buf_printf(&b, "%s%" PRId64, i ? "," : "", keys[i]));
+    for (size_t i = 0; i < n; i++)
+        err_first(&rc, buf_printf(&b, "%s%" PRId64, i ? "," : "", keys[i]));
     err_first(&rc, buf_puts(&b, "}"));
     const char *out = rc ? NULL : arena_strndup(a, b.data, b.len);
     buf_free(&b);

@@ -5,26 +5,17 @@
  * (day, unit_id), so a month's appraisal costs days × units rows whatever the volume. */
 #include "store/analytics.h"
 #include "store/pg/pg_appraisal.h"
+#include "store/pg/pg_case_row.h" /* pg_case_row_double */
 #include "store/pg/pg_store.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define SCHEME_COLS                                                                            \
     "id, name, effective_from, coalesce(effective_to,0), w_response, w_resolution,"            \
     " w_satisfaction, w_ontime_reply, w_return, w_reopen, score_satisfied, score_basic,"       \
     " score_unsatisfied, created_at"
-
-/* A DOUBLE PRECISION column: PostgreSQL prints the shortest text that reads back exactly. */
-static HL_MUST_CHECK int read_double(pg_q *q, arena *a, int col, double *out)
-{
-    const char *v = pg_text(q, a, col);
-    if (!v) return HL_ENOMEM;
-    *out = strtod(v, NULL);
-    return 0;
-}
 
 static int read_scheme(pg_q *q, arena *a, void *item)
 {
@@ -34,13 +25,13 @@ static int read_scheme(pg_q *q, arena *a, void *item)
     s->name = pg_text(q, a, 1);
     s->effective_from = pg_int(q, 2);
     s->effective_to = pg_int(q, 3);
-    int rc = s->name ? 0 : HL_ENOMEM;
-    for (int i = 0; i < IND_COUNT; i++) err_first(&rc, read_double(q, a, 4 + i, &s->scheme.weight[i]));
-    err_first(&rc, read_double(q, a, 10, &s->scheme.score[SATISFACTION_SATISFIED]));
-    err_first(&rc, read_double(q, a, 11, &s->scheme.score[SATISFACTION_BASIC]));
-    err_first(&rc, read_double(q, a, 12, &s->scheme.score[SATISFACTION_UNSATISFIED]));
+    /* PostgreSQL prints a DOUBLE PRECISION as the shortest text that reads back exactly */
+    for (int i = 0; i < IND_COUNT; i++) s->scheme.weight[i] = pg_case_row_double(q, a, 4 + i);
+    s->scheme.score[SATISFACTION_SATISFIED] = pg_case_row_double(q, a, 10);
+    s->scheme.score[SATISFACTION_BASIC] = pg_case_row_double(q, a, 11);
+    s->scheme.score[SATISFACTION_UNSATISFIED] = pg_case_row_double(q, a, 12);
     s->created_at = pg_int(q, 13);
-    return rc;
+    return s->name ? 0 : HL_ENOMEM;
 }
 
 struct list_args {
