@@ -161,7 +161,8 @@ static int costs_fn(pg_conn *c, void *arg)
     struct costs_query *q = arg;
     db_arg args[] = {{.type = 'i', .i = q->unit}, {.type = 'i', .i = q->from},
                      {.type = 'i', .i = q->to}};
-    /* $1 = 0: every unit; the CTE then starts from nothing and the unit test is skipped */
+    /* $1 = 0: every unit; the CTE then starts from nothing and the unit test is skipped. The
+     * return requests come second, each flagged 16 (1 << IND_RETURN) */
     int rc = pg_walk(c,
                      PG_WALK_DECLARE SUBTREE_CTE "SELECT " PG_CASE_ROW_COLS ", c.unit_id, "
                      COST_FLAGS " FROM cases c WHERE ($1=0 OR c.unit_id IN (SELECT id FROM sub))"
