@@ -88,7 +88,10 @@ static void f_null(copy_row *r)
 /* text; NULL is NULL */
 static void f_text(copy_row *r, const char *s)
 {
-    if (!s) return f_null(r);
+    if (!s) {
+        f_null(r);
+        return;
+    }
     field_start(r);
     put_escaped(r, s);
 }
