@@ -101,14 +101,19 @@ static void test_backup_and_restore(void **state)
     u.code = "after-backup";
     assert_int_equal(store_unit_create(g->s, &u, &after), 0);
 
-    /* a backup is a store of its own with what was committed before it */
-    store *b = NULL;
-    assert_int_equal(store_open(b1, &b), 0);
+    /* a backup holds what was committed before it: restored into a fresh store of the same
+     * backend, the first unit is there and the second is not */
+    cf_store other;
+    assert_int_equal(cf_store_fresh(&other), 0);
+    store_close(other.s); /* a store is restored while closed */
+    other.s = NULL;
+    assert_int_equal(store_restore(b1, other.where), 0);
+    assert_int_equal(cf_store_reopen(&other), 0);
     store_unit got;
-    assert_int_equal(store_unit_by_code(b, g->a, "before-backup", &got), 0);
+    assert_int_equal(store_unit_by_code(other.s, g->a, "before-backup", &got), 0);
     assert_int_equal(got.id, before);
-    assert_int_equal(store_unit_by_code(b, g->a, "after-backup", &got), HL_ENOTFOUND);
-    store_close(b);
+    assert_int_equal(store_unit_by_code(other.s, g->a, "after-backup", &got), HL_ENOTFOUND);
+    cf_store_remove(&other);
 
     /* a damaged backup is refused and the store is left alone */
     FILE *fp = fopen(junk, "w");
@@ -123,7 +128,7 @@ static void test_backup_and_restore(void **state)
     store_close(g->s);
     g->s = g->st.s = NULL;
     assert_int_equal(store_restore(b2, g->st.where), 0);
-    assert_int_equal(store_open(g->st.where, &g->st.s), 0);
+    assert_int_equal(cf_store_reopen(&g->st), 0);
     g->s = g->st.s;
     assert_int_equal(store_unit_by_code(g->s, g->a, "before-backup", &got), 0);
     assert_int_equal(store_unit_by_code(g->s, g->a, "after-backup", &got), HL_ENOTFOUND);
