@@ -37,7 +37,8 @@ static int add_position(void *ctx, const char *tok, size_t len, size_t start, si
     return rc;
 }
 
-int pg_fts_vector(arena *a, const char *const *fields, size_t n, const char **out)
+int pg_fts_vector(arena *a, const char *const *fields, size_t n, const char **out,
+                  int64_t *terms)
 {
     if (n > PG_FTS_MAX_FIELDS) return HL_EINVAL;
     buf b;
@@ -51,6 +52,7 @@ int pg_fts_vector(arena *a, const char *const *fields, size_t n, const char **ou
     if (!rc) {
         *out = arena_strndup(a, b.len ? b.data : "", b.len);
         if (!*out) rc = HL_ENOMEM;
+        if (terms) *terms = v.pos;
     }
     buf_free(&b);
     return rc;

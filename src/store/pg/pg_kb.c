@@ -1,15 +1,16 @@
 /* pg_kb.c — knowledge-base articles in PostgreSQL (kb.c's counterpart): written by the centre
  * and by units, found by relevance. Every write stores the article's full-text terms (title
- * A, body B: pg_fts_bigram.h) in `search` in the same statement as its text, so an article is
- * never found by words it no longer has. User text is only ever bound, never spliced.
+ * A, body B: pg_fts_bigram.h) in `search`, and how many there are in `search_terms`, in the
+ * same statement as its text, so an article is never found by words it no longer has. User
+ * text is only ever bound, never spliced.
  *
- * Ranking, as close to FTS5's bm25 (kb.c: title weighing 3, body 1) as PostgreSQL allows:
- * each query term's ts_rank with weights A = 1 and B = 1/3 (ts_rank gives a single title
- * match exactly three times a single body match, and more occurrences rank higher with a
- * diminishing gain, as bm25's saturation does), times the term's inverse document frequency
- * computed as FTS5 computes it (ln((N - n + 0.5) / (n + 0.5)), at least 1e-6, over all
- * articles), summed over the terms. So any term may match, more and rarer matches rank higher.
- * What bm25 has and this lacks is the normalisation by the article's length. */
+ * Ranking is FTS5's bm25 itself, as kb.c asks for it (title weighing 3, body 1), computed from
+ * what the table holds, so both backends rank the same articles alike: for each query term,
+ * idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6; N articles, n of them holding the term),
+ * f = 3 x its occurrences in the title + those in the body (the vector's positions and their
+ * weights), and the article's length D against the average (search_terms), summed as
+ * idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)) with k1 = 1.2, b = 0.75. ts_rank
+ * could not say it: it knows neither how rare a term is nor the lengths. */
 #include "store/pg/pg_kb.h"
 #include "store/pg/pg_fts_bigram.h"
 #include "store/pg/pg_store.h"
@@ -71,12 +72,12 @@ static HL_MUST_CHECK int check_refs(pg_conn *c, int64_t category_id, int64_t uni
     return rc == HL_ENOTFOUND ? HL_EREF : rc;
 }
 
-/* The search column's text for an article. */
+/* The search column's text for an article, and how many terms it holds. */
 static HL_MUST_CHECK int vector_of(arena *a, const char *title, const char *body,
-                                   const char **out)
+                                   const char **out, int64_t *terms)
 {
     const char *fields[] = {title, body};
-    return pg_fts_vector(a, fields, 2, out);
+    return pg_fts_vector(a, fields, 2, out, terms);
 }
 
 struct write_args {
@@ -92,17 +93,18 @@ static int create_fn(pg_conn *c, void *arg)
     arena *a = arena_new();
     if (!a) return HL_ENOMEM;
     const char *search = NULL;
+    int64_t terms = 0;
     int rc = k->unit_id > 0 ? check_refs(c, k->category_id, k->unit_id) : HL_EREF;
-    if (!rc) rc = vector_of(a, k->title, k->body, &search);
+    if (!rc) rc = vector_of(a, k->title, k->body, &search, &terms);
     if (!rc)
         rc = pg_int1(c, w->out_id,
                      "INSERT INTO kb_articles(title, body, category_id, unit_id, valid_from,"
                      " valid_to, next_review, created_by, updated_by, created_at, updated_at,"
-                     " search) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::tsvector)"
-                     " RETURNING id",
-                     "ttzitttzziit", k->title, k->body, k->category_id, k->unit_id,
+                     " search, search_terms)"
+                     " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::tsvector,$13) RETURNING id",
+                     "ttzitttzziiti", k->title, k->body, k->category_id, k->unit_id,
                      nz(k->valid_from), nz(k->valid_to), nz(k->next_review), k->created_by,
-                     k->created_by, k->created_at, k->created_at, search);
+                     k->created_by, k->created_at, k->created_at, search, terms);
     arena_free(a);
     return rc;
 }
@@ -121,6 +123,7 @@ static int update_fn(pg_conn *c, void *arg)
     if (!a) return HL_ENOMEM;
     store_kb_article cur;
     const char *search = NULL;
+    int64_t terms = 0;
     int rc = pg_one(c, a, pg_kb_row, &cur,
                     "SELECT " PG_KB_COLS " FROM" PG_KB_FROM " WHERE k.id=$1", "i", w->id);
     if (!rc) {
@@ -133,15 +136,15 @@ static int update_fn(pg_conn *c, void *arg)
         if (in->next_review) cur.next_review = in->next_review;
         rc = check_refs(c, cur.category_id, cur.unit_id);
     }
-    if (!rc) rc = vector_of(a, cur.title, cur.body, &search);
+    if (!rc) rc = vector_of(a, cur.title, cur.body, &search, &terms);
     if (!rc)
         rc = pg_exec(c, NULL,
                      "UPDATE kb_articles SET title=$1, body=$2, category_id=$3, unit_id=$4,"
                      " valid_from=$5, valid_to=$6, next_review=$7, updated_by=$8, updated_at=$9,"
-                     " search=$10::tsvector WHERE id=$11",
-                     "ttzitttzzti", cur.title, cur.body, cur.category_id, cur.unit_id,
+                     " search=$10::tsvector, search_terms=$11 WHERE id=$12",
+                     "ttzitttzztii", cur.title, cur.body, cur.category_id, cur.unit_id,
                      nz(cur.valid_from), nz(cur.valid_to), nz(cur.next_review), in->updated_by,
-                     in->updated_at, search, w->id);
+                     in->updated_at, search, terms, w->id);
     arena_free(a);
     return rc;
 }
@@ -189,14 +192,21 @@ int postgres_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *ou
 static const char COUNT_TEXT_SQL[] = "SELECT count(*) FROM kb_articles k WHERE" KB_MATCH
     KB_FILTERS("$2", "$3", "$4", "$5");
 
-/* ts_rank's weights are {D, C, B, A}; see the top of this file */
+/* bm25 as the top of this file spells it. The terms' idf over every article; each matching
+ * article's weighted frequencies from its own vector (only the query's lexemes unnested);
+ * repeated query terms count as often as they are repeated, as FTS5's OR of them does. */
 static const char SEARCH_TEXT_SQL[] =
-    "WITH terms AS (SELECT quote_literal(t)::tsquery AS tq FROM unnest($1::text[]) t),"
-    " idf AS (SELECT tq, greatest(ln((n.n - d.n + 0.5) / (d.n + 0.5)), 1e-6) AS w"
-    " FROM terms, LATERAL (SELECT count(*)::float8 AS n FROM kb_articles WHERE search @@ tq) d,"
-    " (SELECT count(*)::float8 AS n FROM kb_articles) n)"
-    " SELECT " PG_KB_COLS ", (SELECT sum(idf.w * ts_rank('{0,0,0.33333334,1}'::float4[],"
-    " k.search, idf.tq)) FROM idf) AS score FROM" PG_KB_FROM " WHERE" KB_MATCH
+    "WITH terms AS (SELECT t FROM unnest($1::text[]) t),"
+    " stats AS (SELECT count(*)::float8 AS n, avg(search_terms)::float8 AS avgdl"
+    " FROM kb_articles),"
+    " idf AS (SELECT terms.t, greatest(ln((stats.n - d.n + 0.5) / (d.n + 0.5)), 1e-6) AS w"
+    " FROM terms CROSS JOIN stats CROSS JOIN LATERAL (SELECT count(*)::float8 AS n"
+    " FROM kb_articles WHERE search @@ quote_literal(terms.t)::tsquery) d)"
+    " SELECT " PG_KB_COLS ", (SELECT sum(idf.w * f.f * 2.2 / (f.f + 1.2 * (0.25 + 0.75"
+    " * k.search_terms / stats.avgdl))) FROM stats, idf JOIN (SELECT u.lexeme,"
+    " sum(CASE w WHEN 'A' THEN 3.0 ELSE 1.0 END)::float8 AS f FROM unnest(k.search) u,"
+    " unnest(u.weights) w WHERE u.lexeme = ANY($1::text[]) GROUP BY u.lexeme) f"
+    " ON f.lexeme = idf.t) AS score FROM" PG_KB_FROM " WHERE" KB_MATCH
     KB_FILTERS("$2", "$3", "$4", "$5") " ORDER BY score DESC, k.id LIMIT $6 OFFSET $7";
 
 static const char COUNT_ALL_SQL[] =
