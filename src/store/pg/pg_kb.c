@@ -142,7 +142,7 @@ static int update_fn(pg_conn *c, void *arg)
                      "UPDATE kb_articles SET title=$1, body=$2, category_id=$3, unit_id=$4,"
                      " valid_from=$5, valid_to=$6, next_review=$7, updated_by=$8, updated_at=$9,"
                      " search=$10::tsvector, search_terms=$11 WHERE id=$12",
-                     "ttzitttzztii", cur.title, cur.body, cur.category_id, cur.unit_id,
+                     "ttzitttzitii", cur.title, cur.body, cur.category_id, cur.unit_id,
                      nz(cur.valid_from), nz(cur.valid_to), nz(cur.next_review), in->updated_by,
                      in->updated_at, search, terms, w->id);
     arena_free(a);
