@@ -6,12 +6,13 @@
 #include "store/pg/pg_calls.h"
 #include "store/pg/pg_store.h"
 #include "util/err.h"
+#include <stdint.h>
 #include <string.h>
 
-/* q's filters by fixed parameters ($1 from, $2 to, $3 agent; 0 = open), so each statement is
- * prepared once per connection */
-#define CALLS_WHERE                                                                            \
-    " WHERE ($1=0 OR c.placed_at>=$1) AND ($2=0 OR c.placed_at<$2) AND ($3=0 OR c.agent_id=$3)"
+/* q's filters by fixed parameters, so each statement is prepared once per connection: $1 and
+ * $2 the period (an open end bound as the farthest time, so that even a generic plan reads
+ * the period from the index calls_placed), $3 the agent (0 = any) */
+#define CALLS_WHERE " WHERE c.placed_at>=$1 AND c.placed_at<$2 AND ($3=0 OR c.agent_id=$3)"
 
 struct list_args {
     arena *a;
@@ -25,14 +26,17 @@ static int list_fn(pg_conn *c, void *arg)
 {
     struct list_args *l = arg;
     const store_call_query *q = l->q;
-    int64_t limit = q->limit, offset = q->offset;
-    int rc = pg_int1(c, l->total, "SELECT count(*) FROM calls c" CALLS_WHERE, "iii", q->from,
-                     q->to, q->agent_id);
+    /* a page as SQLite's db_page takes it: a limit outside 1..200 is 50, no negative offset */
+    int64_t limit = q->limit > 0 && q->limit <= 200 ? q->limit : 50;
+    int64_t offset = q->offset > 0 ? q->offset : 0;
+    int64_t from = q->from ? q->from : INT64_MIN, to = q->to ? q->to : INT64_MAX;
+    int rc = pg_int1(c, l->total, "SELECT count(*) FROM calls c" CALLS_WHERE, "iii", from, to,
+                     q->agent_id);
     if (!rc)
         rc = pg_list(c, l->a, sizeof **l->items, pg_call_row, (void **)l->items, l->n,
                      "SELECT " PG_CALL_COLS CALLS_WHERE
                      " ORDER BY c.placed_at DESC, c.id DESC LIMIT $4 OFFSET $5",
-                     "iiiii", q->from, q->to, q->agent_id, limit, offset);
+                     "iiiii", from, to, q->agent_id, limit, offset);
     for (size_t i = 0; !rc && i < *l->n; i++) rc = pg_call_cases_of(c, l->a, &(*l->items)[i]);
     return rc;
 }
@@ -55,9 +59,6 @@ struct sums_args {
 static int sums_fn(pg_conn *c, void *arg)
 {
     struct sums_args *sa = arg;
-    /* fn could run again: the sums start from nothing each time */
-    memset(sa->total, 0, sizeof *sa->total);
-    memset(sa->by_hour, 0, 24 * sizeof *sa->by_hour);
     pg_q q;
     int rc = pg_open_q(c, &q,
                        "SELECT placed_at, coalesce(offered_at,0), coalesce(answered_at,0),"
@@ -79,6 +80,8 @@ static int sums_fn(pg_conn *c, void *arg)
 int postgres_call_sums(store *s, int64_t from, int64_t to, int utc_offset_min,
                        call_counts *total, call_counts by_hour[24])
 {
+    memset(total, 0, sizeof *total);
+    memset(by_hour, 0, 24 * sizeof *by_hour);
     struct sums_args sa = {from, to ? to : INT64_MAX, utc_offset_min, total, by_hour};
     return pg_store_read(s, sums_fn, &sa);
 }
