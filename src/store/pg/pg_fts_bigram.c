@@ -9,7 +9,7 @@
 #define PG_FTS_TEXT_MAX (64u << 20) /* bounded as any buf; far beyond a tsvector's 1 MB */
 
 /* Appends tok quoted by q (' or "), with q and \ escaped by a backslash. */
-static int put_quoted(buf *out, char q, const char *tok, size_t len)
+static HL_MUST_CHECK int put_quoted(buf *out, char q, const char *tok, size_t len)
 {
     int rc = buf_append(out, &q, 1);
     for (size_t i = 0; !rc && i < len; i++) {

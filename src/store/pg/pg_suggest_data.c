@@ -41,7 +41,7 @@ static int hex_digit(char c)
 }
 
 /* The bytes of bytea's hex output ("\x..."), into a malloc'd *out (at least one byte). */
-static int unhex(const char *h, unsigned char **out, size_t *len)
+static HL_MUST_CHECK int unhex(const char *h, unsigned char **out, size_t *len)
 {
     size_t n = strlen(h);
     if (n < 2 || h[0] != '\\' || h[1] != 'x' || n % 2) return HL_EIO; /* not bytea_output=hex */
@@ -172,7 +172,7 @@ struct rows_args {
 };
 
 /* Calls fn for each row of one fetched batch; *got counts them. */
-static int feed_batch(pg_q *q, const struct rows_args *r, int *got)
+static HL_MUST_CHECK int feed_batch(pg_q *q, const struct rows_args *r, int *got)
 {
     int rc = 0;
     arena *a = arena_new(); /* the batch's titles and texts */
