@@ -29,7 +29,7 @@ DB      ?= var/hotline.db
 PORT    ?= 8080
 
 .SECONDARY:
-.PHONY: all deps deps-test deps-bench run test unit conformance api e2e web-vendor check-banned bench clean asan help fmt fuzz fuzz-replay
+.PHONY: all deps deps-test deps-bench run test unit conformance api e2e web-vendor check-banned bench clean asan help fuzz fuzz-replay
 
 all: build/release/hotline
 
@@ -192,9 +192,6 @@ crash-test: build/release/hotline
 
 bench: deps-bench build/release/hotline
 	bench/run-all.sh
-
-fmt:
-	clang-format -i $(SRC) $(shell find src -name '*.h') $(UNIT_SRC)
 
 clean:
 	rm -rf build

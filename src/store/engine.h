@@ -21,9 +21,9 @@ typedef struct store store;
 /* Opens (creating if needed) the store at path and brings its schema up to date. Caller owns
  * *out; close with store_close. */
 HL_MUST_CHECK int store_open(const char *path, store **out);
-/* Whether a store is at where (a SQLite file's path, or a PostgreSQL URL whose database the
- * server lets us connect to), for the command line's "no database at ..." before anything
- * else. An unusable URL is HL_EINVAL, said in the log. */
+/* Whether there is a store at where (a path or a URL), as its backend judges: for the command
+ * line's "no database at ..." before anything else. A location no backend can use is
+ * HL_EINVAL, its reason said in the log. */
 HL_MUST_CHECK int store_exists(const char *where, bool *yes);
 /* Finishes the writes in progress, then releases everything the store holds. Accepts NULL. */
 void store_close(store *s);

@@ -18,7 +18,7 @@ typedef struct {
     role role;
     bool active;
     const char *password_hash; /* filled only by store_user_by_username */
-    int64_t created_at;
+    int64_t created_at;        /* set by the store from hotline's clock (util/clock.h) */
 } store_user;
 
 /* All users, or those within a unit's subtree when unit_id > 0. */
@@ -53,7 +53,7 @@ HL_MUST_CHECK int store_sessions_purge(store *s, int64_t now, int64_t *removed);
 typedef struct {
     int64_t id, user_id;
     const char *name, *prefix, *username;
-    int64_t created_at, revoked_at; /* revoked_at 0 = live */
+    int64_t created_at, revoked_at; /* hotline's clock (util/clock.h); revoked_at 0 = live */
     int64_t last_used_at;           /* 0 = never; to the minute */
 } store_token;
 

@@ -2,6 +2,7 @@
  * client holds; the secrets themselves are never stored. */
 #include "store/people.h"
 #include "store/store_internal.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -148,8 +149,8 @@ static int token_create_fn(sqlite3 *db, void *arg)
     if (!rc)
         rc = db_exec(db, NULL,
                      "INSERT INTO api_tokens(user_id, name, token_hash, prefix, created_at)"
-                     " VALUES(?,?,?,?,unixepoch())",
-                     "ittt", t->user_id, t->name, t->hash, t->prefix);
+                     " VALUES(?,?,?,?,?)",
+                     "ittti", t->user_id, t->name, t->hash, t->prefix, clock_now());
     if (!rc) *t->id = sqlite3_last_insert_rowid(db);
     return rc;
 }
@@ -165,8 +166,8 @@ static int token_revoke_fn(sqlite3 *db, void *arg)
 {
     int changes = 0;
     int rc = db_exec(db, &changes,
-                     "UPDATE api_tokens SET revoked_at=unixepoch() WHERE id=? AND revoked_at IS NULL",
-                     "i", *(int64_t *)arg);
+                     "UPDATE api_tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL",
+                     "ii", clock_now(), *(int64_t *)arg);
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 

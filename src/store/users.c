@@ -3,6 +3,7 @@
 #include "store/people.h"
 #include "store/store_internal.h"
 #include "store/tree_sql.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 #define USER_COLS STORE_USER_COLS
@@ -107,9 +108,9 @@ static int create_fn(sqlite3 *db, void *arg)
     if (!rc)
         rc = db_exec(db, NULL,
                      "INSERT INTO users(username, display_name, role, unit_id, password_hash,"
-                     " active, created_at) VALUES(?,?,?,?,?,?,unixepoch())",
-                     "tttitb", u->username, u->display_name, role_name(u->role), u->unit_id,
-                     u->password_hash, (int)u->active);
+                     " active, created_at) VALUES(?,?,?,?,?,?,?)",
+                     "tttitbi", u->username, u->display_name, role_name(u->role), u->unit_id,
+                     u->password_hash, (int)u->active, clock_now());
     if (!rc) *w->out_id = sqlite3_last_insert_rowid(db);
     return rc;
 }
@@ -139,9 +140,9 @@ static int update_fn(sqlite3 *db, void *arg)
         rc = db_exec(db, NULL, "DELETE FROM sessions WHERE user_id=?", "i", w->id);
     if (!rc && !u->active)
         rc = db_exec(db, NULL,
-                     "UPDATE api_tokens SET revoked_at=unixepoch()"
+                     "UPDATE api_tokens SET revoked_at=?"
                      " WHERE user_id=? AND revoked_at IS NULL",
-                     "i", w->id);
+                     "ii", clock_now(), w->id);
     return rc;
 }
 

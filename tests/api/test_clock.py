@@ -34,3 +34,20 @@ def test_a_clock_file_without_an_offset_is_refused(tmp_path):
         assert p.returncode == 2 and "--clock" in p.stderr, p.stderr
     p = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True, timeout=30)
     assert "--clock FILE" in p.stdout and "tests only" in p.stdout, p.stdout
+
+
+def test_tokens_are_stamped_with_the_tests_clock(client, admin, clock):
+    # the store once stamped a token's creation and revocation with SQLite's own clock
+    clock.advance(3600)
+    r = client.post("/api/admin/tokens", {"username": "integrator", "name": "clock-stamp"},
+                    session=admin)
+    assert r.status == 201, r
+    token = next(t for t in client.get("/api/admin/tokens", session=admin).body["tokens"]
+                 if t["id"] == r.body["id"])
+    made = datetime.fromisoformat(token["created_at"])
+    assert abs(made - server_now()) <= timedelta(seconds=2), (made, server_now())
+    assert client.delete(f"/api/admin/tokens/{r.body['id']}", session=admin).status == 204
+    token = next(t for t in client.get("/api/admin/tokens", session=admin).body["tokens"]
+                 if t["id"] == r.body["id"])
+    revoked = datetime.fromisoformat(token["revoked_at"])
+    assert abs(revoked - server_now()) <= timedelta(seconds=2), (revoked, server_now())
