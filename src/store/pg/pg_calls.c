@@ -6,6 +6,7 @@
  * pg_calls_list.c. */
 #include "store/pg/pg_calls.h"
 #include "store/pg/pg_store.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include <string.h>
 
@@ -211,6 +212,10 @@ int postgres_case_calls(store *s, arena *a, int64_t case_id, store_call **items,
 
 /* ---- whole calls, for histories ---------------------------------------------------------- */
 
+/* A history's calls go in one statement per write, as arrays unnested (thousands of rows, one
+ * round trip): the arrays' text form is built here, every value quoted or NULL. */
+#define ARRAY_TEXT_MAX (256u << 20)
+
 struct put_args {
     const store_call_record *calls;
     size_t n;
@@ -228,25 +233,71 @@ static bool in_order(const call_times *t)
     return last > 0;
 }
 
+/* Appends one element of an array literal: s double-quoted (" and \ escaped), NULL as NULL. */
+static HL_MUST_CHECK int put_text(buf *b, const char *s)
+{
+    int rc = buf_puts(b, b->len && b->data[b->len - 1] != '{' ? ",\"" : "\"");
+    for (; !rc && *s; s++) {
+        if (*s == '"' || *s == '\\') rc = buf_append(b, "\\", 1);
+        if (!rc) rc = buf_append(b, s, 1);
+    }
+    return rc ? rc : buf_puts(b, "\"");
+}
+
+/* The same for a number; 0 is NULL where zero_null says so (a time not reported, nobody). */
+static HL_MUST_CHECK int put_int(buf *b, int64_t v, bool zero_null)
+{
+    const char *sep = b->len && b->data[b->len - 1] != '{' ? "," : "";
+    if (zero_null && !v) return buf_printf(b, "%sNULL", sep);
+    return buf_printf(b, "%s%lld", sep, (long long)v);
+}
+
+enum { COL_CALL_ID, COL_CALLER, COL_AGENT, COL_PLACED, COL_OFFERED, COL_ANSWERED, COL_ENDED,
+       COL_CASE, NCOLS };
+
 static int put_fn(pg_conn *c, void *arg)
 {
     struct put_args *p = arg;
+    buf col[NCOLS];
     int rc = 0;
+    for (int k = 0; k < NCOLS; k++) {
+        buf_init(&col[k], ARRAY_TEXT_MAX);
+        err_first(&rc, buf_puts(&col[k], "{"));
+    }
     for (size_t i = 0; !rc && i < p->n; i++) {
         const store_call_record *r = &p->calls[i];
         if (!r->call_id || !*r->call_id || !r->caller || !in_order(&r->t) ||
-            (r->t.answered_at && r->agent_id <= 0))
-            return HL_EINVAL;
-        int64_t id = 0;
-        rc = pg_int1(c, &id,
-                     "INSERT INTO calls(call_id, caller, agent_id, placed_at, offered_at,"
-                     " answered_at, ended_at) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-                     "ttzizzz", r->call_id, r->caller, r->agent_id, call_placed_at(&r->t),
-                     r->t.offered_at, r->t.answered_at, r->t.ended_at);
-        if (!rc && r->case_id)
-            rc = pg_exec(c, NULL, "INSERT INTO call_cases(call_id, case_id) VALUES($1,$2)",
-                         "ii", id, r->case_id);
+            (r->t.answered_at && r->agent_id <= 0)) {
+            rc = HL_EINVAL;
+            break;
+        }
+        err_first(&rc, put_text(&col[COL_CALL_ID], r->call_id));
+        err_first(&rc, put_text(&col[COL_CALLER], r->caller));
+        err_first(&rc, put_int(&col[COL_AGENT], r->agent_id, true));
+        err_first(&rc, put_int(&col[COL_PLACED], call_placed_at(&r->t), false));
+        err_first(&rc, put_int(&col[COL_OFFERED], r->t.offered_at, true));
+        err_first(&rc, put_int(&col[COL_ANSWERED], r->t.answered_at, true));
+        err_first(&rc, put_int(&col[COL_ENDED], r->t.ended_at, true));
+        err_first(&rc, put_int(&col[COL_CASE], r->case_id, true));
     }
+    for (int k = 0; k < NCOLS; k++) err_first(&rc, buf_puts(&col[k], "}"));
+    /* ids in the records' order, as one insert after another would give them; a call_id
+     * taken (before or twice in the batch) refuses the whole statement */
+    if (!rc)
+        rc = pg_exec(c, NULL,
+                     "WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[],"
+                     " $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])"
+                     " WITH ORDINALITY AS r(call_id, caller, agent_id, placed_at, offered_at,"
+                     " answered_at, ended_at, case_id, ord)),"
+                     " ins AS (INSERT INTO calls(call_id, caller, agent_id, placed_at,"
+                     " offered_at, answered_at, ended_at) SELECT call_id, caller, agent_id,"
+                     " placed_at, offered_at, answered_at, ended_at FROM r ORDER BY ord"
+                     " RETURNING id, call_id)"
+                     " INSERT INTO call_cases(call_id, case_id) SELECT ins.id, r.case_id"
+                     " FROM ins JOIN r ON r.call_id=ins.call_id WHERE r.case_id IS NOT NULL",
+                     "tttttttt", col[0].data, col[1].data, col[2].data, col[3].data,
+                     col[4].data, col[5].data, col[6].data, col[7].data);
+    for (int k = 0; k < NCOLS; k++) buf_free(&col[k]);
     return rc;
 }
 
