@@ -11,6 +11,7 @@
 int store_user_row(db_q *q, arena *a, void *item)
 {
     store_user *u = item;
+    u->password_hash = NULL; /* only read_user_hash fills it */
     u->id = db_int(q, 0);
     u->unit_id = db_int(q, 1);
     u->username = db_text(q, a, 2);

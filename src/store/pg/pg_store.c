@@ -41,13 +41,13 @@ int pg_store_read(store *s, pg_fn fn, void *arg)
     return rc;
 }
 
-/* Which bucket of store_stats.batch_hist a commit of one write falls in: every write is its
- * own transaction here. */
-static void count(struct pg_store *p, int rc)
+/* The statistics of one write: every write is its own transaction here (batch_hist's first
+ * bucket). A write its fn refused never reached COMMIT: neither committed nor failed. */
+static void count(struct pg_store *p, int rc, bool reached_commit)
 {
     pthread_mutex_lock(&p->mu);
     if (rc) {
-        p->stats.failed_commits++;
+        if (reached_commit) p->stats.failed_commits++;
     } else {
         p->stats.commits++;
         p->stats.writes++;
@@ -62,15 +62,21 @@ int pg_store_write(store *s, pg_fn fn, void *arg)
     int idx;
     pg_conn *c = borrow(p, &idx);
     int rc = HL_EBUSY;
+    bool reached_commit = false;
     for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
+        reached_commit = false;
         rc = pg_begin(c);
         if (!rc) rc = pg_exec(c, NULL, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "");
         if (!rc) rc = fn(c, arg);
-        if (rc) pg_rollback(c);
-        else rc = pg_commit(c);
+        if (rc) {
+            pg_rollback(c);
+        } else {
+            reached_commit = true;
+            rc = pg_commit(c);
+        }
     }
     give_back(p, idx);
-    count(p, rc);
+    count(p, rc, reached_commit);
     return rc;
 }
 
