@@ -58,20 +58,15 @@ static int group_setup(void **state)
     snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
     assert_int_equal(store_open(f->path, &f->sq), 0);
     pg_cluster_db(DB_NAME, f->url, sizeof f->url);
-    /* opened while the backend may still lack other domains' functions; this one's are here */
+    /* opened while the backend may still lack other domains' functions; these are here */
     assert_int_equal(pg_store_open(f->url, true, &f->pg), 0);
-    store_unit u = {
-        .code = "centre", .name_zh = "中心", .name_en = "Centre", .kind = UNIT_CENTRE, .active = true};
+    store_unit u = {.code = "centre",
+                    .name_zh = "中心",
+                    .name_en = "Centre",
+                    .kind = UNIT_CENTRE,
+                    .active = true};
     assert_int_equal(store_unit_create(f->sq, &u, &f->sq_unit), 0);
-    /* the unit by SQL: catalogue.h may not be PostgreSQL's yet */
-    pg_conn *c;
-    assert_int_equal(pg_connect(f->url, 10, &c), 0);
-    assert_int_equal(pg_int1(c, &f->pg_unit,
-                             "INSERT INTO units(code, name_zh, name_en, kind)"
-                             " VALUES('centre', '中心', 'Centre', 'centre') RETURNING id",
-                             NULL),
-                     0);
-    pg_close(c);
+    assert_int_equal(store_unit_create(f->pg, &u, &f->pg_unit), 0);
     *state = f;
     return 0;
 }

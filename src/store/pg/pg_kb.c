@@ -14,7 +14,7 @@
 #include "store/pg/pg_kb.h"
 #include "store/pg/pg_fts_bigram.h"
 #include "store/pg/pg_store.h"
-#include "store/tree_sql.h"
+#include "store/pg/pg_tree.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -182,8 +182,8 @@ int postgres_kb_article_get(store *s, arena *a, int64_t id, store_kb_article *ou
 #define KB_FILTERS(valid, today, cat, unit)                                                    \
     " AND (NOT " valid " OR ((k.valid_from IS NULL OR k.valid_from<=" today ")"                 \
     " AND (k.valid_to IS NULL OR k.valid_to>=" today ")))"                                      \
-    " AND (" cat "=0 OR k.category_id IN " SQL_SUBTREE("categories", cat) ")"                   \
-    " AND (" unit "=0 OR k.unit_id IN " SQL_SUBTREE("units", unit) ")"
+    " AND (" cat "=0 OR k.category_id IN " PG_SUBTREE("categories", cat) ")"                    \
+    " AND (" unit "=0 OR k.unit_id IN " PG_SUBTREE("units", unit) ")"
 
 /* With text ($1, the terms as text[]): any term matches. */
 #define KB_MATCH                                                                               \

@@ -4,12 +4,12 @@
  * Answers are found through case_events.article_id (partial index case_events_article). */
 #include "store/pg/pg_kb.h"
 #include "store/pg/pg_store.h"
-#include "store/tree_sql.h"
+#include "store/pg/pg_tree.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
 
-#define IN_UNIT " ($2=0 OR k.unit_id IN " SQL_SUBTREE("units", "$2") ")"
+#define IN_UNIT " ($2=0 OR k.unit_id IN " PG_SUBTREE("units", "$2") ")"
 
 /* The answers citing k since $3; the condition is the partial index's */
 #define ANSWERS_OF_K                                                                           \
