@@ -163,7 +163,7 @@ int postgres_model_get(store *s, const char *name, store_model *out, unsigned ch
     return rc;
 }
 
-/* ---- training rows --------------------------------------------------------------------------- *
+/* ---- training rows --------------------------------------------------------------------------- */
 
 struct rows_args {
     int64_t limit;
