@@ -33,7 +33,9 @@ int pg_store_read(store *s, pg_fn fn, void *arg)
     int idx;
     pg_conn *c = borrow(p, &idx);
     int rc = pg_begin(c);
-    if (!rc) rc = pg_exec(c, NULL, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", "");
+    /* unprepared: preparing may first evict a cached statement (DEALLOCATE), which takes the
+     * transaction's snapshot, after which its isolation can no longer be set */
+    if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (!rc) rc = fn(c, arg);
     if (rc) pg_rollback(c);
     else rc = pg_commit(c);
@@ -66,7 +68,7 @@ int pg_store_write(store *s, pg_fn fn, void *arg)
     for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
         reached_commit = false;
         rc = pg_begin(c);
-        if (!rc) rc = pg_exec(c, NULL, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "");
+        if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"); /* as above */
         if (!rc) rc = fn(c, arg);
         if (rc) {
             pg_rollback(c);
