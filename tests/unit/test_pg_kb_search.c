@@ -2,9 +2,7 @@
  * backends: the same articles written through the contract to a SQLite store and to a
  * PostgreSQL one (the throwaway cluster, pg_cluster.h), then the same searches, Chinese and
  * English, must find the same articles in the same order with the same bm25 scores
- * (src/store/pg/pg_kb.c), also after an update and within filters. And the search column's
- * vector keeps each occurrence's position and weight (pg_fts_bigram.h), which
- * array_to_tsvector would lose. */
+ * (src/store/pg/pg_kb.c), also after an update and on a page. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +13,6 @@
 #include "tmp_dir.h"
 #include "store/catalogue.h"
 #include "store/knowledge.h"
-#include "store/pg/pg_fts_bigram.h"
 #include "store/pg/pg_store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -140,39 +137,9 @@ static void test_same_answers(void **state)
     }
 }
 
-/* Every occurrence is a position with its field's weight; the count is FTS5's token count. */
-static void test_vector(void **state)
-{
-    (void)state;
-    arena *a = arena_new();
-    const char *fields[] = {"路灯不亮", NULL, "Heating heating"};
-    const char *v = NULL;
-    int64_t terms = 0;
-    assert_int_equal(pg_fts_vector(a, fields, 3, &v, &terms), 0);
-    assert_string_equal(v, "'路灯':1A '灯不':2A '不亮':3A 'heating':4C 'heating':5C");
-    assert_int_equal(terms, 5);
-    const char *none[] = {"  ，"};
-    assert_int_equal(pg_fts_vector(a, none, 1, &v, &terms), 0);
-    assert_string_equal(v, "");
-    assert_int_equal(terms, 0);
-    const char *many[PG_FTS_MAX_FIELDS + 1] = {0};
-    assert_int_equal(pg_fts_vector(a, many, PG_FTS_MAX_FIELDS + 1, &v, NULL), HL_EINVAL);
-
-    const char *arr = NULL;
-    int n = -1;
-    assert_int_equal(pg_fts_terms(a, "路灯不亮 a b", 3, &arr, &n), 0);
-    assert_string_equal(arr, "{\"路灯\",\"灯不\",\"不亮\"}");
-    assert_int_equal(n, 3);
-    assert_int_equal(pg_fts_terms(a, "!!", 3, &arr, &n), 0);
-    assert_string_equal(arr, "{}");
-    assert_int_equal(n, 0);
-    arena_free(a);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vector),
         cmocka_unit_test(test_same_answers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

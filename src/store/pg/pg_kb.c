@@ -1,6 +1,6 @@
 /* pg_kb.c — knowledge-base articles in PostgreSQL (kb.c's counterpart): written by the centre
  * and by units, found by relevance. Every write stores the article's full-text terms (title
- * A, body B: pg_fts_bigram.h) in `search`, and how many there are in `search_terms`, in the
+ * A, body B: pg_fts.h) in `search`, and how many there are in `search_terms`, in the
  * same statement as its text, so an article is never found by words it no longer has. User
  * text is only ever bound, never spliced.
  *
@@ -12,14 +12,17 @@
  * idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)) with k1 = 1.2, b = 0.75. ts_rank
  * could not say it: it knows neither how rare a term is nor the lengths. */
 #include "store/pg/pg_kb.h"
-#include "store/pg/pg_fts_bigram.h"
+#include "store/pg/pg_fts.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_tree.h"
+#include "core/textseg.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_QUERY_TERMS 32 /* as kb.c: enough to rank by */
+#define PG_KB_VECTOR_MAX (64u << 20) /* bounded as any buf; far beyond a tsvector's 1 MB */
 
 int pg_kb_row(pg_q *q, arena *a, void *item)
 {
@@ -72,12 +75,35 @@ static HL_MUST_CHECK int check_refs(pg_conn *c, int64_t category_id, int64_t uni
     return rc == HL_ENOTFOUND ? HL_EREF : rc;
 }
 
-/* The search column's text for an article, and how many terms it holds. */
+/* A textseg_fn that only counts the terms (ctx: an int64_t). */
+static int count_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    (void)tok;
+    (void)len;
+    (void)start;
+    (void)end;
+    ++*(int64_t *)ctx;
+    return 0;
+}
+
+/* The search column's text for an article (into the arena), and how many terms it holds:
+ * FTS5's token count of the row, which bm25 normalises by. */
 static HL_MUST_CHECK int vector_of(arena *a, const char *title, const char *body,
                                    const char **out, int64_t *terms)
 {
-    const char *fields[] = {title, body};
-    return pg_fts_vector(a, fields, 2, out, terms);
+    const char *cols[] = {title, body};
+    buf b;
+    buf_init(&b, PG_KB_VECTOR_MAX);
+    int rc = pg_fts_doc(cols, 2, &b);
+    if (!rc) {
+        *out = arena_strndup(a, b.len ? b.data : "", b.len);
+        if (!*out) rc = HL_ENOMEM;
+    }
+    buf_free(&b);
+    *terms = 0;
+    for (int i = 0; !rc && i < 2; i++)
+        if (cols[i]) rc = textseg_terms(cols[i], strlen(cols[i]), count_term, terms);
+    return rc;
 }
 
 struct write_args {
@@ -215,6 +241,48 @@ static const char COUNT_ALL_SQL[] =
 static const char LIST_ALL_SQL[] = "SELECT " PG_KB_COLS ", 0.0 FROM" PG_KB_FROM " WHERE true"
     KB_FILTERS("$1", "$2", "$3", "$4") " ORDER BY k.updated_at DESC, k.id DESC LIMIT $5 OFFSET $6";
 
+/* Appends one search term to the text[] literal being built (double-quoted, " and \ escaped,
+ * though core/textseg.h's terms are CJK or [a-z0-9] only); stops after MAX_QUERY_TERMS. */
+struct terms_build {
+    buf *out;
+    int count;
+};
+
+static int add_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    (void)start;
+    (void)end;
+    struct terms_build *t = ctx;
+    if (t->count == MAX_QUERY_TERMS) return 1; /* enough to rank by */
+    int rc = buf_puts(t->out, t->count ? ",\"" : "{\"");
+    for (size_t i = 0; !rc && i < len; i++) {
+        if (tok[i] == '"' || tok[i] == '\\') rc = buf_append(t->out, "\\", 1);
+        if (!rc) rc = buf_append(t->out, &tok[i], 1);
+    }
+    if (!rc) rc = buf_puts(t->out, "\"");
+    if (!rc) t->count++;
+    return rc;
+}
+
+/* The search text's terms, the first MAX_QUERY_TERMS in order with repeats (as kb.c's OR of
+ * them), as text[] input into the arena; *count 0 when there is none. */
+static HL_MUST_CHECK int terms_of(arena *a, const char *text, const char **array, int *count)
+{
+    buf b;
+    buf_init(&b, PG_KB_VECTOR_MAX);
+    struct terms_build t = {&b, 0};
+    int rc = textseg_terms(text, strlen(text), add_term, &t);
+    if (rc == 1) rc = 0; /* stopped at MAX_QUERY_TERMS */
+    if (!rc) rc = buf_puts(&b, t.count ? "}" : "{}");
+    if (!rc) {
+        *array = arena_strndup(a, b.data, b.len);
+        *count = t.count;
+        if (!*array) rc = HL_ENOMEM;
+    }
+    buf_free(&b);
+    return rc;
+}
+
 struct search_args {
     arena *a;
     const store_kb_query *q;
@@ -256,7 +324,7 @@ int postgres_kb_search(store *s, arena *a, const store_kb_query *q, store_kb_art
     struct search_args sa = {a, q, NULL, items, n, total};
     if (q->text) {
         int count = 0;
-        int rc = pg_fts_terms(a, q->text, MAX_QUERY_TERMS, &sa.terms, &count);
+        int rc = terms_of(a, q->text, &sa.terms, &count);
         if (rc) return rc;
         if (!count) return HL_EINVAL; /* no searchable term */
     }
