@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -492,13 +493,35 @@ def init_db(db, demo=True):
 _shared = {}  # the shared server's Clock, for server_now
 
 
+# Which backend the shared server runs on: SQLite (the default), or with
+# HOTLINE_TEST_BACKEND=postgres a fresh database on a throwaway PostgreSQL cluster (the one
+# $HOTLINE_TEST_PG names, or one started for the session). Tests that start servers of their
+# own on files stay on SQLite.
+BACKEND = os.environ.get("HOTLINE_TEST_BACKEND", "sqlite")
+
+
+@contextmanager
+def _shared_store(tmp):
+    if BACKEND == "sqlite":
+        yield Path(tmp) / "h.db"
+        return
+    assert BACKEND == "postgres", f"HOTLINE_TEST_BACKEND={BACKEND}: sqlite or postgres"
+    from pgcluster import Cluster
+    cluster = Cluster()
+    cluster.start()
+    try:
+        with cluster.database() as url:
+            yield url
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture(scope="session")
 def server():
     assert os.access(BIN, os.X_OK), f"no hotline binary at {BIN} (make build/asan/hotline)"
-    with tempfile.TemporaryDirectory(prefix="hotline-api-") as tmp:
-        db = Path(tmp) / "h.db"
+    with tempfile.TemporaryDirectory(prefix="hotline-api-") as tmp, _shared_store(tmp) as db:
         init_db(db)
-        srv = Server(db)
+        srv = Server(db, errpath=str(Path(tmp) / "server.stderr"))
         _shared["clock"] = srv.clock
         try:
             yield srv

@@ -5,6 +5,7 @@
 #include "store/people.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_users.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -173,8 +174,8 @@ static int token_create_fn(pg_conn *c, void *arg)
     if (!rc)
         rc = pg_int1(c, t->id,
                      "INSERT INTO api_tokens(user_id, name, token_hash, prefix, created_at)"
-                     " VALUES($1,$2,$3,$4," PG_UNIXEPOCH ") RETURNING id",
-                     "ittt", t->user_id, t->name, t->hash, t->prefix);
+                     " VALUES($1,$2,$3,$4,$5) RETURNING id",
+                     "ittti", t->user_id, t->name, t->hash, t->prefix, clock_now());
     return rc;
 }
 
@@ -189,9 +190,8 @@ static int token_revoke_fn(pg_conn *c, void *arg)
 {
     int changes = 0;
     int rc = pg_exec(c, &changes,
-                     "UPDATE api_tokens SET revoked_at=" PG_UNIXEPOCH
-                     " WHERE id=$1 AND revoked_at IS NULL",
-                     "i", *(int64_t *)arg);
+                     "UPDATE api_tokens SET revoked_at=$2 WHERE id=$1 AND revoked_at IS NULL",
+                     "ii", *(int64_t *)arg, clock_now());
     return rc ? rc : changes ? 0 : HL_ENOTFOUND;
 }
 

@@ -5,6 +5,7 @@
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_tree.h"
 #include "store/pg/pg_users.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 int pg_user_row(pg_q *q, arena *a, void *item)
@@ -110,10 +111,10 @@ static int create_fn(pg_conn *c, void *arg)
         rc = pg_int1(c, w->out_id,
                      "INSERT INTO users(username, display_name, role, unit_id, password_hash,"
                      " active, created_at)"
-                     " VALUES($1,$2,$3,$4,$5,$6," PG_UNIXEPOCH ")"
+                     " VALUES($1,$2,$3,$4,$5,$6,$7)"
                      " RETURNING id",
-                     "tttitb", u->username, u->display_name, role_name(u->role), u->unit_id,
-                     u->password_hash, (int)u->active);
+                     "tttitbi", u->username, u->display_name, role_name(u->role), u->unit_id,
+                     u->password_hash, (int)u->active, clock_now());
     return rc;
 }
 
@@ -142,9 +143,8 @@ static int update_fn(pg_conn *c, void *arg)
         rc = pg_exec(c, NULL, "DELETE FROM sessions WHERE user_id=$1", "i", w->id);
     if (!rc && !u->active)
         rc = pg_exec(c, NULL,
-                     "UPDATE api_tokens SET revoked_at=" PG_UNIXEPOCH
-                     " WHERE user_id=$1 AND revoked_at IS NULL",
-                     "i", w->id);
+                     "UPDATE api_tokens SET revoked_at=$2 WHERE user_id=$1 AND revoked_at IS NULL",
+                     "ii", w->id, clock_now());
     return rc;
 }
 

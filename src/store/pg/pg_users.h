@@ -11,8 +11,4 @@
 #define PG_USER_NCOLS 7 /* its columns: a query's own columns follow them */
 HL_MUST_CHECK int pg_user_row(pg_q *q, arena *a, void *item);
 
-/* SQLite's unixepoch() spelt for PostgreSQL: the transaction's start in whole Unix seconds
- * (floored, as SQLite truncates), for the times the store notes itself (created, revoked). */
-#define PG_UNIXEPOCH "CAST(floor(extract(epoch FROM now())) AS BIGINT)"
-
 #endif
