@@ -65,9 +65,9 @@ REL_OBJ := $(patsubst %.c,build/release/%.o,$(LIB_SRC))
 build/release/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
-# The PostgreSQL backend's objects are linked whole, outside the archive: its table refers to
-# its functions weakly while it is incomplete (scripts/gen-store-backend.py), and a weak
-# reference does not pull an object out of an archive.
+# The PostgreSQL backend's objects are linked whole, outside the archive: while a backend is
+# incomplete its table refers to its functions weakly (scripts/gen-store-backend.py), and a
+# weak reference does not pull an object out of an archive.
 PG_SRC := $(filter src/store/pg/%,$(LIB_SRC))
 REL_PG_OBJ := $(patsubst %.c,build/release/%.o,$(PG_SRC))
 build/release/libhotline.a: $(filter-out $(REL_PG_OBJ),$(REL_OBJ))
@@ -173,8 +173,11 @@ conformance: $(CONF_BIN)
 	@scripts/pg-test-cluster.sh run sh -c 'HOTLINE_TEST_STORE=$$HOTLINE_TEST_PG \
 	  RUN_UNIT_LABEL=conformance-postgres scripts/run-unit.sh "$$@"' conformance $(CONF_BIN)
 
+# the API suite twice: its shared server on SQLite, then on PostgreSQL (a throwaway cluster)
 api: build/asan/hotline
 	HOTLINE_BIN=$(CURDIR)/build/asan/hotline /usr/bin/python3 -m pytest -q tests/api
+	HOTLINE_TEST_BACKEND=postgres HOTLINE_BIN=$(CURDIR)/build/asan/hotline \
+	  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api
 
 # Browser tests: playwright-core driving Debian's chromium against servers of their own
 # (tests/e2e/*.test.mjs); screenshots in build/screenshots/.

@@ -21,7 +21,7 @@ import sys
 # function answers HL_EIO for them, store_backend_lacks counts them per header, and store_open
 # refuses such a backend (store/backend.c) — only the conformance suite opens it, to test the
 # domains it has. A complete backend's table names every function, so the linker checks it.
-BACKENDS = [("sqlite", True), ("postgres", False)]
+BACKENDS = [("sqlite", True), ("postgres", True)]
 
 # Functions that find their backend by a path or URL rather than by an open store.
 BY_PATH = {"store_open": "path", "store_exists": "where", "store_backup_path": "live_path",

@@ -516,6 +516,22 @@ def _shared_store(tmp):
         cluster.stop()
 
 
+def pg_sql(url, sql):
+    """Runs sql on a PostgreSQL store (the shared server's, with HOTLINE_TEST_BACKEND=postgres)
+    and returns psql's unaligned output; raises RuntimeError with psql's message on an error."""
+    from pgcluster import Cluster
+    return Cluster.psql(None, sql, url)
+
+
+def pg_dump_text(url):
+    """The whole PostgreSQL store as SQL text (what an attacker with the files would read)."""
+    from pgcluster import _bindir
+    r = subprocess.run([str(_bindir() / "pg_dump"), "--data-only", url], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 @pytest.fixture(scope="session")
 def server():
     assert os.access(BIN, os.X_OK), f"no hotline binary at {BIN} (make build/asan/hotline)"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Server, assert_error, init_db, server_now, uniq
+from conftest import BACKEND, Server, assert_error, init_db, pg_sql, server_now, uniq
 
 PROPERTY = "010101"
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")  # an 11-digit mainland mobile number
@@ -254,6 +254,11 @@ def test_exports_are_audited_and_masked_for_units(client):
 
 
 def test_audit_log_is_append_only(server):
+    if BACKEND == "postgres":
+        for sql in ("UPDATE audit_log SET detail='x'", "DELETE FROM audit_log"):
+            with pytest.raises(RuntimeError, match="append-only"):
+                pg_sql(server.db, sql)
+        return
     import sqlite3
     db = sqlite3.connect(server.db, timeout=10)
     try:

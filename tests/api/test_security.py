@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from access_matrix import SOURCE
-from conftest import ROLE_USER, Server, assert_error, concrete, init_db
+from conftest import (BACKEND, ROLE_USER, Server, assert_error, concrete, init_db, pg_dump_text,
+                      pg_sql)
 
 PROPERTY = "010101"
 
@@ -44,6 +45,13 @@ def test_no_secret_in_clear_in_the_database(client, server, admin):
     token = r.body["token"]
     secrets = [s.cookie for s in sess] + [s.csrf for s in sess] + [token, token[4:]]
     secrets += [f"demo-{u}" for u in ROLE_USER.values()]
+    if BACKEND == "postgres":
+        blob = pg_dump_text(server.db)
+        for secret in secrets:
+            assert secret not in blob, secret[:8]
+        hashes = pg_sql(server.db, "SELECT password_hash FROM users").splitlines()
+        assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+        return
     db = sqlite3.connect(f"file:{server.db}?mode=ro", uri=True, timeout=10)
     try:
         texts = []
