@@ -8,10 +8,10 @@
 --   * full-text search: a tsvector column `search` on cases and kb_articles, with a GIN index,
 --     instead of the FTS5 tables. No text-search configuration splits Chinese, so the
 --     application makes the terms with core's bigram segmentation (core/textseg.h, the terms
---     the FTS5 tokenizer indexes) and stores them as
---       setweight(array_to_tsvector($title_terms), 'A') || setweight(array_to_tsvector(
---       $text_terms), 'B') || setweight(array_to_tsvector($address_terms), 'C')
---     in the same statement as the text (cases: title, text, address; articles: title, body);
+--     the FTS5 tokenizer indexes) and stores them with a position per occurrence and a weight
+--     per column, made by src/store/pg/pg_fts.c (pg_fts_doc), in the same statement as the
+--     text (cases: title, text, address; articles: title, body) — positions for phrases and
+--     frequencies for ranking, which array_to_tsvector would lose;
 --   * case_events' JSON `extra` is typed columns (the contract's event has typed fields):
 --     article_id, basis, co_unit_ids, import_source, import_id;
 --   * triggers are PL/pgSQL functions; the catalogue's version and the Open311 changeset are
