@@ -2,7 +2,7 @@
 # cases_bench.sh — registering requests over HTTP and reading them back.
 #
 # Starts build/release/hotline serve (--log-level warn, --threads 8) on a temporary demo
-# database — or, with BENCH_DB=PATH, on a copy-free existing database such as one filled by
+# database — or, with BENCH_DB=PATH (or a postgresql:// URL), on a copy-free existing database such as one filled by
 # `hotline generate` (it is written to) — logs in as a call-taker, then runs wrk:
 #   POST /api/cases at 1 connection and at 64 connections (each answered after its commit)
 #   GET /api/cases/:id (random ids, with the event history) at 64 connections
@@ -14,7 +14,10 @@ set -euo pipefail
 
 bench_setup
 if [ -n "${BENCH_DB:-}" ]; then
-  [ -f "$BENCH_DB" ] || bench_die "no database at BENCH_DB=$BENCH_DB"
+  case "$BENCH_DB" in
+    postgresql://*|postgres://*) ;; # the server says whether the database is there
+    *) [ -f "$BENCH_DB" ] || bench_die "no database at BENCH_DB=$BENCH_DB" ;;
+  esac
   BENCH_PORT=$(bench_free_port)
   "$HOTLINE_BIN" serve --db "$BENCH_DB" --address 127.0.0.1 --port "$BENCH_PORT" \
     --log-level warn --threads 8 >"$BENCH_TMP/server.log" 2>&1 &
