@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,12 @@ def test_postgres_stopped_gives_503_and_recovers(own_cluster, mode):
             # no restart of hotline: the very next requests are served
             r = c.get(f"/api/cases/{first_id}", session=s)
             assert r.status == 200, (r, Path(own_cluster.dir, "server.log").read_text()[-2500:])
-            for i in range(10):  # more than the pool's connections: each one is back
+            # at once, more requests than the pool has connections: each of them is back
+            with ThreadPoolExecutor(max_workers=16) as ex:
+                got = list(ex.map(lambda _: c.get(f"/api/cases/{first_id}", session=s).status,
+                                  range(32)))
+            assert got == [200] * 32, got
+            for i in range(10):
                 text = f"恢复之后 {i} {uuid.uuid4().hex}"
                 r = register(c, s, cat, text)
                 assert r.status == 201, r
