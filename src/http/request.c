@@ -127,6 +127,7 @@ int http_status_for(int rc)
     case HL_ERANGE: return 413;
     case HL_EFULL:
     case HL_EREADONLY:
+    case HL_EUNAVAIL:
     case HL_EBUSY: return 503;
     default: return 500;
     }
@@ -145,6 +146,8 @@ const char *http_rc_message(int rc)
     case HL_EFULL: return "the store is full; nothing was written, try again later";
     case HL_EREADONLY: return "the store is read-only; nothing was written";
     case HL_EBUSY: return "the server is busy or shutting down; nothing was written";
+    case HL_EUNAVAIL:
+        return "the store cannot be reached; the request was not acknowledged, try again later";
     default: return "internal error; nothing was written";
     }
 }

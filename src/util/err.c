@@ -17,6 +17,7 @@ const char *hl_strerror(int rc)
     case HL_EREF: return "bad_reference";
     case HL_EFORBIDDEN: return "forbidden";
     case HL_ESTATE: return "illegal_transition";
+    case HL_EUNAVAIL: return "store_unavailable";
     case HL_DONE: return "refused";
     default: return "error";
     }

@@ -20,6 +20,9 @@ enum {
     HL_ESTATE = -12,   /* the object's current state does not allow this action */
     HL_DONE = -13,     /* the request has been refused and the refusal recorded (api_refuse in
                         * api/api.h); the caller stops and returns it */
+    HL_EUNAVAIL = -14, /* the store cannot be reached (its server stopped, the connection was
+                        * lost): nothing was written, or a commit's outcome is unknown; never
+                        * an acknowledgement. Worth trying again later. */
 };
 
 /* On the declaration of every function that returns 0 or a negative HL_E* code (the header's

@@ -29,7 +29,8 @@ static void test_first_error_wins(void **state)
 static void test_strerror_names_every_code(void **state)
 {
     (void)state;
-    for (int rc = HL_DONE; rc < 0; rc++) assert_non_null(hl_strerror(rc));
+    for (int rc = HL_EUNAVAIL; rc < 0; rc++) assert_non_null(hl_strerror(rc));
+    assert_string_equal(hl_strerror(HL_EUNAVAIL), "store_unavailable");
     assert_string_equal(hl_strerror(HL_DONE), "refused");
     assert_non_null(hl_strerror(0));
     assert_non_null(hl_strerror(-1000));

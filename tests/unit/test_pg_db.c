@@ -59,9 +59,9 @@ static void test_connect_refused(void **state)
 {
     (void)state;
     pg_conn *x = (pg_conn *)1;
-    /* a socket directory with no server in it: refused at once, with HL_EIO */
+    /* a socket directory with no server in it: refused at once, the store unavailable */
     assert_int_equal(pg_connect("postgresql:///hotline?host=/nonexistent-hotline-dir", 2, &x),
-                     HL_EIO);
+                     HL_EUNAVAIL);
     assert_null(x);
     pg_close(NULL);
 }
@@ -168,8 +168,13 @@ static void test_sqlstates(void **state)
     assert_int_equal(pg_err("53100"), HL_EFULL);
     assert_int_equal(pg_err("53300"), HL_EBUSY);
     assert_int_equal(pg_err("25006"), HL_EREADONLY);
-    assert_int_equal(pg_err("08006"), HL_EIO);
-    assert_int_equal(pg_err("57P01"), HL_EIO);
+    /* the server unreachable: connection exceptions, shutdowns; nothing else */
+    assert_int_equal(pg_err("08006"), HL_EUNAVAIL);
+    assert_int_equal(pg_err("08001"), HL_EUNAVAIL);
+    assert_int_equal(pg_err("57P01"), HL_EUNAVAIL);
+    assert_int_equal(pg_err("57P03"), HL_EUNAVAIL);
+    assert_int_equal(pg_err("57014"), HL_EBUSY); /* a cancelled statement is not a lost server */
+    assert_int_equal(pg_err("58030"), HL_EIO);
     assert_int_equal(pg_err(NULL), HL_EIO);
     assert_int_equal(pg_err(""), HL_EIO);
 }
@@ -224,7 +229,7 @@ static void test_deferred_constraint_fails_commit(void **state)
 }
 
 /* The connection dies in the middle of a transaction (its backend terminated, as when
- * PostgreSQL restarts): every later statement and the COMMIT fail with HL_EIO, nothing is
+ * PostgreSQL restarts): every later statement and the COMMIT fail with HL_EUNAVAIL, nothing is
  * kept, and the next statement after the transaction connects again by itself — with the
  * statements it had prepared prepared again. */
 static void test_lost_connection(void **state)
@@ -243,9 +248,9 @@ static void test_lost_connection(void **state)
     int64_t ok = 0;
     assert_int_equal(pg_int1(killer, &ok, "SELECT pg_terminate_backend($1::int)", "i", pid), 0);
     assert_int_equal(ok, 1);
-    assert_int_equal(pg_exec(c, NULL, insert, "t", "after"), HL_EIO);
-    assert_int_equal(pg_exec(c, NULL, insert, "t", "after2"), HL_EIO); /* not reconnected */
-    assert_int_equal(pg_commit(c), HL_EIO);
+    assert_int_equal(pg_exec(c, NULL, insert, "t", "after"), HL_EUNAVAIL);
+    assert_int_equal(pg_exec(c, NULL, insert, "t", "after2"), HL_EUNAVAIL); /* not reconnected */
+    assert_int_equal(pg_commit(c), HL_EUNAVAIL);
 
     int64_t n = -1;
     assert_int_equal(pg_int1(killer, &n, "SELECT count(*) FROM t WHERE k<>'before'", NULL), 0);

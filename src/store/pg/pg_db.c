@@ -30,6 +30,7 @@ struct pg_slot {
 struct pg_conn {
     PGconn *pg;
     bool in_tx;
+    bool lost; /* an answer said the server is unreachable: connected again before next use */
     int tx_err; /* the first error inside the transaction: COMMIT can only roll back */
     unsigned next_name;
     struct pg_slot slot[PG_CACHE_SETS * PG_CACHE_WAYS];
@@ -39,6 +40,8 @@ struct pg_conn {
 int pg_err(const char *st)
 {
     if (!st || strlen(st) != 5) return HL_EIO;
+    /* connection exceptions, and the server shutting down or not accepting connections yet */
+    if (!strncmp(st, "08", 2) || !strncmp(st, "57P0", 4)) return HL_EUNAVAIL;
     if (!strcmp(st, "23505")) return HL_ECONFLICT;
     if (!strcmp(st, "23503")) return HL_EREF;
     if (!strncmp(st, "23", 2)) return HL_EINVAL; /* not null, check, exclusion */
@@ -60,12 +63,15 @@ static void notice(void *arg, const char *message)
 
 /* The error of a failed result (NULL: libpq could not even make one), logged unless it is a
  * constraint's (those are answers, not failures). Inside a transaction it becomes the
- * transaction's error: the server refuses everything after it until ROLLBACK. */
+ * transaction's error: the server refuses everything after it until ROLLBACK. A connection
+ * found lost (libpq's own error, without a SQLSTATE: the server closed it, even before libpq
+ * marks it bad; or a connection exception) is HL_EUNAVAIL and marked to connect again. */
 static int result_err(pg_conn *c, const PGresult *r)
 {
     const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     int rc = r ? pg_err(st) : HL_ENOMEM;
-    if (PQstatus(c->pg) == CONNECTION_BAD) rc = HL_EIO; /* lost, whatever the message */
+    if (PQstatus(c->pg) == CONNECTION_BAD || (r && !st)) rc = HL_EUNAVAIL; /* lost */
+    if (rc == HL_EUNAVAIL) c->lost = true;
     if (!st || strncmp(st, "23", 2) != 0) {
         const char *m = r ? PQresultErrorMessage(r) : "";
         if (!*m) m = PQerrorMessage(c->pg);
@@ -104,7 +110,7 @@ int pg_connect(const char *url, int timeout_s, pg_conn **out)
         log_error("pg: cannot connect: %.*s", (int)strcspn(m, "\n"), m);
         PQfinish(c->pg);
         free(c);
-        return HL_EIO;
+        return HL_EUNAVAIL;
     }
     PQsetNoticeProcessor(c->pg, notice, NULL);
     *out = c;
@@ -125,19 +131,20 @@ static int ready(pg_conn *c)
 {
     if (c->in_tx) {
         if (c->tx_err) return c->tx_err;
-        if (PQstatus(c->pg) == CONNECTION_BAD) return c->tx_err = HL_EIO;
+        if (PQstatus(c->pg) == CONNECTION_BAD) return c->tx_err = HL_EUNAVAIL;
         return 0;
     }
-    if (PQstatus(c->pg) == CONNECTION_OK) return 0;
+    if (PQstatus(c->pg) == CONNECTION_OK && !c->lost) return 0;
     cache_clear(c);
     PQreset(c->pg);
     if (PQstatus(c->pg) == CONNECTION_OK) {
+        c->lost = false;
         log_info("pg: connected again");
         return 0;
     }
     const char *m = PQerrorMessage(c->pg);
     log_error("pg: cannot connect: %.*s", (int)strcspn(m, "\n"), m);
-    return HL_EIO;
+    return HL_EUNAVAIL;
 }
 
 /* A cache key: the parameter types as letters, then the SQL (malloc'd; NULL: no memory). */
@@ -404,7 +411,7 @@ int pg_begin(pg_conn *c)
     int rc = pg_script(c, "BEGIN");
     /* a connection the server closed while idle (a restart) is found dead only now; BEGIN
      * did nothing, so once more on a new connection is safe */
-    if (rc == HL_EIO && PQstatus(c->pg) == CONNECTION_BAD) rc = pg_script(c, "BEGIN");
+    if (rc == HL_EUNAVAIL && c->lost) rc = pg_script(c, "BEGIN");
     if (!rc) {
         c->in_tx = true;
         c->tx_err = 0;
@@ -436,7 +443,8 @@ int pg_commit(pg_conn *c)
 
 void pg_rollback(pg_conn *c)
 {
-    if (c->in_tx && PQstatus(c->pg) == CONNECTION_OK) PQclear(PQexec(c->pg, "ROLLBACK"));
+    if (c->in_tx && PQstatus(c->pg) == CONNECTION_OK && !c->lost)
+        PQclear(PQexec(c->pg, "ROLLBACK"));
     c->in_tx = false;
     c->tx_err = 0;
 }
@@ -456,8 +464,10 @@ static int copy_lost(pg_conn *c)
 {
     const char *m = PQerrorMessage(c->pg);
     log_error("pg: COPY: %.*s", (int)strcspn(m, "\n"), m);
-    if (c->in_tx) err_first(&c->tx_err, HL_EIO);
-    return HL_EIO;
+    int rc = PQstatus(c->pg) == CONNECTION_BAD ? HL_EUNAVAIL : HL_EIO;
+    if (rc == HL_EUNAVAIL) c->lost = true;
+    if (c->in_tx) err_first(&c->tx_err, rc);
+    return rc;
 }
 
 int pg_copy_put(pg_conn *c, const char *data, size_t n)

@@ -10,7 +10,8 @@
  *
  * Durability: a transaction is acknowledged only when COMMIT answered COMMIT. A lost
  * connection, a failed statement inside the transaction, or a COMMIT the server turned into a
- * ROLLBACK is an error from pg_commit (HL_EIO when the outcome is unknown), never success. */
+ * ROLLBACK is an error from pg_commit (HL_EUNAVAIL when the connection was lost: the outcome is
+ * unknown), never success. */
 #ifndef HOTLINE_STORE_PG_DB_H
 #define HOTLINE_STORE_PG_DB_H
 #include "store/db.h" /* db_arg: the same parameter array for queries built at run time */
@@ -31,7 +32,7 @@ typedef struct {
 
 /* Connects to url (a libpq URL, see pg_url.h), waiting at most timeout_s seconds (a
  * connect_timeout in the URL wins). Client encoding UTF8; server notices go to the debug log.
- * HL_EIO when the server cannot be reached or refuses (logged with libpq's reason). */
+ * HL_EUNAVAIL when the server cannot be reached or refuses (logged with libpq's reason). */
 int pg_connect(const char *url, int timeout_s, pg_conn **out);
 /* Closes the connection and its prepared statements (NULL: nothing). */
 void pg_close(pg_conn *c);
@@ -81,8 +82,8 @@ int pg_copy_end(pg_conn *c, bool abort, int64_t *rows);
 int pg_begin(pg_conn *c);
 /* COMMIT. 0 only when the server answered COMMIT. When a statement of the transaction failed,
  * the transaction is rolled back and that statement's error returned; a COMMIT that fails
- * (a deferred constraint: its code), or whose answer is lost (HL_EIO: it may or may not have
- * committed), is an error too. The transaction is over in every case. */
+ * (a deferred constraint: its code), or whose answer is lost (HL_EUNAVAIL: it may or may
+ * not have committed), is an error too. The transaction is over in every case. */
 int pg_commit(pg_conn *c);
 /* ROLLBACK; the transaction is over (on a lost connection the server rolled it back). */
 void pg_rollback(pg_conn *c);
@@ -91,8 +92,10 @@ void pg_rollback(pg_conn *c);
  * HL_E* code: 23505 HL_ECONFLICT, 23503 HL_EREF, other integrity violations HL_EINVAL;
  * 40001/40P01 (serialization failure, deadlock) and 55P03/57014 (lock or statement timeout)
  * HL_EBUSY, which a caller may retry; 53100 HL_EFULL, other 53xxx HL_EBUSY; 25006 and 42501
- * HL_EREADONLY; 22001/22003 HL_ERANGE, other 22xxx HL_EINVAL; 08xxx, 57P0x and everything
- * else HL_EIO (PostgreSQL unavailable: the caller answers 503). */
+ * HL_EREADONLY; 22001/22003 HL_ERANGE, other 22xxx HL_EINVAL; 08xxx (connection exceptions)
+ * and 57P0x (shutting down, starting up) HL_EUNAVAIL (PostgreSQL unavailable: 503); everything
+ * else, NULL included, HL_EIO. A result on a connection found lost is HL_EUNAVAIL whatever its
+ * SQLSTATE. */
 int pg_err(const char *sqlstate);
 
 #endif

@@ -7,8 +7,10 @@
  *                   ran beside it") across every server on the database; a serialization
  *                   failure or deadlock (HL_EBUSY from pg_db) runs fn again from the start, a
  *                   few times, since nothing of the failed attempt remains.
- * fn must do nothing but SQL through c (it may run more than once). A lost connection is
- * HL_EIO: for a write, an unknown outcome that is never acknowledged.
+ * fn must do nothing but SQL through c (it may run more than once). A lost connection or a
+ * server that is down is HL_EUNAVAIL (answered 503), never tried again here: for a write, an
+ * unknown outcome that is never acknowledged. The connection is connected again by the next
+ * call that borrows it, once the server is back.
  *
  * Every contract function of this backend is postgres_<name> (build/gen/store_backend.h),
  * taking the `store *` that postgres_open made: a struct pg_store (PGS()). */
