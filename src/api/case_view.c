@@ -56,9 +56,7 @@ static json_t *history(api_ctx *c, const store_case *k)
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const store_case_event *e = &evs[i];
-        const char *who = e->ev.actor_role == ACTOR_RESIDENT ? "resident"
-                          : e->ev.actor_role == ACTOR_SYSTEM ? "system"
-                                                             : role_name((role)e->ev.actor_role);
+        const char *who = lifecycle_actor_name(e->ev.actor_role);
         json_t *o = json_pack("{s:i, s:s, s:o, s:s, s:s, s:o, s:b}", "seq", e->seq, "action",
                               case_action_name(e->ev.action), "at", json_out_time(e->ev.at, off),
                               "actor_role", who, "actor_name", e->actor_name, "actor_unit_id",

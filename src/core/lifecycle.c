@@ -105,6 +105,24 @@ int satisfaction_parse(const char *s, satisfaction *out)
     return 0;
 }
 
+const char *lifecycle_actor_name(int actor_role)
+{
+    if (actor_role == ACTOR_RESIDENT) return "resident";
+    if (actor_role == ACTOR_SYSTEM) return "system";
+    return role_name((role)actor_role);
+}
+
+int lifecycle_actor_parse(const char *s, int *actor_role)
+{
+    role r;
+    if (!s) return HL_EINVAL;
+    if (strcmp(s, "resident") == 0) *actor_role = ACTOR_RESIDENT;
+    else if (strcmp(s, "system") == 0) *actor_role = ACTOR_SYSTEM;
+    else if (role_parse(s, &r) == 0) *actor_role = (int)r;
+    else return HL_EINVAL;
+    return 0;
+}
+
 bool case_state_open(case_state s)
 {
     /* Out-of-range values count as not open, so a corrupt row accepts nothing. */

@@ -63,6 +63,11 @@ typedef enum {
 #define ACTOR_RESIDENT (-1) /* the public portal */
 #define ACTOR_SYSTEM (-2)   /* hotline itself: automatic close, recalculation */
 
+/* An event's actor by name: a role's name (core/role.h), "resident" or "system". The parse
+ * gives 0 or HL_EINVAL. */
+const char *lifecycle_actor_name(int actor_role);
+HL_MUST_CHECK int lifecycle_actor_parse(const char *s, int *actor_role);
+
 #define LIFECYCLE_CO_UNITS_MAX 5 /* co-handling units a dispatch may name besides the lead */
 
 typedef enum {

@@ -79,12 +79,6 @@ static void bt(sqlite3_stmt *st, int i, const char *t)
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
-static const char *actor_role_name(int r)
-{
-    if (r == ACTOR_RESIDENT) return "resident";
-    if (r == ACTOR_SYSTEM) return "system";
-    return role_name((role)r);
-}
 
 static int run(sqlite3_stmt *st)
 {
@@ -104,7 +98,7 @@ static void bind_event(sqlite3_stmt *st, int i, int64_t case_id, int seq,
     bt(st, i++, case_action_name(e->action));
     bi(st, i++, e->at);
     bz(st, i++, ev->actor_id);
-    bt(st, i++, actor_role_name(e->actor_role));
+    bt(st, i++, lifecycle_actor_name(e->actor_role));
     bz(st, i++, e->actor_unit);
     bz(st, i++, e->unit_id);
     bz(st, i++, e->merged_into);

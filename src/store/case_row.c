@@ -99,11 +99,7 @@ int case_row_read_event(db_q *q, arena *a, void *item)
     e->ev.at = db_int(q, 2);
     e->actor_id = db_int(q, 3);
     const char *r = col(q, 4);
-    role rl;
-    if (strcmp(r, "resident") == 0) e->ev.actor_role = ACTOR_RESIDENT;
-    else if (strcmp(r, "system") == 0) e->ev.actor_role = ACTOR_SYSTEM;
-    else if (role_parse(r, &rl) == 0) e->ev.actor_role = (int)rl;
-    else return HL_EIO;
+    if (lifecycle_actor_parse(r, &e->ev.actor_role)) return HL_EIO;
     e->ev.actor_unit = db_int(q, 5);
     e->ev.unit_id = db_int(q, 6);
     e->ev.merged_into = db_int(q, 7);
@@ -166,12 +162,6 @@ int case_row_write(sqlite3 *db, int64_t case_id, const case_snapshot *s, const c
     return rc;
 }
 
-static const char *actor_role_name(int r)
-{
-    if (r == ACTOR_RESIDENT) return "resident";
-    if (r == ACTOR_SYSTEM) return "system";
-    return role_name((role)r);
-}
 
 /* The event's extra column: what some actions carry besides, as a JSON object whose keys the
  * knowledge-base report and the import look-ups read (article_id, import_id, source). */
@@ -237,7 +227,7 @@ int case_row_append_event(sqlite3 *db, int64_t case_id, int seq, const store_cas
                    " due_return, due_reply, due_visit, reachable, solved, satisfaction, reason,"
                    " body, extra, public) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    "iitizt" "zzzzzzzzz" "ii" "tttt" "b", case_id, (int64_t)seq,
-                   case_action_name(e->action), e->at, ev->actor_id, actor_role_name(e->actor_role),
+                   case_action_name(e->action), e->at, ev->actor_id, lifecycle_actor_name(e->actor_role),
                    e->actor_unit, e->unit_id, e->merged_into, e->requested_due,
                    e->due[STAGE_DISPATCH], e->due[STAGE_SIGN], e->due[STAGE_RETURN],
                    e->due[STAGE_REPLY], e->due[STAGE_VISIT], (int64_t)(visit && e->reachable),

@@ -1293,6 +1293,23 @@ static void test_dues(void **state)
     calendar_free(cal);
 }
 
+static void test_actor_names(void **state)
+{
+    (void)state;
+    const int actors[] = {ACTOR_RESIDENT, ACTOR_SYSTEM, ROLE_CALLTAKER, ROLE_HANDLER, ROLE_ADMIN};
+    for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
+        int back = 99;
+        assert_int_equal(lifecycle_actor_parse(lifecycle_actor_name(actors[i]), &back), 0);
+        assert_int_equal(back, actors[i]);
+    }
+    assert_string_equal(lifecycle_actor_name(ACTOR_RESIDENT), "resident");
+    assert_string_equal(lifecycle_actor_name(ACTOR_SYSTEM), "system");
+    int out = 99;
+    assert_int_equal(lifecycle_actor_parse("nobody", &out), HL_EINVAL);
+    assert_int_equal(lifecycle_actor_parse(NULL, &out), HL_EINVAL);
+    assert_int_equal(out, 99);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1325,6 +1342,7 @@ int main(void)
         cmocka_unit_test(test_public_actions),
         cmocka_unit_test(test_follow_up_and_reply_text),
         cmocka_unit_test(test_dues),
+        cmocka_unit_test(test_actor_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,12 +151,6 @@ static void f_search(copy_row *r, buf *doc, const store_case *k)
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
-static const char *actor_role_name(int r)
-{
-    if (r == ACTOR_RESIDENT) return "resident";
-    if (r == ACTOR_SYSTEM) return "system";
-    return role_name((role)r);
-}
 
 typedef struct {
     int64_t id, day;
@@ -283,7 +277,7 @@ static void put_event(copy_row *r, int64_t case_id, int seq, const store_case_ev
     f_text(r, case_action_name(e->action));
     f_int(r, e->at);
     f_intz(r, ev->actor_id);
-    f_text(r, actor_role_name(e->actor_role));
+    f_text(r, lifecycle_actor_name(e->actor_role));
     f_intz(r, e->actor_unit);
     f_intz(r, e->unit_id);
     f_intz(r, e->merged_into);

@@ -120,11 +120,7 @@ int pg_case_row_read_event(pg_q *q, arena *a, void *item)
     e->ev.at = pg_int(q, 2);
     e->actor_id = pg_int(q, 3);
     const char *r = col(q, a, 4);
-    role rl;
-    if (strcmp(r, "resident") == 0) e->ev.actor_role = ACTOR_RESIDENT;
-    else if (strcmp(r, "system") == 0) e->ev.actor_role = ACTOR_SYSTEM;
-    else if (role_parse(r, &rl) == 0) e->ev.actor_role = (int)rl;
-    else return HL_EIO;
+    if (lifecycle_actor_parse(r, &e->ev.actor_role)) return HL_EIO;
     e->ev.actor_unit = pg_int(q, 5);
     e->ev.unit_id = pg_int(q, 6);
     e->ev.merged_into = pg_int(q, 7);
@@ -206,12 +202,6 @@ int pg_case_row_write(pg_conn *c, int64_t case_id, const case_snapshot *s, const
         s->updated_at, (int64_t)s->events, case_id, reply_text);
 }
 
-static const char *actor_role_name(int r)
-{
-    if (r == ACTOR_RESIDENT) return "resident";
-    if (r == ACTOR_SYSTEM) return "system";
-    return role_name((role)r);
-}
 
 /* The co-handling units as an array literal ("{12,15}"), NULL for none. */
 static const char *co_array(const store_case_event *ev, char *out, size_t cap)
@@ -241,7 +231,7 @@ int pg_case_row_append_event(pg_conn *c, int64_t case_id, int seq, const store_c
                    "$20,$21,$22,$23,$24,$25,$26)",
                    "iitizt" "zzzzzzzzz" "bb" "ttt" "b" "ztttt", case_id, (int64_t)seq,
                    case_action_name(e->action), e->at, ev->actor_id,
-                   actor_role_name(e->actor_role), e->actor_unit, e->unit_id, e->merged_into,
+                   lifecycle_actor_name(e->actor_role), e->actor_unit, e->unit_id, e->merged_into,
                    e->requested_due, e->due[STAGE_DISPATCH], e->due[STAGE_SIGN],
                    e->due[STAGE_RETURN], e->due[STAGE_REPLY], e->due[STAGE_VISIT],
                    (int)(visit && e->reachable), (int)(visit && e->solved),
