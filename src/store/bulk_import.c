@@ -15,6 +15,7 @@
  *    every statement boundary once it has been written in a transaction). */
 #include "core/case_number.h"
 #include "core/civil.h"
+#include "store/bulk_fold.h"
 #include "store/case_row.h"
 #include "store/import.h"
 #include "store/open311_internal.h"
@@ -181,29 +182,15 @@ static void bind_case(sqlite3_stmt *st, int i, const store_case *k, const folded
     bt(st, i, f->reply_text);
 }
 
-/* Folds one history in memory: the row it gives, and the follow-up the log gains by itself
- * (core's lifecycle_follow_up), exactly as store_case_act appends it. */
+/* Folds one history (store/bulk_fold.h) into the row this file writes. */
 static int fold(const store_bulk_case *bc, folded *f)
 {
-    f->snap = (case_snapshot){0};
-    f->reply_text = NULL;
-    f->follow = (store_case_event){0};
-    const store_case *k = &bc->k;
-    int rc = bc->nevents && k->channel && k->text ? 0 : HL_EINVAL;
-    for (size_t j = 0; !rc && j < bc->nevents; j++) {
-        const store_case_event *ev = &bc->events[j];
-        if ((j == 0) != (ev->ev.action == ACT_REGISTER)) return HL_ESTATE;
-        rc = lifecycle_apply(&f->snap, &ev->ev);
-        const char *reply = lifecycle_reply_text(ev->ev.action, ev->body);
-        if (reply) f->reply_text = reply;
-        case_event next;
-        if (!rc && lifecycle_follow_up(&f->snap, &ev->ev, &next, &f->follow.reason)) {
-            rc = lifecycle_apply(&f->snap, &next);
-            f->follow.ev = next;
-            f->follow.is_public = lifecycle_spec_of(next.action)->is_public;
-            f->follow_after = j;
-        }
-    }
+    bulk_fold h;
+    int rc = bulk_fold_history(bc, &h);
+    f->snap = h.snap;
+    f->reply_text = h.reply_text;
+    f->follow_after = h.follow_after;
+    f->follow = h.follow;
     return rc;
 }
 

@@ -23,7 +23,9 @@
 #include "core/appraisal.h"
 #include "core/case_number.h"
 #include "core/civil.h"
+#include "store/bulk_fold.h"
 #include "store/import.h"
+#include "store/pg/pg_case_row.h"
 #include "store/pg/pg_fts.h"
 #include "store/pg/pg_store.h"
 #include "store/rollup.h"
@@ -161,29 +163,15 @@ typedef struct {
     store_case_event follow; /* that follow-up (action ACT_REGISTER when there is none) */
 } folded;
 
-/* Folds one history in memory: the row it gives, and the follow-up the log gains by itself
- * (core's lifecycle_follow_up), exactly as store_case_act appends it. */
+/* Folds one history (store/bulk_fold.h) into the row this file writes. */
 static int fold(const store_bulk_case *bc, folded *f)
 {
-    f->snap = (case_snapshot){0};
-    f->reply_text = NULL;
-    f->follow = (store_case_event){0};
-    const store_case *k = &bc->k;
-    int rc = bc->nevents && k->channel && k->text ? 0 : HL_EINVAL;
-    for (size_t j = 0; !rc && j < bc->nevents; j++) {
-        const store_case_event *ev = &bc->events[j];
-        if ((j == 0) != (ev->ev.action == ACT_REGISTER)) return HL_ESTATE;
-        rc = lifecycle_apply(&f->snap, &ev->ev);
-        const char *reply = lifecycle_reply_text(ev->ev.action, ev->body);
-        if (reply) f->reply_text = reply;
-        case_event next;
-        if (!rc && lifecycle_follow_up(&f->snap, &ev->ev, &next, &f->follow.reason)) {
-            rc = lifecycle_apply(&f->snap, &next);
-            f->follow.ev = next;
-            f->follow.is_public = lifecycle_spec_of(next.action)->is_public;
-            f->follow_after = j;
-        }
-    }
+    bulk_fold h;
+    int rc = bulk_fold_history(bc, &h);
+    f->snap = h.snap;
+    f->reply_text = h.reply_text;
+    f->follow_after = h.follow_after;
+    f->follow = h.follow;
     return rc;
 }
 
@@ -612,11 +600,8 @@ static int bulk_fn(pg_conn *c, void *arg)
         if (rc) *b->bad = i;
         nevents += b->f[i].snap.events;
     }
-    /* the lock every write of requests takes before its snapshot (pg_cases.c), so a chunk runs
-     * one at a time with the registrations and actions of every server, never failing a
-     * serialization check against them over the day's number or a rollup row; unprepared, as
-     * there: making room in pg_db's statement cache runs DEALLOCATE, which takes a snapshot */
-    if (!rc) rc = pg_script(c, "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE");
+    /* a chunk runs one at a time with the registrations and actions of every server */
+    if (!rc) rc = pg_lock_case_writes(c);
     if (!rc) rc = draw_ids(c, b->f, b->n);
     if (!rc) rc = take_numbers(c, b->nb);
     for (size_t i = 0; !rc && i < b->n; i++) rc = next_number(b->nb, b->f[i].day, b->f[i].number);

@@ -53,4 +53,9 @@ HL_MUST_CHECK int pg_case_row_write(pg_conn *c, int64_t case_id, const case_snap
 HL_MUST_CHECK int pg_case_row_append_event(pg_conn *c, int64_t case_id, int seq,
                                            const store_case_event *ev);
 
+/* Takes the lock every write of requests takes before its snapshot (pg_cases.c says why):
+ * case writes, bulk chunks included, run one at a time across servers. Call it first in the
+ * transaction. */
+HL_MUST_CHECK int pg_lock_case_writes(pg_conn *c);
+
 #endif

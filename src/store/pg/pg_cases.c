@@ -3,7 +3,7 @@
  * row, checks scope and targets, lets core/lifecycle.c decide, appends the event, and
  * rewrites the row as the fold says. The request number is drawn from the day's row of
  * case_numbers inside the registering transaction, which runs after every earlier write of
- * requests on any server has committed (lock_case_writes); a transaction that does not commit
+ * requests on any server has committed (pg_lock_case_writes); a transaction that does not commit
  * gives its number back, so numbers stay unique and gap-free per day. */
 #include "core/case_number.h"
 #include "core/civil.h"
@@ -30,7 +30,7 @@ static const char *nn(const char *s) { return s ? s : ""; }
  * and start again: 16 writers at once on two servers lost 40% of their registrations and 18%
  * of their dispatches after pg_store_write's five tries. The mode conflicts with itself and
  * with every other writer of cases, and with nothing a reader takes. */
-static HL_MUST_CHECK int lock_case_writes(pg_conn *c)
+int pg_lock_case_writes(pg_conn *c)
 {
     /* unprepared: making room in pg_db's statement cache would DEALLOCATE another statement
      * first, and DEALLOCATE takes the snapshot this lock must come before */
@@ -56,7 +56,7 @@ static int register_fn(pg_conn *c, void *arg)
     char daykey[CASE_NUMBER_DAY_KEY];
     case_number_day_key(day, daykey);
     int64_t seq = 0;
-    int rc = lock_case_writes(c);
+    int rc = pg_lock_case_writes(c);
     if (!rc)
         rc = pg_int1(c, &seq,
                      "INSERT INTO case_numbers(day, last) VALUES($1, 1) ON CONFLICT(day)"
@@ -214,7 +214,7 @@ static int check_targets(pg_conn *c, arena *a, int64_t case_id, const case_snaps
 static int act_tx(pg_conn *c, arena *ar, struct act_args *a)
 {
     case_snapshot snap;
-    int rc = lock_case_writes(c);
+    int rc = pg_lock_case_writes(c);
     if (!rc) rc = pg_case_row_load(c, ar, a->case_id, &snap);
     if (rc) return rc;
     const case_event *e = &a->ev->ev;
