@@ -65,14 +65,9 @@ REL_OBJ := $(patsubst %.c,build/release/%.o,$(LIB_SRC))
 build/release/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
-# The PostgreSQL backend's objects are linked whole, outside the archive: while a backend is
-# incomplete its table refers to its functions weakly (scripts/gen-store-backend.py), and a
-# weak reference does not pull an object out of an archive.
-PG_SRC := $(filter src/store/pg/%,$(LIB_SRC))
-REL_PG_OBJ := $(patsubst %.c,build/release/%.o,$(PG_SRC))
-build/release/libhotline.a: $(filter-out $(REL_PG_OBJ),$(REL_OBJ))
+build/release/libhotline.a: $(REL_OBJ)
 	ar rcs $@ $^
-build/release/hotline: build/release/src/main.o $(REL_PG_OBJ) build/release/libhotline.a
+build/release/hotline: build/release/src/main.o build/release/libhotline.a
 	$(CC) $(RELEASE_CFLAGS) $^ -o $@ $(LDLIBS)
 
 # --- sanitizer build (used by every test) ---------------------------------------------------
@@ -80,13 +75,12 @@ ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 build/asan/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
-ASAN_PG_OBJ := $(patsubst %.c,build/asan/%.o,$(PG_SRC))
-build/asan/libhotline.a: $(filter-out $(ASAN_PG_OBJ),$(ASAN_OBJ))
+build/asan/libhotline.a: $(ASAN_OBJ)
 	ar rcs $@ $^
-build/asan/hotline: build/asan/src/main.o $(ASAN_PG_OBJ) build/asan/libhotline.a
+build/asan/hotline: build/asan/src/main.o build/asan/libhotline.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
-build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_PG_OBJ) build/asan/libhotline.a
+build/asan/tests/%: build/asan/tests/unit/%.o build/asan/libhotline.a
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
@@ -94,8 +88,7 @@ build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_PG_OBJ) build/asan/libhotli
 # suite's fixture; runs against the store HOTLINE_TEST_STORE names (unset: SQLite)
 CONF_BIN := $(patsubst tests/store/%.c,build/asan/tests/store/%,$(CONF_SRC))
 build/asan/tests/store/conformance_%: build/asan/tests/store/conformance_%.o \
-                                      build/asan/tests/store/fixture.o $(ASAN_PG_OBJ) \
-                                      build/asan/libhotline.a
+                                      build/asan/tests/store/fixture.o build/asan/libhotline.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
 asan: build/asan/hotline $(UNIT_BIN)
@@ -112,10 +105,9 @@ FUZZ_SECONDS ?= 60
 build/fuzz/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-FUZZ_PG_OBJ := $(patsubst %.c,build/fuzz/%.o,$(PG_SRC))
-build/fuzz/libhotline.a: $(filter-out $(FUZZ_PG_OBJ),$(FUZZ_OBJ))
+build/fuzz/libhotline.a: $(FUZZ_OBJ)
 	ar rcs $@ $^
-build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_PG_OBJ) build/fuzz/libhotline.a
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o build/fuzz/libhotline.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
@@ -166,8 +158,7 @@ test: deps-test
 unit: $(UNIT_BIN)
 	@scripts/pg-test-cluster.sh run scripts/run-unit.sh $(UNIT_BIN)
 
-# the store conformance suite against every backend: SQLite, then PostgreSQL on a throwaway
-# cluster (a program whose domain the PostgreSQL backend lacks yet says so and is skipped)
+# the store conformance suite against every backend: SQLite, then PostgreSQL on a throwaway cluster
 conformance: $(CONF_BIN)
 	@RUN_UNIT_LABEL=conformance scripts/run-unit.sh $(CONF_BIN)
 	@scripts/pg-test-cluster.sh run sh -c 'HOTLINE_TEST_STORE=$$HOTLINE_TEST_PG \

@@ -1,8 +1,7 @@
 /* backend.c — which backend keeps a store: the one decision the contract's dispatch
  * (build/gen/store_dispatch.c, made by scripts/gen-store-backend.py from the store headers)
- * cannot take from an open store: a postgresql:// or postgres:// URL is PostgreSQL's (its
- * store_open refuses until store_backend_lacks says it has every function; the conformance
- * suite reaches it meanwhile), anything else a SQLite file. */
+ * cannot take from an open store: a postgresql:// or postgres:// URL is PostgreSQL's, anything
+ * else a SQLite file. */
 #include "store/pg/pg_url.h"
 #include "store_backend.h"
 

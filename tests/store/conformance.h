@@ -55,25 +55,6 @@ int cf_store_fresh(cf_store *out);
 /* Closes the store and removes it with everything in its scratch directory. Accepts an
  * unopened one. */
 void cf_store_remove(cf_store *c);
-/* NULL when the backend under test has every function declared in header ("cases.h") and in
- * the headers every group's set-up uses; otherwise the first header it lacks functions of, so
- * that a program testing a domain the backend does not have yet skips (a backend being built
- * is tested domain by domain). */
-const char *cf_backend_lacks(const char *header);
-/* At the top of a program's main: skips the whole program (exit 0, saying why) unless the
- * backend has every function of the headers named. */
-#define CF_REQUIRE(program, ...)                                                                   \
-    do {                                                                                           \
-        const char *need_[] = {__VA_ARGS__};                                                       \
-        for (size_t i_ = 0; i_ < sizeof need_ / sizeof need_[0]; i_++) {                           \
-            const char *lacks_ = cf_backend_lacks(need_[i_]);                                      \
-            if (lacks_) {                                                                          \
-                printf("%s: skipped: the backend under test lacks functions of %s\n", program,   \
-                       lacks_);                                                                    \
-                return 0;                                                                          \
-            }                                                                                      \
-        }                                                                                          \
-    } while (0)
 /* Closes and opens the same store again (what survives a restart). */
 int cf_store_reopen(cf_store *c);
 /* name inside the scratch directory, into out. */

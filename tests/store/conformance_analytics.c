@@ -539,7 +539,6 @@ static void test_times_and_overdue(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_analytics", "analytics.h", "cases.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts), cmocka_unit_test(test_drill),
         cmocka_unit_test(test_costs),  cmocka_unit_test(test_schemes),

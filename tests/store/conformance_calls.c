@@ -246,7 +246,6 @@ static void test_put_list_and_sums(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_calls", "calls.h", "cases.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_events),
         cmocka_unit_test(test_current_call_and_links),

@@ -757,7 +757,6 @@ static void test_every_row_is_the_fold_of_its_events(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_cases", "cases.h", "engine.h"); /* store_check */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_and_read),
         cmocka_unit_test(test_events_in_order),

@@ -557,7 +557,6 @@ static void test_service_attributes_and_changeset(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_catalogue", "catalogue.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units_create_read_list),
         cmocka_unit_test(test_units_create_refusals_write_nothing),

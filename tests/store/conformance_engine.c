@@ -141,7 +141,6 @@ static void test_backup_and_restore(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_engine", "engine.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_version_survives_reopen),
         cmocka_unit_test(test_stats_count_committed_writes),

@@ -256,7 +256,6 @@ static void test_sessions_and_already_imported(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_import", "import.h", "cases.h", "analytics.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_folds_as_actions_do),
         cmocka_unit_test(test_refused_history_writes_nothing),

@@ -442,7 +442,6 @@ static void test_sensitive_words(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_knowledge", "knowledge.h", "cases.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_article_create_get_update),
         cmocka_unit_test(test_search),

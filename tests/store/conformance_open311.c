@@ -234,7 +234,6 @@ static void test_city_imports(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_open311", "cases.h", "import.h");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extras_are_written_with_the_request),
         cmocka_unit_test(test_requests_list),

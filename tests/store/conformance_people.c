@@ -344,7 +344,6 @@ static void test_audit_log(void **state)
 
 int main(void)
 {
-    CF_REQUIRE("conformance_people", "people.h", "cases.h"); /* the audit log names requests */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_users_create_read_list),
         cmocka_unit_test(test_users_refusals_write_nothing),

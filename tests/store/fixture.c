@@ -4,7 +4,7 @@
 
 #include "../unit/tmp_dir.h"
 
-#include "store/pg/pg_store.h"
+#include "store/pg/pg_db.h"
 #include "store/pg/pg_url.h"
 #include "util/log.h"
 #include <libpq-fe.h>
@@ -17,8 +17,7 @@
 /* ---- the store under test -------------------------------------------------------------------- */
 
 /* PostgreSQL: the server named by the URL in HOTLINE_TEST_STORE gets a fresh database per
- * store, dropped by cf_store_remove. The backend is opened even while incomplete (pg_store.h):
- * cf_backend_lacks tells each program whether the domain it tests is there yet. */
+ * store, dropped by cf_store_remove. */
 static int pg_admin(const char *sql)
 {
     pg_conn *c;
@@ -52,7 +51,7 @@ static int pg_fresh(cf_store *out, const char *base)
                      out->pg_db, host, *port ? "&port=" : "", port, user);
     PQconninfoFree(opts);
     assert_true(n > 0 && (size_t)n < sizeof out->where);
-    return pg_store_open(out->where, true, &out->s);
+    return store_open(out->where, &out->s);
 }
 
 int cf_store_fresh(cf_store *out)
@@ -84,22 +83,10 @@ void cf_store_remove(cf_store *c)
     }
 }
 
-const char *cf_backend_lacks(const char *header)
-{
-    const char *env = getenv("HOTLINE_TEST_STORE");
-    if (!env || !*env || !pg_url_is_pg(env)) return NULL;
-    /* every group's set-up builds its catalogue and users through these */
-    const char *needed[] = {header, "catalogue.h", "people.h"};
-    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-        if (store_backend_lacks(&store_backend_postgres, needed[i])) return needed[i];
-    return NULL;
-}
-
 int cf_store_reopen(cf_store *c)
 {
     store_close(c->s);
     c->s = NULL;
-    if (c->pg_db[0]) return pg_store_open(c->where, true, &c->s);
     return store_open(c->where, &c->s);
 }
 

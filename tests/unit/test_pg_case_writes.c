@@ -31,8 +31,8 @@ static int group_setup(void **state)
     (void)state;
     if (!getenv(PG_CLUSTER_ENV)) return 0;
     pg_cluster_db(DB_NAME, url, sizeof url);
-    int rc = pg_store_open(url, true, &servers[0]);
-    if (!rc) rc = pg_store_open(url, true, &servers[1]);
+    int rc = store_open(url, &servers[0]);
+    if (!rc) rc = store_open(url, &servers[1]);
     pg_conn *c = NULL;
     if (!rc) rc = pg_connect(url, 10, &c);
     if (!rc)

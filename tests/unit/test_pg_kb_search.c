@@ -56,7 +56,7 @@ static int group_setup(void **state)
     assert_int_equal(store_open(f->path, &f->sq), 0);
     pg_cluster_db(DB_NAME, f->url, sizeof f->url);
     /* opened while the backend may still lack other domains' functions; these are here */
-    assert_int_equal(pg_store_open(f->url, true, &f->pg), 0);
+    assert_int_equal(store_open(f->url, &f->pg), 0);
     store_unit u = {.code = "centre",
                     .name_zh = "中心",
                     .name_en = "Centre",

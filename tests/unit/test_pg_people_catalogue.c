@@ -37,8 +37,8 @@ static int group_setup(void **state)
     log_set_level(LOG_ERROR);
     pg_cluster_db(DB_NAME, url, sizeof url);
     ar = arena_new();
-    int rc = pg_store_open(url, true, &a_srv);
-    if (!rc) rc = pg_store_open(url, true, &b_srv);
+    int rc = store_open(url, &a_srv);
+    if (!rc) rc = store_open(url, &b_srv);
     return rc || !ar ? -1 : 0;
 }
 

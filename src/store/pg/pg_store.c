@@ -91,20 +91,13 @@ static void close_pool(struct pg_store *p)
     free(p);
 }
 
-int pg_store_open(const char *url, bool allow_incomplete, store **out)
+int postgres_open(const char *url, store **out)
 {
     char msg[200];
     int rc = pg_url_check(url, msg, sizeof msg);
     if (rc) {
         log_error("store: %s", msg);
         return rc;
-    }
-    int lacking = store_backend_lacks(&store_backend_postgres, NULL);
-    if (lacking && !allow_incomplete) {
-        log_error("store: the PostgreSQL backend is not complete yet (%d store functions to "
-                  "go); use a SQLite file for now",
-                  lacking);
-        return HL_EINVAL;
     }
     struct pg_store *p = calloc(1, sizeof *p);
     if (!p) return HL_ENOMEM;
@@ -127,8 +120,6 @@ int pg_store_open(const char *url, bool allow_incomplete, store **out)
     *out = (store *)p;
     return 0;
 }
-
-int postgres_open(const char *path, store **out) { return pg_store_open(path, false, out); }
 
 int postgres_exists(const char *where, bool *yes)
 {

@@ -42,9 +42,4 @@ typedef int (*pg_fn)(pg_conn *c, void *arg);
 HL_MUST_CHECK int pg_store_read(store *s, pg_fn fn, void *arg);
 HL_MUST_CHECK int pg_store_write(store *s, pg_fn fn, void *arg);
 
-/* Opens the store at url, bringing its schema up to date. postgres_open (the contract's
- * store_open) refuses while the backend lacks contract functions (store_backend_lacks);
- * allow_incomplete lets the conformance suite test the domains it has meanwhile. */
-HL_MUST_CHECK int pg_store_open(const char *url, bool allow_incomplete, store **out);
-
 #endif
