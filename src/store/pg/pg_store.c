@@ -32,13 +32,12 @@ int pg_store_read(store *s, pg_fn fn, void *arg)
     struct pg_store *p = PGS(s);
     int idx;
     pg_conn *c = borrow(p, &idx);
-    int rc = pg_begin(c);
-    /* unprepared: preparing may first evict a cached statement (DEALLOCATE), which takes the
-     * transaction's snapshot, after which its isolation can no longer be set */
-    if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    /* BEGIN travels with the first statement and COMMIT's answer is read by the next call:
+     * a read of one statement costs one round trip */
+    int rc = pg_begin_with(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (!rc) rc = fn(c, arg);
     if (rc) pg_rollback(c);
-    else rc = pg_commit(c);
+    else rc = pg_commit_read(c);
     give_back(p, idx);
     return rc;
 }
@@ -67,8 +66,7 @@ int pg_store_write(store *s, pg_fn fn, void *arg)
     bool reached_commit = false;
     for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
         reached_commit = false;
-        rc = pg_begin(c);
-        if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"); /* as above */
+        rc = pg_begin_with(c, "BEGIN ISOLATION LEVEL SERIALIZABLE"); /* with the first statement */
         if (!rc) rc = fn(c, arg);
         if (rc) {
             pg_rollback(c);
