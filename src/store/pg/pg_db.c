@@ -303,6 +303,7 @@ static int run(pg_conn *c, pg_q *q, const char *sql, int n, const char *const *v
         rc = ready(c);
         char name[16];
         if (!rc) rc = prepare(c, sql, n, types, name);
+        if (rc == HL_EUNAVAIL && c->begin_sql && c->lost) continue; /* found lost preparing */
         if (rc) return rc;
         if (c->begin_sql) {
             rc = begin_and_exec(c, name, n, vals, &r);
