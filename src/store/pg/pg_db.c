@@ -559,6 +559,8 @@ int pg_commit(pg_conn *c)
     return rc;
 }
 
+int pg_tx_err(const pg_conn *c) { return c->in_tx ? c->tx_err : 0; }
+
 int pg_commit_read(pg_conn *c)
 {
     if (!c->in_tx) return HL_EINVAL;

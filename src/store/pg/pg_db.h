@@ -95,6 +95,8 @@ int pg_commit_read(pg_conn *c);
  * (a deferred constraint: its code), or whose answer is lost (HL_EUNAVAIL: it may or may
  * not have committed), is an error too. The transaction is over in every case. */
 int pg_commit(pg_conn *c);
+/* The first error of the open transaction (0: none so far): what its COMMIT would answer. */
+int pg_tx_err(const pg_conn *c);
 /* ROLLBACK; the transaction is over (on a lost connection the server rolled it back). */
 void pg_rollback(pg_conn *c);
 
