@@ -33,6 +33,8 @@ struct pg_conn {
     /* The transaction's BEGIN, not sent yet (pg_begin_with): it travels in one round trip
      * with the first statement (pipeline mode). NULL once sent, or outside a deferred one. */
     const char *begin_sql;
+    bool savepoint_pending; /* a SAVEPOINT (pg_savepoint) not sent yet: as BEGIN, with the next
+                               statement */
     bool commit_sent; /* a read's COMMIT sent (pg_commit_read), its answer not read yet */
     bool lost; /* an answer said the server is unreachable: connected again before next use */
     int tx_err; /* the first error inside the transaction: COMMIT can only roll back */
@@ -210,14 +212,16 @@ static int prepare(pg_conn *c, const char *sql, int n, const Oid *types, char na
     return 0;
 }
 
-/* Sends a deferred BEGIN by itself (a statement that cannot share its round trip: a script,
- * a COPY). Nothing has run yet, so a connection found lost is connected again and BEGIN sent
- * once more. */
-static int send_begin(pg_conn *c)
+#define SAVEPOINT_SQL "SAVEPOINT hl_job"
+
+/* Sends what is deferred (a BEGIN, a SAVEPOINT) by itself, before a statement that cannot
+ * share its round trip (a script, a COPY). When BEGIN is among it nothing has run yet, so a
+ * connection found lost is connected again and BEGIN sent once more. */
+static int send_pending(pg_conn *c)
 {
     const char *begin = c->begin_sql;
-    int rc = HL_EUNAVAIL;
-    for (int attempt = 0; attempt < 2 && rc == HL_EUNAVAIL; attempt++) {
+    int rc = begin ? HL_EUNAVAIL : 0; /* a SAVEPOINT stays pending until BEGIN went through */
+    for (int attempt = 0; begin && attempt < 2 && rc == HL_EUNAVAIL; attempt++) {
         c->begin_sql = begin; /* ready() connects again only before the BEGIN is sent */
         c->tx_err = 0;
         rc = ready(c);
@@ -228,42 +232,56 @@ static int send_begin(pg_conn *c)
         PQclear(r);
         if (rc == HL_EUNAVAIL && !c->lost) break;
     }
+    if (!rc && !begin) rc = ready(c);
+    if (!rc && c->savepoint_pending) {
+        c->savepoint_pending = false;
+        PGresult *r = PQexec(c->pg, SAVEPOINT_SQL);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+        PQclear(r);
+    }
     return rc;
 }
 
-/* The first statement of a deferred transaction: its BEGIN and the statement in one round
- * trip (libpq's pipeline mode), as *out. A failure of the BEGIN (a connection found lost)
- * fails the statement too: the server skips what follows a failed step of a pipeline. */
-static int begin_and_exec(pg_conn *c, const char *name, int n, const char *const *vals,
-                          PGresult **out)
+/* A statement with what is deferred before it (a BEGIN, a SAVEPOINT), all in one round trip
+ * (libpq's pipeline mode); the statement's result as *out. A failure of an earlier step (a
+ * connection found lost) fails the statement too: the server skips what follows a failed
+ * step of a pipeline. */
+static int exec_with_pending(pg_conn *c, const char *name, int n, const char *const *vals,
+                             PGresult **out)
 {
-    const char *begin = c->begin_sql;
+    const char *steps[2];
+    int nsteps = 0;
+    if (c->begin_sql) steps[nsteps++] = c->begin_sql;
+    if (c->savepoint_pending) steps[nsteps++] = SAVEPOINT_SQL;
     c->begin_sql = NULL;
+    c->savepoint_pending = false;
     *out = NULL;
     if (!PQenterPipelineMode(c->pg)) return result_err(c, NULL);
     int rc = 0;
-    if (!PQsendQueryParams(c->pg, begin, 0, NULL, NULL, NULL, NULL, 0) ||
-        !PQsendQueryPrepared(c->pg, name, n, vals, NULL, NULL, 0) || !PQpipelineSync(c->pg)) {
+    bool sent = true;
+    for (int i = 0; i < nsteps && sent; i++)
+        sent = PQsendQueryParams(c->pg, steps[i], 0, NULL, NULL, NULL, NULL, 0);
+    if (!sent || !PQsendQueryPrepared(c->pg, name, n, vals, NULL, NULL, 0) ||
+        !PQpipelineSync(c->pg)) {
         c->lost = true;
         rc = HL_EUNAVAIL;
     }
-    /* each step's result, then NULL; then the sync's own result */
-    PGresult *r;
+    /* each step's result then NULL, the statement's result then NULL, the sync's result */
     int step = 0;
     for (bool synced = rc != 0; !synced;) {
-        r = PQgetResult(c->pg);
+        PGresult *r = PQgetResult(c->pg);
         if (!r) {
-            if (++step > 2) break; /* only after the sync: not reached */
+            if (++step > nsteps + 1) break; /* only after the sync: not reached */
             continue;
         }
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_PIPELINE_SYNC) {
             synced = true;
-        } else if (step == 0 && st != PGRES_COMMAND_OK) {
+        } else if (step < nsteps && st != PGRES_COMMAND_OK) {
             err_first(&rc, result_err(c, r));
-        } else if (step == 1 && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        } else if (step == nsteps && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
             if (st != PGRES_PIPELINE_ABORTED) err_first(&rc, result_err(c, r));
-        } else if (step == 1 && !rc) {
+        } else if (step == nsteps && !rc) {
             *out = r;
             continue;
         }
@@ -293,11 +311,13 @@ static int run(pg_conn *c, pg_q *q, const char *sql, int n, const char *const *v
     q->row = -1;
     q->nrows = 0;
     const char *begin = c->begin_sql;
+    bool savepoint = c->savepoint_pending;
     PGresult *r = NULL;
     int rc = HL_EUNAVAIL;
     for (int attempt = 0; attempt < (begin ? 2 : 1) && rc == HL_EUNAVAIL; attempt++) {
         if (begin) {
             c->begin_sql = begin;
+            c->savepoint_pending = savepoint;
             c->tx_err = 0;
         }
         rc = ready(c);
@@ -305,8 +325,8 @@ static int run(pg_conn *c, pg_q *q, const char *sql, int n, const char *const *v
         if (!rc) rc = prepare(c, sql, n, types, name);
         if (rc == HL_EUNAVAIL && c->begin_sql && c->lost) continue; /* found lost preparing */
         if (rc) return rc;
-        if (c->begin_sql) {
-            rc = begin_and_exec(c, name, n, vals, &r);
+        if (c->begin_sql || c->savepoint_pending) {
+            rc = exec_with_pending(c, name, n, vals, &r);
             if (rc == HL_EUNAVAIL && !c->lost) break;
             continue;
         }
@@ -454,7 +474,7 @@ int pg_int1(pg_conn *c, int64_t *out, const char *sql, const char *types, ...)
 
 int pg_script(pg_conn *c, const char *sql)
 {
-    int rc = c->begin_sql ? send_begin(c) : ready(c);
+    int rc = send_pending(c);
     if (rc) return rc;
     PGresult *r = PQexec(c->pg, sql);
     ExecStatusType st = PQresultStatus(r);
@@ -529,6 +549,7 @@ int pg_begin_with(pg_conn *c, const char *begin_sql)
 /* Ends a transaction that never reached the server (no statement ran): nothing to send. */
 static bool end_unsent(pg_conn *c)
 {
+    c->savepoint_pending = false;
     if (!c->begin_sql) return false;
     c->begin_sql = NULL;
     c->in_tx = false;
@@ -556,6 +577,29 @@ int pg_commit(pg_conn *c)
     PQclear(r);
     c->in_tx = false;
     c->tx_err = 0;
+    return rc;
+}
+
+int pg_savepoint(pg_conn *c)
+{
+    if (!c->in_tx) return HL_EINVAL;
+    c->savepoint_pending = true;
+    return 0;
+}
+
+int pg_rollback_to_savepoint(pg_conn *c)
+{
+    if (!c->in_tx) return HL_EINVAL;
+    if (c->savepoint_pending) { /* never sent: nothing ran since */
+        c->savepoint_pending = false;
+        return c->tx_err;
+    }
+    if (c->begin_sql) return HL_EINVAL; /* no savepoint was made */
+    if (c->lost || PQstatus(c->pg) != CONNECTION_OK) return c->tx_err = HL_EUNAVAIL;
+    PGresult *r = PQexec(c->pg, "ROLLBACK TO SAVEPOINT hl_job");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+    PQclear(r);
+    if (!rc) c->tx_err = 0; /* what failed after the savepoint is undone */
     return rc;
 }
 
@@ -600,7 +644,7 @@ void pg_rollback(pg_conn *c)
 
 int pg_copy_begin(pg_conn *c, const char *sql)
 {
-    int rc = c->begin_sql ? send_begin(c) : ready(c);
+    int rc = send_pending(c);
     if (rc) return rc;
     PGresult *r = PQexec(c->pg, sql);
     rc = PQresultStatus(r) == PGRES_COPY_IN ? 0 : result_err(c, r);

@@ -95,6 +95,14 @@ int pg_commit_read(pg_conn *c);
  * (a deferred constraint: its code), or whose answer is lost (HL_EUNAVAIL: it may or may
  * not have committed), is an error too. The transaction is over in every case. */
 int pg_commit(pg_conn *c);
+/* Marks a savepoint inside the open transaction, sent with the next statement (no round trip
+ * of its own); pg_rollback_to_savepoint undoes everything after it and clears the
+ * transaction's error, so the transaction can go on and commit. A savepoint made again
+ * replaces the previous one for pg_rollback_to_savepoint. HL_EINVAL outside a transaction;
+ * pg_rollback_to_savepoint answers HL_EUNAVAIL when the connection is lost (the transaction
+ * with it). */
+int pg_savepoint(pg_conn *c);
+int pg_rollback_to_savepoint(pg_conn *c);
 /* The first error of the open transaction (0: none so far): what its COMMIT would answer. */
 int pg_tx_err(const pg_conn *c);
 /* ROLLBACK; the transaction is over (on a lost connection the server rolled it back). */

@@ -6,15 +6,21 @@
 #include <stdlib.h>
 
 #define CONNECT_TIMEOUT_S 10
-#define WRITE_ATTEMPTS 5  /* a serialization failure or deadlock is tried again this often */
-#define REFUSAL_RERUNS 2  /* batch reruns after refusals before the rest go one by one */
+#define WRITE_ATTEMPTS 5 /* a serialization failure or deadlock is tried again this often */
 
 struct pg_job {
     pg_fn fn;
     void *arg;
     int rc;
-    bool done;
+    bool done; /* under wmu: its caller returns (and the job's memory goes) once it is set */
     struct pg_job *next;
+};
+
+/* A job of the batch being run, as the writer alone sees it until the batch is over. */
+struct slot {
+    struct pg_job *job;
+    int rc;
+    bool done;
 };
 
 static int hist_bucket(int n)
@@ -41,104 +47,87 @@ static void count(struct pg_store *p, int n, bool committed)
     pthread_mutex_unlock(&p->mu);
 }
 
-/* One transaction over the jobs still open in batch[0..n): runs each fn in order and commits.
- * 0 when they committed (each open job done, rc 0). A job's refusal (its fn's error) is
- * recorded in that job (done), *refused set, the transaction rolled back and 0 returned: the
- * caller runs the rest again. Errors of the transaction itself (a serialization failure, a
- * lost connection, no memory, a failed COMMIT) are returned, no job done. */
-static int one_transaction(struct pg_store *p, struct pg_job **batch, int n, bool *refused)
+/* One transaction over the jobs of batch[0..n): each fn in order, each after a savepoint (when
+ * there are several), then one COMMIT. A job's refusal (its fn's error) is that job's answer:
+ * what it did is rolled back to its savepoint and the others go on. 0 when the transaction
+ * committed (every job done: refused, or rc 0). Errors of the transaction itself (a
+ * serialization failure, a lost connection, no memory, a failed COMMIT) are returned. */
+static int one_transaction(struct pg_store *p, struct slot *batch, int n)
 {
     pg_conn *c = p->wconn;
-    *refused = false;
+    for (int i = 0; i < n; i++) batch[i].done = false;
     int rc = pg_begin_with(c, "BEGIN ISOLATION LEVEL SERIALIZABLE"); /* with the first statement */
     if (!rc) rc = pg_lock_case_writes(c); /* before the snapshot: one batch at a time */
     int ran = 0;
     for (int i = 0; !rc && i < n; i++) {
-        if (batch[i]->done) continue;
-        int r = batch[i]->fn(c, batch[i]->arg);
+        if (n > 1) rc = pg_savepoint(c); /* sent with the job's first statement */
+        int r = rc ? rc : batch[i].job->fn(c, batch[i].job->arg);
         if (!r) r = pg_tx_err(c); /* a statement that failed under an fn that went on */
         if (r == HL_EBUSY || r == HL_EUNAVAIL || r == HL_ENOMEM) {
             rc = r; /* the transaction's, not this job's */
         } else if (r) {
-            batch[i]->rc = r;
-            batch[i]->done = true;
-            *refused = true;
-            rc = r;
+            batch[i].rc = r;
+            batch[i].done = true;
+            if (n > 1) rc = pg_rollback_to_savepoint(c);
         } else {
             ran++;
         }
     }
-    if (rc) {
+    if (rc || !ran) {
         pg_rollback(c);
-        return *refused ? 0 : rc;
+        return rc;
     }
     rc = pg_commit(c);
     count(p, ran, rc == 0);
     if (!rc)
         for (int i = 0; i < n; i++)
-            if (!batch[i]->done) {
-                batch[i]->rc = 0;
-                batch[i]->done = true;
+            if (!batch[i].done) {
+                batch[i].rc = 0;
+                batch[i].done = true;
             }
     return rc;
 }
 
 /* Runs the batch to its end: every job done, with its answer. */
-static void run_batch(struct pg_store *p, struct pg_job **batch, int n)
+static void run_batch(struct pg_store *p, struct slot *batch, int n)
 {
-    int reruns = 0;
-    for (int attempt = 0; attempt < WRITE_ATTEMPTS;) {
-        bool refused = false;
-        int rc = one_transaction(p, batch, n, &refused);
-        if (refused) { /* the others again, on the state without the refused one */
-            if (++reruns > REFUSAL_RERUNS) break;
-            continue;
-        }
-        if (rc == HL_EBUSY) {
-            attempt++;
-            continue;
-        }
-        if (rc) { /* lost, or refused at COMMIT (a deferred constraint): the whole batch */
-            if (rc != HL_EUNAVAIL && n > 1) break; /* which job? each on its own finds out */
-            for (int i = 0; i < n; i++)
-                if (!batch[i]->done) {
-                    batch[i]->rc = rc;
-                    batch[i]->done = true;
-                }
-        }
-        return; /* committed, or answered */
+    int rc = HL_EBUSY;
+    for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++)
+        rc = one_transaction(p, batch, n);
+    if (rc && rc != HL_EUNAVAIL && n > 1) {
+        /* refused at COMMIT (a deferred constraint), or out of tries: whose fault is not
+         * known, so each job finds out in a transaction of its own */
+        for (int i = 0; i < n; i++) run_batch(p, &batch[i], 1);
+        return;
     }
-    /* what is left runs one job per transaction: each gets its own answer */
-    for (int i = 0; i < n; i++) {
-        if (batch[i]->done) continue;
-        int rc = HL_EBUSY;
-        bool refused = false;
-        for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++)
-            rc = one_transaction(p, &batch[i], 1, &refused);
-        if (!batch[i]->done) {
-            batch[i]->rc = rc ? rc : HL_EBUSY;
-            batch[i]->done = true;
+    for (int i = 0; i < n; i++)
+        if (rc || !batch[i].done) {
+            batch[i].rc = rc ? rc : HL_EIO;
+            batch[i].done = true;
         }
-    }
 }
 
 static void *writer_main(void *arg)
 {
     struct pg_store *p = arg;
-    struct pg_job *batch[PG_BATCH_MAX];
+    struct slot batch[PG_BATCH_MAX];
     pthread_mutex_lock(&p->wmu);
     for (;;) {
         while (!p->whead && !p->wstop) pthread_cond_wait(&p->wqueued, &p->wmu);
         if (!p->whead) break; /* stopping, and nothing left */
         int n = 0;
         while (p->whead && n < PG_BATCH_MAX) {
-            batch[n++] = p->whead;
+            batch[n++] = (struct slot){.job = p->whead};
             p->whead = p->whead->next;
         }
         if (!p->whead) p->wtail = NULL;
         pthread_mutex_unlock(&p->wmu);
         run_batch(p, batch, n);
         pthread_mutex_lock(&p->wmu);
+        for (int i = 0; i < n; i++) {
+            batch[i].job->rc = batch[i].rc;
+            batch[i].job->done = true;
+        }
         pthread_cond_broadcast(&p->wdone);
     }
     pthread_mutex_unlock(&p->wmu);

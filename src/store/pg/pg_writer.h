@@ -8,16 +8,17 @@
  * holds it answered COMMIT, and it takes effect whole or not at all, as if no other write ran
  * beside it (the jobs of a batch run one after the other in one transaction; the batch takes
  * the case-writes lock first, pg_lock_case_writes, so batches of several servers run one at a
- * time). A job that refuses (its fn's error) is answered with it, and the batch runs again
- * without it: the refusal was given on the state its predecessors left, which the rerun
- * recreates. A serialization failure or deadlock runs the batch again, a few times; a lost
- * connection answers every job of the batch HL_EUNAVAIL (nothing is acknowledged). */
+ * time). A job that refuses (its fn's error) is answered with it, after what it did is
+ * rolled back to the savepoint made before it, so the others go on. A serialization failure
+ * or deadlock runs the batch again, a few times; a lost connection answers every job of the
+ * batch HL_EUNAVAIL (nothing is acknowledged); a COMMIT refused for another reason (a deferred
+ * constraint) sends each job through a transaction of its own, to find whose it was. */
 #ifndef HOTLINE_STORE_PG_WRITER_H
 #define HOTLINE_STORE_PG_WRITER_H
 #include "store/pg/pg_store.h"
 
-#define PG_BATCH_MAX 48 /* jobs per transaction: below PostgreSQL's 64 cached subtransactions,
-                           and a batch rerun after a refusal stays short */
+#define PG_BATCH_MAX 48 /* jobs per transaction, each a subtransaction (its savepoint): below
+                           the 64 a PostgreSQL backend caches before snapshots slow down */
 
 /* Connects the writer's own connection to url and starts its thread. */
 HL_MUST_CHECK int pg_writer_start(struct pg_store *p, const char *url);
