@@ -11,6 +11,8 @@ BENCH_PORT=""
 bench_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
 bench_cleanup() {
+  if [ -n "$BENCH_MEM_PID" ]; then kill "$BENCH_MEM_PID" 2>/dev/null || true; wait "$BENCH_MEM_PID" 2>/dev/null || true; fi
+  BENCH_MEM_PID=""
   if [ -n "$BENCH_PID" ] && kill -0 "$BENCH_PID" 2>/dev/null; then
     kill -TERM "$BENCH_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 0.1; done
@@ -68,6 +70,31 @@ bench_login() {
 
 # Peak resident set size of the server in kB (VmHWM).
 bench_peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$BENCH_PID/status"; }
+
+# The kernel keeps no peak of RssAnon and RssFile apart (VmHWM is their sum), so a background
+# loop samples the server's /proc status every 50 ms and keeps the largest of each.
+# bench_mem_watch starts it; bench_mem_peak prints "RssAnon N kB, RssFile N kB" (peaks).
+BENCH_MEM_PID=""
+bench_mem_watch() {
+  local status="/proc/$BENCH_PID/status" out="$BENCH_TMP/mem-peak"
+  echo "0 0" >"$out"
+  (
+    anon=0 file=0
+    while [ -r "$status" ]; do
+      read -r a f < <(awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} END {print a+0, f+0}' "$status")
+      [ "$a" -gt "$anon" ] && anon=$a
+      [ "$f" -gt "$file" ] && file=$f
+      echo "$anon $file" >"$out.tmp" && mv "$out.tmp" "$out"
+      sleep 0.05
+    done
+  ) &
+  BENCH_MEM_PID=$!
+}
+bench_mem_peak() {
+  local anon file
+  read -r anon file <"$BENCH_TMP/mem-peak"
+  echo "RssAnon ${anon} kB, RssFile ${file} kB"
+}
 
 bench_machine() {
   local model
