@@ -2,7 +2,7 @@
 # cases_bench.sh — registering requests over HTTP, reading them back, searching them and the
 # work lists: the figures of issue 22.
 #
-# Starts build/release/hotline serve (--log-level warn, --threads 8) on a temporary demo
+# Starts build/release/hotline serve (--log-level warn, its default --threads) on a temporary demo
 # database — or, with BENCH_DB=PATH (or a postgresql:// URL), on a copy-free existing database such as one filled by
 # `hotline generate` or `hotline import` (it is written to) — logs in, then runs wrk:
 #   POST /api/cases at 1 connection and at 64 (each answered after its commit; each request
@@ -26,7 +26,7 @@ if [ -n "${BENCH_DB:-}" ]; then
   esac
   BENCH_PORT=$(bench_free_port)
   "$HOTLINE_BIN" serve --db "$BENCH_DB" --address 127.0.0.1 --port "$BENCH_PORT" \
-    --log-level warn --threads 8 >"$BENCH_TMP/server.log" 2>&1 &
+    --log-level warn >"$BENCH_TMP/server.log" 2>&1 &
   BENCH_PID=$!
   # a database made by an older binary is migrated first; that can take minutes at 1M
   for _ in $(seq 6000); do
@@ -35,7 +35,7 @@ if [ -n "${BENCH_DB:-}" ]; then
     sleep 0.1
   done
 else
-  bench_start_server --log-level warn --threads 8
+  bench_start_server --log-level warn
 fi
 
 login=$(curl -sS -D "$BENCH_TMP/login.h" -H 'Content-Type: application/json' \
@@ -59,7 +59,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json
 
 before=$(curl -sS -H "Cookie: hotline_session=$HL_COOKIE" "$(bench_url '/api/cases?page_size=1')" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
-echo "cases_bench: server --threads 8, 127.0.0.1:$BENCH_PORT, ${before} requests in the store at start"
+echo "cases_bench: server (default --threads), 127.0.0.1:$BENCH_PORT, ${before} requests in the store at start"
 dispatcher=$(bench_login dispatcher-zhang demo-dispatcher-zhang)
 handler=$(bench_login handler-donghu demo-handler-donghu)
 [ -n "$dispatcher" ] && [ -n "$handler" ] || bench_die "login as dispatcher or handler failed"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Before SQLite's first use: no global memory statistics (we never read them), which take a
@@ -113,7 +114,11 @@ int sqlite_open(const char *path, store **out)
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->work_cv, NULL);
+    pthread_condattr_t mono; /* the writer's gathering waits by a clock that never jumps */
+    pthread_condattr_init(&mono);
+    pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->work_cv, &mono);
+    pthread_condattr_destroy(&mono);
     pthread_cond_init(&s->done_cv, NULL);
     int rc = s->path ? 0 : HL_ENOMEM;
     if (!rc) rc = store_connect(path, true, &s->wdb);

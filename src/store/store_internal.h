@@ -10,6 +10,9 @@
 
 #define STORE_READERS 8
 #define STORE_MAX_BATCH 512
+/* How long the writer waits for the rest of a batch when the last one had several jobs
+ * (writer.c, "gathering"). */
+#define STORE_GATHER_US 300
 
 /* A unit of work run on a connection: a read on a reader, or a write job in the writer's
  * transaction (inside its own savepoint, so a failing job undoes only itself). */
@@ -38,6 +41,8 @@ struct store {
     pthread_mutex_t mu; /* guards the queue, done flags and stats */
     pthread_cond_t work_cv, done_cv;
     struct store_job *head, *tail;
+    int queued;     /* jobs on the queue */
+    int last_batch; /* jobs in the last batch the writer took */
     bool stopping;
     pthread_t writer;
     bool writer_started;
