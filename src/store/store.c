@@ -1,5 +1,6 @@
 /* store.c — opening and closing the SQLite store: pragmas, migrations, the reader pool,
  * statistics (backup and restore: backup.c). */
+#include "store/case_row.h"
 #include "store/migrations.h"
 #include "store/store_internal.h"
 #include "util/err.h"
@@ -129,6 +130,7 @@ int sqlite_open(const char *path, store **out)
         rc = store_connect_readonly(path, &s->wdb);
     }
     if (!rc) rc = migrate(s->wdb);
+    if (!rc && !s->read_only) rc = case_row_index_prepare(s->wdb);
     for (int i = 0; !rc && i < STORE_READERS; i++) {
         rc = s->read_only ? store_connect_readonly(path, &s->readers[i])
                           : store_connect(path, false, &s->readers[i]);

@@ -3,6 +3,7 @@
  * commits once, then wakes them all. With synchronous=FULL one commit costs ~0.3 ms of fsync,
  * so batching is what lets many clients register requests at once (docs/internals.md,
  * "Why one writer that group-commits"). */
+#include "store/case_row.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -85,6 +86,9 @@ static void run_batch(store *s, struct store_job *batch, int n)
         if (src && !j->rc) j->rc = src;
         if (sqlite3_get_autocommit(s->wdb)) rc = j->rc ? j->rc : HL_EIO;
     }
+    /* the full-text index of the batch's new requests, once, outside every job's savepoint
+     * (store/case_row.h) */
+    if (!rc && !batch->bulk) rc = classify(s, case_row_index_pending(s->wdb));
     if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "COMMIT", NULL));
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
