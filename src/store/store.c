@@ -41,7 +41,8 @@ int store_connect(const char *path, bool writer, sqlite3 **out)
                        "PRAGMA secure_delete=OFF;"
                        "PRAGMA synchronous=FULL;"
                        "PRAGMA temp_store=MEMORY;"
-                       "PRAGMA cache_size=-16000;");
+                       "PRAGMA cache_size=-16000;"
+                       "PRAGMA mmap_size=" STORE_MMAP_SIZE ";");
     if (!rc && writer) rc = db_script(db, "PRAGMA journal_mode=WAL;");
     if (!rc && !writer) rc = db_script(db, "PRAGMA query_only=ON;");
     if (rc) {
