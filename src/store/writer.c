@@ -88,7 +88,7 @@ static void run_batch(store *s, struct store_job *batch, int n)
     }
     /* the full-text index of the batch's new requests, once, outside every job's savepoint
      * (store/case_row.h) */
-    if (!rc && !batch->bulk) rc = classify(s, case_row_index_pending(s->wdb));
+    if (!rc && !batch->bulk && !s->read_only) rc = classify(s, case_row_index_pending(s->wdb));
     if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "COMMIT", NULL));
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
