@@ -24,7 +24,7 @@ static const char serve_help[] =
     "  --db PATH          database file               (HOTLINE_DB, default var/hotline.db)\n"
     "  --web DIR          web root with the pages     (HOTLINE_WEB, default web)\n"
     "  --log-level LEVEL  error, warn, info, debug    (HOTLINE_LOG_LEVEL, default info)\n"
-    "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 8)\n"
+    "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 32)\n"
     "  --max-body BYTES   largest request body        (HOTLINE_MAX_BODY, default 1048576)\n"
     "  --session-hours N  login session lifetime      (HOTLINE_SESSION_HOURS, default 10)\n"
     "  --secure-cookies   mark cookies Secure (when served behind HTTPS)\n"
@@ -59,7 +59,7 @@ int cli_serve(int argc, char **argv)
     const char *db = cli_env("HOTLINE_DB", "var/hotline.db");
     const char *web = cli_env("HOTLINE_WEB", "web");
     const char *level_s = cli_env("HOTLINE_LOG_LEVEL", "info");
-    const char *threads_s = cli_env("HOTLINE_THREADS", "8");
+    const char *threads_s = cli_env("HOTLINE_THREADS", "32");
     const char *body_s = cli_env("HOTLINE_MAX_BODY", "1048576");
     const char *hours_s = cli_env("HOTLINE_SESSION_HOURS", "10");
     bool secure = getenv("HOTLINE_SECURE_COOKIES") != NULL;
