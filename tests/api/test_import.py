@@ -79,6 +79,7 @@ def test_generic_csv_import(tmp_path):
         "2 already imported" in p.stdout, p.stdout
     p = run(BIN, "check", "--db", str(db))
     assert p.returncode == 0 and "rollups: agree" in p.stdout, p.stdout
+    assert "running clocks: agree with the requests" in p.stdout, p.stdout
     assert "requests: 6 checked" in p.stdout, p.stdout
     srv = Server(db)
     try:
