@@ -3,6 +3,7 @@
 #ifndef HOTLINE_CLI_CLI_H
 #define HOTLINE_CLI_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
@@ -13,6 +14,7 @@ int cli_generate(int argc, char **argv);
 int cli_train(int argc, char **argv);
 int cli_classify_eval(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_copy(int argc, char **argv);
 
 /* The value of an option: argv[i+1] for "--name VALUE" or the part after '=' for
  * "--name=VALUE"; advances *i past what it consumed. NULL if argv[*i] is not that option. */
@@ -21,6 +23,8 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name);
  * "hotline CMD: ..." — a location no backend can use (a malformed URL: the reason is logged
  * first), or no store at it, with hint (may be "") after — and returns false. */
 bool cli_store_there(const char *cmd, const char *db, const char *hint);
+/* db as it may be shown: a URL's password (scheme://user:password@...) masked. */
+void cli_db_shown(const char *db, char *out, size_t cap);
 /* Environment default for an option, or fallback. */
 const char *cli_env(const char *var, const char *fallback);
 

@@ -23,8 +23,7 @@ const char *cli_env(const char *var, const char *fallback)
     return v && *v ? v : fallback;
 }
 
-/* db as it may be shown: a URL's password (scheme://user:password@...) masked. */
-static void shown(const char *db, char *out, size_t cap)
+void cli_db_shown(const char *db, char *out, size_t cap)
 {
     const char *scheme = strstr(db, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
     const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
@@ -36,7 +35,7 @@ bool cli_store_there(const char *cmd, const char *db, const char *hint)
 {
     bool there = false;
     char where[512];
-    shown(db, where, sizeof where);
+    cli_db_shown(db, where, sizeof where);
     if (store_exists(db, &there)) {
         fprintf(stderr, "hotline %s: --db %s is not a store location hotline can use\n", cmd,
                 where);
