@@ -107,6 +107,11 @@ static void test_copy_holds_the_same_rows(void **state)
     assert_int_equal(store_kb_search(to.s, g->a, &q, &items, &n, &total), 0);
     assert_int_equal(n, 1);
     assert_string_equal(items[0].title, "停水通知");
+    store_case_query cq = {.text = "停水", .urgency = -1, .limit = 10};
+    store_case *found;
+    assert_int_equal(store_cases_search(to.s, g->a, &cq, &found, &n, &total), 0);
+    assert_int_equal(total, 1);
+    assert_string_equal(found[0].text, "停水 三天");
 
     bool ok = false;
     int64_t cases = 0, differ = -1;
