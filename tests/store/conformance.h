@@ -22,6 +22,7 @@
 #include "store/calls.h"
 #include "store/cases.h"
 #include "store/catalogue.h"
+#include "store/copy.h"
 #include "store/engine.h"
 #include "store/import.h"
 #include "store/knowledge.h"

@@ -696,3 +696,31 @@ int pg_copy_end(pg_conn *c, bool abort, int64_t *rows)
     }
     return got ? rc : copy_lost(c);
 }
+
+int pg_copy_out_begin(pg_conn *c, const char *sql)
+{
+    int rc = c->begin_sql ? send_begin(c) : ready(c);
+    if (rc) return rc;
+    PGresult *r = PQexec(c->pg, sql);
+    rc = PQresultStatus(r) == PGRES_COPY_OUT ? 0 : result_err(c, r);
+    PQclear(r);
+    return rc;
+}
+
+int pg_copy_get(pg_conn *c, char **row, int *n)
+{
+    *row = NULL;
+    *n = PQgetCopyData(c->pg, row, 0); /* blocking: never 0 */
+    if (*n > 0) return 1;
+    if (*n == -2) return copy_lost(c);
+    int rc = 0; /* -1: the rows are over; then the COPY's own result */
+    bool got = false;
+    for (PGresult *r; (r = PQgetResult(c->pg)) != NULL; PQclear(r)) {
+        if (got) continue;
+        got = true;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) rc = result_err(c, r);
+    }
+    return got ? rc : copy_lost(c);
+}
+
+void pg_copy_free(char *row) { PQfreemem(row); }

@@ -77,6 +77,14 @@ int pg_copy_begin(pg_conn *c, const char *sql);
 int pg_copy_put(pg_conn *c, const char *data, size_t n);
 int pg_copy_end(pg_conn *c, bool abort, int64_t *rows);
 
+/* COPY ... TO STDOUT (bulk reads): pg_copy_out_begin runs the COPY statement sql, then
+ * pg_copy_get gives its rows one at a time in COPY's text format (the newline included): 1
+ * with *row (free it with pg_copy_free) and *n set, 0 when the rows are over and the COPY
+ * succeeded, or its error. Every row must be taken before the connection runs anything else. */
+int pg_copy_out_begin(pg_conn *c, const char *sql);
+int pg_copy_get(pg_conn *c, char **row, int *n);
+void pg_copy_free(char *row);
+
 /* BEGIN (READ COMMITTED). HL_EINVAL inside a transaction already. A connection that turns
  * out lost at BEGIN is connected again and BEGIN sent once more (nothing had run). */
 int pg_begin(pg_conn *c);
