@@ -58,7 +58,8 @@ static void count(struct pg_store *p, int rc, bool reached_commit)
     pthread_mutex_unlock(&p->mu);
 }
 
-int pg_store_write(store *s, pg_fn fn, void *arg)
+/* A write at isolation (an SQL "SET TRANSACTION ..." command; NULL: BEGIN's READ COMMITTED). */
+static int write_at(store *s, const char *isolation, pg_fn fn, void *arg)
 {
     struct pg_store *p = PGS(s);
     int idx;
@@ -68,7 +69,7 @@ int pg_store_write(store *s, pg_fn fn, void *arg)
     for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
         reached_commit = false;
         rc = pg_begin(c);
-        if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"); /* as above */
+        if (!rc && isolation) rc = pg_script(c, isolation); /* unprepared: as above */
         if (!rc) rc = fn(c, arg);
         if (rc) {
             pg_rollback(c);
@@ -80,6 +81,16 @@ int pg_store_write(store *s, pg_fn fn, void *arg)
     give_back(p, idx);
     count(p, rc, reached_commit);
     return rc;
+}
+
+int pg_store_write(store *s, pg_fn fn, void *arg)
+{
+    return write_at(s, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", fn, arg);
+}
+
+int pg_store_write_committed(store *s, pg_fn fn, void *arg)
+{
+    return write_at(s, NULL, fn, arg);
 }
 
 static void close_pool(struct pg_store *p)

@@ -1,5 +1,5 @@
 /* pg_store.h — the PostgreSQL backend's store (internal to src/store/pg/): a pool of
- * connections, and the two ways every contract function runs its SQL on one of them.
+ * connections, and the ways every contract function runs its SQL on one of them.
  *
  *   pg_store_read   one consistent snapshot (REPEATABLE READ, READ ONLY) for the whole call;
  *   pg_store_write  one SERIALIZABLE transaction, acknowledged only when COMMIT answered
@@ -41,5 +41,10 @@ typedef int (*pg_fn)(pg_conn *c, void *arg);
 
 HL_MUST_CHECK int pg_store_read(store *s, pg_fn fn, void *arg);
 HL_MUST_CHECK int pg_store_write(store *s, pg_fn fn, void *arg);
+/* pg_store_write at READ COMMITTED, for fn whose every statement is whole on its own: a counter
+ * changed by one UPSERT (pg_limits.c). SERIALIZABLE would only turn every two concurrent
+ * changes of one row into a serialization failure and a retry; READ COMMITTED makes the second
+ * wait for the first and apply itself to the row the first committed. */
+HL_MUST_CHECK int pg_store_write_committed(store *s, pg_fn fn, void *arg);
 
 #endif
