@@ -22,6 +22,15 @@ static inline int64_t limit_refill(int per_minute)
     return (int64_t)per_minute * (LIMIT_TOKEN / 60);
 }
 
+/* The parts of a bucket that held `parts` at `at`, refilled until now (never past full; a clock
+ * behind the row's refills nothing): what the UPSERTs compute in SQL. */
+static inline int64_t limit_refilled(int64_t parts, int64_t at, int64_t now, int per_minute)
+{
+    int64_t full = (int64_t)per_minute * LIMIT_TOKEN;
+    int64_t p = parts + (now > at ? now - at : 0) * limit_refill(per_minute);
+    return p < full ? p : full;
+}
+
 /* Whole seconds until a bucket holding `parts` has a token again, at per_minute. */
 static inline int limit_retry_after(int64_t parts, int per_minute)
 {

@@ -1,6 +1,8 @@
 /* limits.c — token buckets and failed-login counters on SQLite (store/limits.h; pg_limits.c is
  * PostgreSQL's): each change is one UPSERT through the writer, which reads the row and writes
- * it back in the same statement. */
+ * it back in the same statement. Light writes (store_write_light): a batch of nothing but
+ * counters commits without an fsync. Measured with wrk on the tracking page at c=1, a counted
+ * request with an fsync of its own was ten times as slow as one without. */
 #include "store/limits.h"
 #include "store/limit_rules.h"
 #include "store/store_internal.h"
@@ -13,7 +15,8 @@
 struct take_args {
     const char *key;
     int64_t now, per_minute;
-    int64_t parts, taken;
+    int64_t parts, taken; /* the row after the take */
+    int64_t at;           /* the row's time, read before */
 };
 
 static int take_row(db_q *q, arena *a, void *item)
@@ -45,11 +48,41 @@ static int take_fn(sqlite3 *db, void *arg)
                   (int64_t)LIMIT_TOKEN);
 }
 
+static int peek_row(db_q *q, arena *a, void *item)
+{
+    (void)a;
+    struct take_args *t = item;
+    t->parts = db_int(q, 0);
+    t->at = db_int(q, 1);
+    return 0;
+}
+
+static int peek_fn(sqlite3 *db, void *arg)
+{
+    struct take_args *t = arg;
+    int rc = db_one(db, NULL, peek_row, t, "SELECT parts, at FROM limit_buckets WHERE key=?", "t",
+                    t->key);
+    if (rc != HL_ENOTFOUND) return rc;
+    t->parts = LIMIT_TOKEN; /* no row: a full bucket */
+    t->at = t->now;
+    return 0;
+}
+
+/* A read first: a bucket still empty at now refuses without a write (the write would refuse
+ * too, and change nothing that matters), so that a client flooding a limited route costs the
+ * writer only the requests it lets through. */
 int sqlite_limit_take(store *s, const char *key, int64_t now, int per_minute, int *retry_after)
 {
     if (!limit_key_ok(key) || per_minute < 1 || per_minute > 1000000) return HL_EINVAL;
-    struct take_args t = {key, now, per_minute, 0, 0};
-    int rc = store_write(s, take_fn, &t);
+    struct take_args t = {key, now, per_minute, 0, 0, 0};
+    int rc = store_read(s, peek_fn, &t);
+    if (rc) return rc;
+    int64_t parts = limit_refilled(t.parts, t.at, now, per_minute);
+    if (parts < LIMIT_TOKEN) {
+        *retry_after = limit_retry_after(parts, per_minute);
+        return HL_EBUSY;
+    }
+    rc = store_write_light(s, take_fn, &t);
     if (rc) return rc;
     if (t.taken) return 0;
     *retry_after = limit_retry_after(t.parts, per_minute);
@@ -129,7 +162,7 @@ int sqlite_login_failure(store *s, const store_login_rule *rules, size_t n, int6
     for (size_t i = 0; i < n; i++)
         if (!limit_rule_ok(&rules[i])) return HL_EINVAL;
     struct failure_args f = {rules, n, now, 0, false};
-    int rc = store_write(s, failure_fn, &f);
+    int rc = store_write_light(s, failure_fn, &f);
     if (rc) return rc;
     *retry_after = f.retry_after;
     *locked_now = f.locked_now;
@@ -187,5 +220,5 @@ int sqlite_login_forget(store *s, const char *key, int64_t now)
 {
     if (!limit_key_ok(key)) return HL_EINVAL;
     struct forget_args f = {key, now};
-    return store_write(s, forget_fn, &f);
+    return store_write_light(s, forget_fn, &f);
 }

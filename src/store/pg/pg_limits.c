@@ -23,7 +23,8 @@
 struct take_args {
     const char *key;
     int64_t now, per_minute;
-    int64_t parts, taken;
+    int64_t parts, taken; /* the row after the take */
+    int64_t at;           /* the row's time, read before */
 };
 
 static int take_row(pg_q *q, arena *a, void *item)
@@ -54,12 +55,43 @@ static int take_fn(pg_conn *c, void *arg)
                   (int64_t)LIMIT_TOKEN);
 }
 
+static int peek_row(pg_q *q, arena *a, void *item)
+{
+    (void)a;
+    struct take_args *t = item;
+    t->parts = pg_int(q, 0);
+    t->at = pg_int(q, 1);
+    return 0;
+}
+
+static int peek_fn(pg_conn *c, void *arg)
+{
+    struct take_args *t = arg;
+    int rc = pg_one(c, NULL, peek_row, t, "SELECT parts, at FROM limit_buckets WHERE key=$1", "t",
+                    t->key);
+    if (rc != HL_ENOTFOUND) return rc;
+    t->parts = LIMIT_TOKEN; /* no row: a full bucket */
+    t->at = t->now;
+    return 0;
+}
+
+/* A read first: a bucket still empty at now refuses without a write (the write would refuse
+ * too, and change nothing that matters; other servers only take tokens away meanwhile), so
+ * that a client flooding a limited route costs the database only the requests it lets
+ * through. */
 int postgres_limit_take(store *s, const char *key, int64_t now, int per_minute,
                         int *retry_after)
 {
     if (!limit_key_ok(key) || per_minute < 1 || per_minute > 1000000) return HL_EINVAL;
-    struct take_args t = {key, now, per_minute, 0, 0};
-    int rc = pg_store_write_committed(s, take_fn, &t);
+    struct take_args t = {key, now, per_minute, 0, 0, 0};
+    int rc = pg_store_read(s, peek_fn, &t);
+    if (rc) return rc;
+    int64_t parts = limit_refilled(t.parts, t.at, now, per_minute);
+    if (parts < LIMIT_TOKEN) {
+        *retry_after = limit_retry_after(parts, per_minute);
+        return HL_EBUSY;
+    }
+    rc = pg_store_write_committed(s, take_fn, &t);
     if (rc) return rc;
     if (t.taken) return 0;
     *retry_after = limit_retry_after(t.parts, per_minute);
