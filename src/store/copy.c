@@ -40,10 +40,13 @@ static int own_cols(const store_copy_table *t) { return t->ncols - (is_events(t)
 
 /* ---- the schema, held against the stream's ---------------------------------------------- */
 
-/* Tables of SQLite's schema that are not in the stream: see copy.h. */
+/* Tables of SQLite's schema that are not in the stream: store_copy_skipped, and the
+ * full-text tables (rebuilt by the load). */
 static bool not_copied(const char *name)
 {
-    static const char *const skip[] = {"sessions", "schema_migrations", "case_fts", "kb_fts"};
+    for (int i = 0; store_copy_skipped[i]; i++)
+        if (strcmp(name, store_copy_skipped[i]) == 0) return true;
+    static const char *const skip[] = {"case_fts", "kb_fts"};
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) {
         size_t n = strlen(skip[i]);
         /* an FTS5 table and its shadow tables (case_fts_data, ...) */

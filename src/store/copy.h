@@ -14,7 +14,8 @@
  *     copied). The rollups are in the stream: both schemas have them alike, both backends keep
  *     them by the same definitions, and `hotline check` verifies them against the requests;
  *   - login sessions are not copied: they belong to the servers of the old store, and their
- *     users log in again on the new one. Nor is each store's own schema_migrations;
+ *     users log in again on the new one. Nor is each store's own schema_migrations, nor the
+ *     abuse limits' counters (store/limits.h), which start afresh (store_copy_skipped);
  *   - open311_meta and catalog_versions are seeded when a store is made; the copy replaces
  *     their seeded rows with the source's (they come last, after the tables whose triggers
  *     bump them).
@@ -57,6 +58,11 @@ typedef struct {
 
 extern const store_copy_table store_copy_tables[];
 extern const int store_copy_ntables;
+/* Tables of either schema that are deliberately not in the stream (NULL-terminated): what
+ * belongs to the servers of the old store (sessions), to each store itself
+ * (schema_migrations), or is a short-lived counter (the abuse limits). The derived full-text
+ * tables are each backend's own business. */
+extern const char *const store_copy_skipped[];
 
 typedef struct {
     const char *p; /* NULL: SQL NULL */

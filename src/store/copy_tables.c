@@ -123,3 +123,6 @@ const store_copy_table store_copy_tables[] = {
     {"catalog_versions", "name", true, N(catalog_versions)},
 };
 const int store_copy_ntables = (int)(sizeof store_copy_tables / sizeof store_copy_tables[0]);
+
+const char *const store_copy_skipped[] = {"sessions", "schema_migrations", "limit_buckets",
+                                          "login_failures", NULL};

@@ -26,6 +26,7 @@
 #include "store/engine.h"
 #include "store/import.h"
 #include "store/knowledge.h"
+#include "store/limits.h"
 #include "store/people.h"
 
 #include "core/civil.h"

@@ -699,7 +699,7 @@ int pg_copy_end(pg_conn *c, bool abort, int64_t *rows)
 
 int pg_copy_out_begin(pg_conn *c, const char *sql)
 {
-    int rc = c->begin_sql ? send_begin(c) : ready(c);
+    int rc = send_pending(c);
     if (rc) return rc;
     PGresult *r = PQexec(c->pg, sql);
     rc = PQresultStatus(r) == PGRES_COPY_OUT ? 0 : result_err(c, r);
