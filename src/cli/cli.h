@@ -3,6 +3,7 @@
 #ifndef HOTLINE_CLI_CLI_H
 #define HOTLINE_CLI_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
@@ -21,6 +22,10 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name);
  * "hotline CMD: ..." — a location no backend can use (a malformed URL: the reason is logged
  * first), or no store at it, with hint (may be "") after — and returns false. */
 bool cli_store_there(const char *cmd, const char *db, const char *hint);
+/* db as it may be shown in messages and logs, into out (cap bytes, NUL-terminated, cut short
+ * if need be): a PostgreSQL password masked, whether in the URL's user:password@, its
+ * ?password= or a keyword string's password=. */
+void cli_db_shown(const char *db, char *out, size_t cap);
 /* Environment default for an option, or fallback. */
 const char *cli_env(const char *var, const char *fallback);
 

@@ -40,9 +40,11 @@ int cli_init(int argc, char **argv)
             return 2;
         }
     }
+    char shown[512];
+    cli_db_shown(db, shown, sizeof shown);
     struct stat sb;
     if (stat(db, &sb) == 0) {
-        fprintf(stderr, "hotline init: %s already exists; remove it first\n", db);
+        fprintf(stderr, "hotline init: %s already exists; remove it first\n", shown);
         return 1;
     }
     const char *admin_pw = cli_env("HOTLINE_ADMIN_PASSWORD", NULL);
@@ -55,7 +57,7 @@ int cli_init(int argc, char **argv)
     store *st = NULL;
     int rc = store_open(db, &st);
     if (rc) {
-        fprintf(stderr, "hotline init: cannot create %s: %s\n", db, hl_strerror(rc));
+        fprintf(stderr, "hotline init: cannot create %s: %s\n", shown, hl_strerror(rc));
         return 1;
     }
     if (demo) {
@@ -76,10 +78,10 @@ int cli_init(int argc, char **argv)
     }
     store_close(st);
     if (rc) {
-        fprintf(stderr, "hotline init: failed (%s); removing %s\n", hl_strerror(rc), db);
+        fprintf(stderr, "hotline init: failed (%s); removing %s\n", hl_strerror(rc), shown);
         remove(db);
         return 1;
     }
-    printf("created %s%s\n", db, demo ? " with the demo city" : "");
+    printf("created %s%s\n", shown, demo ? " with the demo city" : "");
     return 0;
 }

@@ -23,20 +23,43 @@ const char *cli_env(const char *var, const char *fallback)
     return v && *v ? v : fallback;
 }
 
-/* db as it may be shown: a URL's password (scheme://user:password@...) masked. */
-static void shown(const char *db, char *out, size_t cap)
+/* The end of a password value that starts at v: the URL's next '&' (query), '@' (userinfo),
+ * or the keyword string's next space. */
+static size_t secret_len(const char *v, bool url)
 {
+    return strcspn(v, url ? "&@" : " ");
+}
+
+void cli_db_shown(const char *db, char *out, size_t cap)
+{
+    size_t o = 0;
     const char *scheme = strstr(db, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
-    if (colon) snprintf(out, cap, "%.*s:***%s", (int)(colon - db), db, at);
-    else snprintf(out, cap, "%s", db);
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    bool url = scheme != NULL;
+    if (cap == 0) return;
+    for (const char *p = db; *p && o + 1 < cap;) {
+        size_t skip = 0;
+        if (colon && p == colon + 1) skip = (size_t)(at - p); /* user:password@ */
+        else if (strncmp(p, "password=", 9) == 0 && (p == db || strchr(url ? "?&" : " ", p[-1])))
+            skip = 9 + secret_len(p + 9, url);
+        if (skip) {
+            const char *mask = colon && p == colon + 1 ? "***" : "password=***";
+            int w = snprintf(out + o, cap - o, "%s", mask);
+            o += w > 0 ? (size_t)w : 0;
+            if (o >= cap) o = cap - 1;
+            p += skip;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
 }
 
 bool cli_store_there(const char *cmd, const char *db, const char *hint)
 {
     bool there = false;
     char where[512];
-    shown(db, where, sizeof where);
+    cli_db_shown(db, where, sizeof where);
     if (store_exists(db, &there)) {
         fprintf(stderr, "hotline %s: --db %s is not a store location hotline can use\n", cmd,
                 where);

@@ -125,10 +125,12 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    char shown[512];
+    cli_db_shown(db, shown, sizeof shown);
     store *st = NULL;
     int rc = store_open(db, &st);
     if (rc) {
-        fprintf(stderr, "hotline serve: cannot open the database %s\n", db);
+        fprintf(stderr, "hotline serve: cannot open the database %s\n", shown);
         return 1;
     }
     hub *events = hub_new();
@@ -157,7 +159,7 @@ int cli_serve(int argc, char **argv)
         store_close(st);
         return 1;
     }
-    log_info("serve: listening on http://%s:%ld (db %s)", address, port, db);
+    log_info("serve: listening on http://%s:%ld (db %s)", address, port, shown);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("serve: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
