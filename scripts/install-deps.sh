@@ -2,7 +2,9 @@
 # Installs what hotline needs from Debian and npm, only what is missing, so `make run` and
 # `make test` work on a fresh Debian 12.  `--test` adds what only the tests need: Debian's
 # chromium (driven by playwright-core in tests/e2e/) and a CJK font for its screenshots;
-# `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions).
+# `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions);
+# `--ha` what the failover test needs (`make ha-test`, tests/ha/run.py): Patroni, etcd and
+# Patroni's etcd client — `--test` includes it, since `make test` runs `make ha-test`.
 # PostgreSQL is in the base list: the binary links libpq (libpq-dev), and the tests start a
 # throwaway cluster of their own with its initdb and pg_ctl (scripts/pg-test-cluster.sh).
 set -euo pipefail
@@ -15,8 +17,9 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 case "${1:-}" in
-  --test) pkgs+=(chromium fonts-wqy-microhei) ;;
+  --test) pkgs+=(chromium fonts-wqy-microhei patroni etcd-server python3-etcd) ;;
   --bench) pkgs+=(valgrind) ;;
+  --ha) pkgs+=(patroni etcd-server python3-etcd) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
