@@ -16,9 +16,12 @@ Then, --kills times (10 by default): SIGKILL to the primary's postmaster; the ti
 kill to the first acknowledged write sent after it; the old node back as synchronous standby
 (Patroni: crash recovery, pg_rewind, streaming); and the checks of AFTER_FAILOVER (every
 acknowledged number present exactly once, by number and by its unique text; `hotline check`).
+At the end, a point-in-time restore: the base backup taken before the load, replayed from the
+WAL archive both nodes share to a moment noted after the middle kill (every request
+acknowledged before it present, none first sent after it, `hotline check` passing).
 It prints the kills, acknowledged requests, requests found, lost, duplicates, and the failover
 time's median and max, and exits 1 when anything was lost or duplicated, a check failed, or the
-median failover time is 15 s or more. Everything it started is stopped and the directory
+median failover time is 15 s or more (or the restore's checks fail). Everything it started is stopped and the directory
 removed, on failure or Ctrl-C too.
 
 Runs as root (CI) or as any user: PostgreSQL and Patroni run as `postgres` when root.
