@@ -30,8 +30,14 @@ typedef struct {
     int nrows;
 } pg_q;
 
-/* Connects to url (a libpq URL, see pg_url.h), waiting at most timeout_s seconds (a
- * connect_timeout in the URL wins). Client encoding UTF8; server notices go to the debug log.
+/* Connects to url (a libpq URL or keyword/value string, see pg_url.h), waiting at most
+ * timeout_s seconds per host (a connect_timeout in the URL wins). With several hosts (and
+ * target_session_attrs=read-write) libpq tries them in order until one takes writes; a
+ * connection found lost is connected again the same way (pg_open_q, pg_begin), so after a
+ * failover it finds the new primary by itself. TCP keepalives (idle 10 s, then 3 probes 5 s
+ * apart) and tcp_user_timeout 20 s by default, each overridable in the URL: a vanished server
+ * machine is a lost connection within about half a minute. Client encoding UTF8; server
+ * notices go to the debug log.
  * HL_EUNAVAIL when the server cannot be reached or refuses (logged with libpq's reason). */
 int pg_connect(const char *url, int timeout_s, pg_conn **out);
 /* Closes the connection and its prepared statements (NULL: nothing). */
