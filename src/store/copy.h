@@ -60,8 +60,9 @@ extern const store_copy_table store_copy_tables[];
 extern const int store_copy_ntables;
 /* Tables of either schema that are deliberately not in the stream (NULL-terminated): what
  * belongs to the servers of the old store (sessions), to each store itself
- * (schema_migrations), or is a short-lived counter (the abuse limits). The derived full-text
- * tables are each backend's own business. */
+ * (schema_migrations), or is short-lived: the abuse limits' counters, and the idempotency
+ * keys of registrations (a client's retry comes within minutes, never across a copy made
+ * with the servers stopped). The derived full-text tables are each backend's own business. */
 extern const char *const store_copy_skipped[];
 
 typedef struct {
