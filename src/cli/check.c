@@ -1,7 +1,9 @@
-/* check.c — `hotline check`: SQLite's integrity check, and every request's row compared with
- * the fold of its event log (the row must be exactly what the log says). */
+/* check.c — `hotline check`: SQLite's integrity check, every request's row compared with
+ * the fold of its event log (the row must be exactly what the log says), and every attached
+ * file's content hashed again against its address (store/attachments.h). */
 #include "cli/cli.h"
 #include "store/analytics.h"
+#include "store/attachments.h"
 #include "store/engine.h"
 #include "util/err.h"
 #include <stdio.h>
@@ -13,7 +15,8 @@ static const char check_help[] =
     "\n"
     "  --db PATH   the database (HOTLINE_DB, default var/hotline.db); may be in use\n"
     "\n"
-    "Exits 0 when the database is intact and every request row agrees with its event log.\n";
+    "Exits 0 when the database is intact, every request row agrees with its event log and\n"
+    "every attached file matches its SHA-256.\n";
 
 int cli_check(int argc, char **argv)
 {
@@ -34,17 +37,20 @@ int cli_check(int argc, char **argv)
     bool ok = false;
     int64_t cases = 0, differ = 0;
     bool rollups = false;
+    int64_t files = 0, bad_files = 0;
     int rc = store_open(db, &st);
     if (!rc) rc = store_check(st, &ok, &cases, &differ);
     if (!rc) rc = store_rollup_verify(st, &rollups);
+    if (!rc) rc = store_attachments_verify(st, &files, &bad_files);
     store_close(st);
     if (rc) {
         fprintf(stderr, "hotline check: %s\n", hl_strerror(rc));
         return 1;
     }
     printf("integrity: %s\nrequests: %lld checked, %lld differ from their event log\n"
-           "rollups: %s\n",
+           "rollups: %s\nfiles: %lld checked, %lld differ from their SHA-256\n",
            ok ? "ok" : "FAILED", (long long)cases, (long long)differ,
-           rollups ? "agree with the requests" : "DIFFER from the requests");
-    return ok && differ == 0 && rollups ? 0 : 1;
+           rollups ? "agree with the requests" : "DIFFER from the requests", (long long)files,
+           (long long)bad_files);
+    return ok && differ == 0 && rollups && bad_files == 0 ? 0 : 1;
 }
