@@ -2,6 +2,7 @@
  * checks, then the handler. Static pages are served for GET paths outside /api. */
 #include "api/api.h"
 #include "core/civil.h"
+#include "api/attachments.h"
 #include "api/audit.h"
 #include "api/auth.h"
 #include "api/limits.h"
@@ -22,6 +23,7 @@ static const api_route *const tables[] = {
     api_open311_routes, api_audit_routes, api_reveal_routes, api_public_catalog_routes,
     api_kb_routes, api_suggest_routes, api_duplicates_routes, api_alerts_routes,
     api_appraisal_routes, api_analytics_routes, api_export_routes, api_calls_routes,
+    api_case_attachments_routes, api_attachment_download_routes,
 };
 
 int api_init(api_app *app)
@@ -79,7 +81,8 @@ static int admit(api_ctx *c, const api_route *rt)
         return api_refuse(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
     /* Open311 posts forms (the spec's content type); its handler checks that itself */
     if (is_write(r->method) && r->body.len > 0 && !json_content_type(r) &&
-        strncmp(r->path, "/open311/", 9) != 0)
+        strncmp(r->path, "/open311/", 9) != 0 &&
+        !(api_route_takes_files(rt->pattern) && multipart_is_form(http_header(r, "Content-Type"))))
         return api_refuse(c, 415, "unsupported_media_type",
                           "send Content-Type: application/json", NULL);
     return 0;

@@ -9,6 +9,7 @@
 #include "core/role.h"
 #include "http/hub.h"
 #include "http/json_check.h"
+#include "http/multipart.h"
 #include "http/request.h"
 #include "store/people.h"
 
@@ -23,6 +24,7 @@ typedef struct {
     hub *hub;                /* live events (api_publish), read by GET /api/events/stream */
     api_limits *limits;      /* rate limits and login lockouts; NULL = none */
     const char *jurisdiction; /* Open311 jurisdiction_id: the city's web domain */
+    multipart_limits upload;  /* files in one upload and bytes of each (api/attachments.h) */
 } api_app;
 
 /* Why a request was refused: the four things an error answer carries (docs/api.md "Errors"),
@@ -82,6 +84,8 @@ extern const api_route api_audit_routes[];
 extern const api_route api_reveal_routes[];
 extern const api_route api_public_catalog_routes[];
 extern const api_route api_calls_routes[];
+extern const api_route api_case_attachments_routes[]; /* issue 16: files on requests */
+extern const api_route api_attachment_download_routes[];
 
 /* ---- helpers every handler uses ----
  * A helper that may refuse the request returns int: 0 to go on; HL_DONE when it refused (the
