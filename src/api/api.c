@@ -152,7 +152,19 @@ int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **out)
 {
     json_problem p = {0};
     json_t *doc = NULL;
-    int rc = json_parse_body(c->r->body.data ? c->r->body.data : "", c->r->body.len, &doc, &p);
+    const char *text = c->r->body.data ? c->r->body.data : "";
+    size_t len = c->r->body.len;
+    if (multipart_is_form(http_header(c->r, "Content-Type"))) {
+        c->upload = arena_alloc(c->r->a, sizeof *c->upload);
+        if (!c->upload) return HL_ENOMEM;
+        int rc = api_upload_read(c, c->upload);
+        if (rc) return rc;
+        text = multipart_field(c->upload->parts, c->upload->nparts, "json");
+        if (!text)
+            return api_refuse(c, 400, "missing_field", "the form's json part is missing", "json");
+        len = strlen(text);
+    }
+    int rc = json_parse_body(text, len, &doc, &p);
     if (!rc) rc = json_check(doc, fields, n, &p);
     if (rc) {
         /* p.field may point into doc (an unknown key): api_refuse copies it before the free */

@@ -44,6 +44,7 @@ typedef struct {
     bool via_cookie;
     store_user user; /* the caller, when authed */
     api_refusal refusal; /* set by api_refuse; answered by api_dispatch if the handler did not */
+    struct api_upload *upload; /* a multipart/form-data body's files, checked (api_body), or NULL */
 } api_ctx;
 
 typedef void (*api_handler)(api_ctx *c);
@@ -106,7 +107,10 @@ int api_refuse_rc(api_ctx *c, int rc);
 void api_answer_refusal(api_ctx *c);
 
 /* Parses and validates the JSON body against fields into *doc (the caller owns the reference).
- * On failure refuses 400 (the checker's code, message and field) and returns HL_DONE. */
+ * On failure refuses 400 (the checker's code, message and field) and returns HL_DONE.
+ * On a route that takes files (api_route_takes_files) the body may instead be
+ * multipart/form-data: the document is then its "json" part, and its files are read and
+ * checked (api/attachments.h api_upload_read) into c->upload for the handler to store. */
 HL_MUST_CHECK int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **doc);
 /* 0 when the caller may act on objects of unit_id: centre roles always, unit-scoped roles
  * only within their own unit's subtree. Otherwise refuses 403 (HL_DONE), or a store error. */

@@ -27,7 +27,8 @@ size_t api_upload_cap(const multipart_limits *configured)
 bool api_route_takes_files(const char *pattern)
 {
     /* Open311's POST is let through by its path (its forms) and reads multipart itself */
-    static const char *const routes[] = {"/api/cases/:id/attachments", NULL};
+    static const char *const routes[] = {"/api/cases/:id/attachments", "/api/cases",
+                                         "/api/public/cases", "/api/cases/:id/:action", NULL};
     for (const char *const *p = routes; *p; p++)
         if (pattern && strcmp(pattern, *p) == 0) return true;
     return false;
@@ -68,6 +69,16 @@ int api_upload_read(api_ctx *c, api_upload *out)
         out->files[out->nfiles] = f;
         out->types[out->nfiles++] = t;
     }
+    return 0;
+}
+
+int api_upload_public(api_ctx *c, const api_upload *up, bool *is_public)
+{
+    const char *p = multipart_field(up->parts, up->nparts, "public");
+    if (!p) return 0;
+    if (strcmp(p, "true") == 0 || strcmp(p, "1") == 0) *is_public = true;
+    else if (strcmp(p, "false") == 0 || strcmp(p, "0") == 0) *is_public = false;
+    else return api_invalid(c, "public", "public is true or false");
     return 0;
 }
 

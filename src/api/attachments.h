@@ -22,7 +22,7 @@ size_t api_upload_cap(const multipart_limits *configured);
 bool api_route_takes_files(const char *pattern);
 
 /* A checked upload: the form's parts, and its files with their sniffed types. */
-typedef struct {
+typedef struct api_upload {
     multipart_part *parts;
     size_t nparts;
     const multipart_part **files; /* the parts that carry a file */
@@ -35,6 +35,9 @@ typedef struct {
  * the part named: 415 when the body is not multipart/form-data, 400 damaged, 413 too large,
  * 422 too many, 415 type_not_allowed, 400 empty file. */
 HL_MUST_CHECK int api_upload_read(api_ctx *c, api_upload *out);
+/* The form's "public" field (true/false, 1/0) into *is_public, left alone when absent;
+ * refuses 422 naming it otherwise (HL_DONE). */
+HL_MUST_CHECK int api_upload_public(api_ctx *c, const api_upload *up, bool *is_public);
 /* Stores the upload's files on the case at step, all or none; *ids (arena, may be NULL)
  * receives their ids. added_by 0 = the resident. 0 or a store error. */
 HL_MUST_CHECK int api_upload_store(api_ctx *c, const api_upload *up, int64_t case_id,

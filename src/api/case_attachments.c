@@ -13,7 +13,6 @@ static const char *const steps[] = {"note", "visit", "reply", "registration", NU
 static int form_options(api_ctx *c, const api_upload *up, const char **step, bool *is_public)
 {
     const char *s = multipart_field(up->parts, up->nparts, "step");
-    const char *p = multipart_field(up->parts, up->nparts, "public");
     *step = "note";
     if (s) {
         *step = NULL;
@@ -22,10 +21,7 @@ static int form_options(api_ctx *c, const api_upload *up, const char **step, boo
         if (!*step) return api_invalid(c, "step", "step is note, visit, reply or registration");
     }
     *is_public = false;
-    if (p && (strcmp(p, "true") == 0 || strcmp(p, "1") == 0)) *is_public = true;
-    else if (p && strcmp(p, "false") != 0 && strcmp(p, "0") != 0)
-        return api_invalid(c, "public", "public is true or false");
-    return 0;
+    return api_upload_public(c, up, is_public);
 }
 
 static void attachments_add(api_ctx *c)

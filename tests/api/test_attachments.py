@@ -237,6 +237,60 @@ def test_internal_downloads_are_audited(client, case):
     assert e["actor"]["username"] == "handler-donghu"
 
 
+def test_registration_carries_files(client):
+    """POST /api/cases and the portal's POST /api/public/cases as multipart: the request in the
+    json part, the files beside it (the resident's are public; staff say so)."""
+    import json as _json
+    doc = {"caller_name": "赵六", "caller_phone": "13900003333",
+           "category_id": client.category_id(PROPERTY),
+           "district_id": client.unit_id(OWN_UNIT), "text": f"路灯不亮 {uniq('reg')}"}
+    photo, recording = jpeg(), b"#!AMR\n" + uniq("amr").encode()
+    ct, body = multipart([("json", _json.dumps(doc, ensure_ascii=False))],
+                         [("file", "wechat.jpg", photo), ("file", "call.amr", recording)])
+    r = client.request("POST", "/api/cases", raw=body, headers={"Content-Type": ct},
+                       session=client.login("calltaker-wang"))
+    assert r.status == 201, r
+    files = listing(client, r.body["id"])
+    assert [(f["name"], f["step"], f["public"], f["kind"]) for f in files] == [
+        ("wechat.jpg", "registration", False, "photo"), ("call.amr", "registration", False, "audio")]
+    # the portal: the resident's own photo is public
+    ct, body = multipart([("json", _json.dumps(doc, ensure_ascii=False))],
+                         [("photo", "IMG_1.jpg", photo)])
+    r = client.request("POST", "/api/public/cases", raw=body, headers={"Content-Type": ct})
+    assert r.status == 201, r
+    files = listing(client, r.body["number"])
+    assert [(f["name"], f["public"], f["added_by"]) for f in files] == [("IMG_1.jpg", True, 0)]
+    # a refused file registers nothing
+    ct, body = multipart([("json", _json.dumps(dict(doc, text="不该登记")))],
+                         [("photo", "x.gif", b"GIF89a")])
+    r = client.request("POST", "/api/public/cases", raw=body, headers={"Content-Type": ct})
+    assert_error(r, 415, "type_not_allowed", "x.gif")
+    ct, body = multipart([("text", "no json part")], [("photo", "a.jpg", photo)])
+    r = client.request("POST", "/api/public/cases", raw=body, headers={"Content-Type": ct})
+    assert_error(r, 400, "missing_field", "json")
+
+
+def test_reply_carries_the_units_photos(client):
+    k = register(client)
+    s = client.login("handler-donghu")
+    assert client.post(f"/api/cases/{k}/sign", {}, session=s).status == 200
+    before, after = jpeg(), jpeg()
+    # files come with the reply alone
+    ct, body = multipart([("json", '{"note": "在修"}')], [("file", "x.jpg", before)])
+    r = client.request("POST", f"/api/cases/{k}/progress", raw=body,
+                       headers={"Content-Type": ct}, session=s)
+    assert_error(r, 422, "invalid_field", "files")
+    assert listing(client, k) == []
+    ct, body = multipart([("json", '{"reply": "路灯已修复"}'), ("public", "true")],
+                         [("file", "before.jpg", before), ("file", "after.jpg", after)])
+    r = client.request("POST", f"/api/cases/{k}/reply", raw=body, headers={"Content-Type": ct},
+                       session=s)
+    assert r.status == 200 and r.body["state"] == "replied", r
+    files = listing(client, k)
+    assert [(f["name"], f["step"], f["public"]) for f in files] == [
+        ("before.jpg", "reply", True), ("after.jpg", "reply", True)]
+
+
 # ---- Open311 -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
