@@ -2,7 +2,7 @@
 # Sources are found by wildcard, so adding a .c file under src/ or tests/unit/ needs no edit here.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq libexif
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2
 # libpq's header lives in /usr/include/postgresql (the other packages' in /usr/include)
 CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP \

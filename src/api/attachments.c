@@ -3,6 +3,7 @@
 #include "api/attachments.h"
 #include "api/json_out.h"
 #include "util/err.h"
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,6 +35,30 @@ bool api_route_takes_files(const char *pattern)
     return false;
 }
 
+/* The JPEG part without its location metadata: written over the part's own bytes (the
+ * request's body buffer, which only this request uses) when it is no longer, else copied into
+ * the arena. Refuses 400 damaged when its segments do not parse: a JPEG we cannot clean is
+ * not kept. */
+static int strip_location(api_ctx *c, const multipart_part *f, const char *label,
+                          const char **data, size_t *size, jpeg_gps *gps)
+{
+    uint8_t *clean = NULL;
+    size_t n = 0;
+    int rc = jpeg_gps_strip((const uint8_t *)f->data, f->len, gps, &clean, &n);
+    if (rc == HL_EINVAL)
+        return api_refuse(c, 400, "damaged", "the photo's metadata is damaged", label);
+    if (rc || !clean) return rc;
+    char *dst = n <= f->len ? (char *)f->data : arena_alloc(c->r->a, n);
+    if (!dst) rc = HL_ENOMEM;
+    else {
+        memmove(dst, clean, n);
+        *data = dst;
+        *size = n;
+    }
+    free(clean);
+    return rc;
+}
+
 int api_upload_read(api_ctx *c, api_upload *out)
 {
     *out = (api_upload){0};
@@ -47,9 +72,13 @@ int api_upload_read(api_ctx *c, api_upload *out)
                              boundary, &lim, &out->parts, &out->nparts, &p);
     if (rc == HL_EINVAL || rc == HL_ERANGE) return api_refuse(c, p.status, p.code, p.message, p.part);
     if (rc) return rc;
-    out->files = arena_alloc(c->r->a, (out->nparts ? out->nparts : 1) * sizeof *out->files);
-    out->types = arena_alloc(c->r->a, (out->nparts ? out->nparts : 1) * sizeof *out->types);
-    if (!out->files || !out->types) return HL_ENOMEM;
+    size_t m = out->nparts ? out->nparts : 1;
+    out->files = arena_alloc(c->r->a, m * sizeof *out->files);
+    out->types = arena_alloc(c->r->a, m * sizeof *out->types);
+    out->data = arena_alloc(c->r->a, m * sizeof *out->data);
+    out->size = arena_alloc(c->r->a, m * sizeof *out->size);
+    out->gps = arena_alloc(c->r->a, m * sizeof *out->gps);
+    if (!out->files || !out->types || !out->data || !out->size || !out->gps) return HL_ENOMEM;
     for (size_t i = 0; i < out->nparts; i++) {
         const multipart_part *f = &out->parts[i];
         if (!f->filename) continue;
@@ -66,8 +95,16 @@ int api_upload_read(api_ctx *c, api_upload *out)
                               " MP4 video and PDF documents are accepted",
                               label);
         }
-        out->files[out->nfiles] = f;
-        out->types[out->nfiles++] = t;
+        size_t i_f = out->nfiles++;
+        out->files[i_f] = f;
+        out->types[i_f] = t;
+        out->data[i_f] = f->data;
+        out->size[i_f] = f->len;
+        out->gps[i_f] = (jpeg_gps){0};
+        if (strcmp(t.mime, "image/jpeg") == 0) {
+            rc = strip_location(c, f, label, &out->data[i_f], &out->size[i_f], &out->gps[i_f]);
+            if (rc) return rc;
+        }
     }
     return 0;
 }
@@ -100,8 +137,11 @@ int api_upload_store(api_ctx *c, const api_upload *up, int64_t case_id, const ch
                                        .is_public = is_public,
                                        .added_by = added_by,
                                        .added_at = now,
-                                       .data = up->files[i]->data,
-                                       .size = up->files[i]->len};
+                                       .has_gps = up->gps[i].found,
+                                       .gps_lat = up->gps[i].lat,
+                                       .gps_lng = up->gps[i].lng,
+                                       .data = up->data[i],
+                                       .size = up->size[i]};
     int rc = store_attachments_add(c->app->st, in, up->nfiles, got, deduplicated);
     if (!rc && ids) *ids = got;
     return rc;
@@ -124,10 +164,13 @@ const char *api_attachment_public_url(api_ctx *c, int64_t id)
 
 json_t *api_attachment_json(api_ctx *c, const store_attachment *t)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:I, s:o, s:s}", "id",
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:I, s:o, s:s, s:o}", "id",
                      (json_int_t)t->id, "kind", t->kind, "mime", t->mime, "name", t->name,
                      "size", (json_int_t)t->size, "sha256", t->sha256, "step", t->step, "public",
                      t->is_public, "added_by", (json_int_t)t->added_by, "added_at",
                      json_out_time(t->added_at, c->app->utc_offset_min), "url",
-                     arena_printf(c->r->a, "/api/attachments/%lld", (long long)t->id));
+                     arena_printf(c->r->a, "/api/attachments/%lld", (long long)t->id),
+                     "suggested_location",
+                     t->has_gps ? json_pack("{s:f, s:f}", "lat", t->gps_lat, "lng", t->gps_lng)
+                                : json_null());
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define ATT_COLS "id, case_id, sha256, kind, mime, name, step, size, is_public," \
-                 " ifnull(added_by, 0), added_at"
+                 " ifnull(added_by, 0), added_at, gps_lat IS NOT NULL, ifnull(gps_lat, 0), ifnull(gps_lng, 0)"
 
 static int read_attachment(db_q *q, arena *a, void *item)
 {
@@ -25,6 +25,9 @@ static int read_attachment(db_q *q, arena *a, void *item)
     t->is_public = db_int(q, 8) != 0;
     t->added_by = db_int(q, 9);
     t->added_at = db_int(q, 10);
+    t->has_gps = db_int(q, 11) != 0;
+    t->gps_lat = sqlite3_column_double(q->st, 12);
+    t->gps_lng = sqlite3_column_double(q->st, 13);
     return t->sha256 && t->kind && t->mime && t->name && t->step ? 0 : HL_ENOMEM;
 }
 
@@ -69,13 +72,22 @@ static int add_fn(sqlite3 *db, void *arg)
         if (!rc) rc = put_content(db, x->hashes[i], f->data, f->size, &had);
         if (rc) return rc;
         x->dedup += had;
-        rc = db_exec(db, NULL,
-                     "INSERT INTO attachments(case_id, sha256, kind, mime, name, step, size,"
-                     " is_public, added_by, added_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                     "itttttibzi", f->case_id, x->hashes[i], f->kind, f->mime,
-                     f->name ? f->name : "", f->step, (int64_t)f->size, f->is_public,
-                     f->added_by, f->added_at);
+        db_q q;
+        rc = db_open_q(db, &q,
+                       "INSERT INTO attachments(case_id, sha256, kind, mime, name, step, size,"
+                       " is_public, added_by, added_at, gps_lat, gps_lng)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                       "itttttibzi", f->case_id, x->hashes[i], f->kind, f->mime,
+                       f->name ? f->name : "", f->step, (int64_t)f->size, f->is_public,
+                       f->added_by, f->added_at);
         if (rc) return rc;
+        if (f->has_gps) { /* NULL otherwise: db.h binds no doubles */
+            sqlite3_bind_double(q.st, 11, f->gps_lat);
+            sqlite3_bind_double(q.st, 12, f->gps_lng);
+        }
+        rc = db_step(&q);
+        db_close_q(&q);
+        if (rc < 0) return rc;
         if (x->ids) x->ids[i] = sqlite3_last_insert_rowid(db);
     }
     return 0;

@@ -36,6 +36,8 @@ typedef struct {
     bool is_public;     /* shown to the resident and through Open311 */
     int64_t added_by;   /* the user; 0 = the resident (portal, Open311 without a user) */
     int64_t added_at;
+    bool has_gps;       /* the photo said where it was taken (removed from the stored file): */
+    double gps_lat, gps_lng; /* staff's suggestion for the request's place, never shown to the public */
 } store_attachment;
 
 /* A file to attach: the fields of store_attachment but id, sha256 and size, and its bytes
@@ -45,6 +47,8 @@ typedef struct {
     const char *kind, *mime, *name, *step;
     bool is_public;
     int64_t added_by, added_at;
+    bool has_gps;
+    double gps_lat, gps_lng;
     const void *data;
     size_t size;
 } store_attachment_new;

@@ -23,10 +23,44 @@ V2 = "/open311/v2"
 
 
 def jpeg(tag=None, size=2000):
-    """Bytes that are a JPEG to the sniffer: SOI, an APP0 marker, filler, EOI."""
+    """Bytes that are a JPEG to hotline: SOI, a JFIF APP0 segment, SOS, filler, EOI."""
     tag = (tag or uniq("jpg")).encode()
     body = (tag * (size // len(tag) + 1))[:size]
-    return b"\xff\xd8\xff\xe0" + body + b"\xff\xd9"
+    return (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+            b"\xff\xda\x00\x03\x00" + body + b"\xff\xd9")
+
+
+def jpeg_with_gps(lat=(30, 33, 0), lng=(114, 9, 0)):
+    """A JPEG whose EXIF (little-endian TIFF: IFD0 with Make and the GPS pointer, a GPS IFD
+    with N/E and the degrees, minutes, seconds) says where it was taken, and an XMP packet."""
+    def ifd(entries, next_off, data_off):
+        out, data = struct.pack("<H", len(entries)), b""
+        for tag, typ, count, value in entries:
+            if isinstance(value, bytes) and len(value) > 4:
+                out += struct.pack("<HHII", tag, typ, count, data_off + len(data))
+                data += value
+            elif isinstance(value, bytes):
+                out += struct.pack("<HHI", tag, typ, count) + value.ljust(4, b"\0")
+            else:
+                out += struct.pack("<HHII", tag, typ, count, value)
+        return out + struct.pack("<I", next_off), data
+
+    def rationals(d, m, s):
+        return struct.pack("<6I", d, 1, m, 1, s, 1)
+    ifd0_off = 8
+    ifd0_size = 2 + 2 * 12 + 4
+    make = b"Phone\0"
+    gps_off = ifd0_off + ifd0_size + len(make)
+    ifd0, d0 = ifd([(0x010F, 2, len(make), make), (0x8825, 4, 1, gps_off)], 0, ifd0_off + ifd0_size)
+    gps_size = 2 + 4 * 12 + 4
+    gps, dg = ifd([(1, 2, 2, b"N\0"), (2, 5, 3, rationals(*lat)), (3, 2, 2, b"E\0"),
+                   (4, 5, 3, rationals(*lng))], 0, gps_off + gps_size)
+    tiff = b"II*\0" + struct.pack("<I", ifd0_off) + ifd0 + d0 + gps + dg
+    exif = b"Exif\0\0" + tiff
+    xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta exif:GPSLatitude='30,33N'/>"
+    seg = lambda m, p: b"\xff" + m + struct.pack(">H", len(p) + 2) + p
+    return (b"\xff\xd8" + seg(b"\xe1", exif) + seg(b"\xe1", xmp) + seg(b"\xdb", b"\x01\x02")
+            + b"\xff\xda\x00\x03\x00" + uniq("scan").encode() + b"\xff\xd9")
 
 
 def png():
@@ -289,6 +323,29 @@ def test_reply_carries_the_units_photos(client):
     files = listing(client, k)
     assert [(f["name"], f["step"], f["public"]) for f in files] == [
         ("before.jpg", "reply", True), ("after.jpg", "reply", True)]
+
+
+def test_photo_location_is_removed_and_suggested_to_staff(client, case):
+    photo = jpeg_with_gps()
+    assert b"Exif" in photo and b"ns.adobe.com" in photo
+    r = upload(client, case, [("file", "home.jpg", photo)], fields=[("public", "true")])
+    assert r.status == 201, r
+    a = r.body["attachments"][0]
+    loc = a["suggested_location"]
+    assert abs(loc["lat"] - 30.55) < 1e-9 and abs(loc["lng"] - 114.15) < 1e-9
+    for path, session in ((a["url"], client.login("handler-donghu")),
+                          (f"/api/public/attachments/{a['id']}", None)):
+        served = client.get(path, session=session).raw
+        assert b"Phone" in served              # the rest of the EXIF stays
+        assert b"ns.adobe.com" not in served   # the XMP packet is gone
+        assert served.endswith(photo[photo.index(b"\xff\xdb"):])  # not a pixel re-encoded
+        assert len(served) < len(photo)
+        # no GPS directory is left: no pointer tag 0x8825 in IFD0
+        assert b"\x25\x88\x04\x00" not in served
+    assert a["sha256"] == hashlib.sha256(served).hexdigest()
+    # a photo without a position suggests none
+    r = upload(client, case, [("file", "plain.jpg", jpeg())])
+    assert r.body["attachments"][0]["suggested_location"] is None
 
 
 # ---- Open311 -------------------------------------------------------------------------------

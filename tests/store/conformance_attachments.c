@@ -50,6 +50,7 @@ static void test_add_get_and_read(void **state)
     assert_true(t.is_public);
     assert_int_equal(t.added_by, g->c.calltaker);
     assert_int_equal(t.added_at, g->c.t0 + 60);
+    assert_false(t.has_gps);
     assert_int_equal(store_attachment_get(g->s, g->a, id + 1000, &t), HL_ENOTFOUND);
 
     char *data = NULL;
@@ -70,13 +71,19 @@ static void test_add_get_and_read(void **state)
     assert_int_equal(store_attachment_content(g->s, "00", 0, 10, &data, &got), HL_ENOTFOUND);
     assert_null(data);
 
-    /* a resident's file (added_by 0) */
+    /* a resident's file (added_by 0) with the position its EXIF had */
     in.added_by = 0;
+    in.has_gps = true;
+    in.gps_lat = 30.546123456789012;
+    in.gps_lng = -114.151234567890123;
     in.is_public = false;
     in.name = NULL;
     assert_int_equal(store_attachments_add(g->s, &in, 1, &id, NULL), 0);
     assert_int_equal(store_attachment_get(g->s, g->a, id, &t), 0);
     assert_int_equal(t.added_by, 0);
+    assert_true(t.has_gps);
+    assert_true(t.gps_lat == 30.546123456789012);
+    assert_true(t.gps_lng == -114.151234567890123);
     assert_false(t.is_public);
     assert_string_equal(t.name, "");
     assert_int_equal(count_of(g, k), 2);

@@ -18,7 +18,11 @@ CREATE TABLE attachments (
     size      INTEGER NOT NULL,
     is_public INTEGER NOT NULL DEFAULT 0,
     added_by  INTEGER REFERENCES users(id),  -- NULL: the resident
-    added_at  INTEGER NOT NULL
+    added_at  INTEGER NOT NULL,
+    -- where the photo's EXIF said it was taken, before hotline removed it from the stored file:
+    -- a suggestion for the request's place, for staff only (NULL: none)
+    gps_lat   REAL,
+    gps_lng   REAL
 );
 -- A request's files (its page, Open311's media_url: the first public photo).
 CREATE INDEX attachments_case ON attachments(case_id, id);

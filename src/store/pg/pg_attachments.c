@@ -8,11 +8,13 @@
 #include "util/sha256.h"
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ATT_COLS "id, case_id, sha256, kind, mime, name, step, size, is_public," \
-                 " coalesce(added_by, 0), added_at"
+                 " coalesce(added_by, 0), added_at, gps_lat IS NOT NULL, coalesce(gps_lat, 0)::text," \
+                 " coalesce(gps_lng, 0)::text"
 
 static int read_attachment(pg_q *q, arena *a, void *item)
 {
@@ -28,6 +30,10 @@ static int read_attachment(pg_q *q, arena *a, void *item)
     t->is_public = pg_int(q, 8) != 0;
     t->added_by = pg_int(q, 9);
     t->added_at = pg_int(q, 10);
+    t->has_gps = pg_int(q, 11) != 0;
+    const char *lat = pg_text(q, a, 12), *lng = pg_text(q, a, 13);
+    t->gps_lat = lat ? strtod(lat, NULL) : 0;
+    t->gps_lng = lng ? strtod(lng, NULL) : 0;
     return t->sha256 && t->kind && t->mime && t->name && t->step ? 0 : HL_ENOMEM;
 }
 
@@ -57,13 +63,16 @@ static int add_fn(pg_conn *c, void *arg)
         if (rc) return rc;
         x->dedup += inserted == 0;
         int64_t id = 0;
+        char lat[32], lng[32]; /* pg_db.h binds no doubles: text, exact to the last digit */
+        snprintf(lat, sizeof lat, "%.17g", f->gps_lat);
+        snprintf(lng, sizeof lng, "%.17g", f->gps_lng);
         rc = pg_int1(c, &id,
                      "INSERT INTO attachments(case_id, sha256, kind, mime, name, step, size,"
-                     " is_public, added_by, added_at) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
-                     " RETURNING id",
-                     "itttttibzi", f->case_id, x->hashes[i], f->kind, f->mime,
+                     " is_public, added_by, added_at, gps_lat, gps_lng)"
+                     " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11::float8,$12::float8) RETURNING id",
+                     "itttttibzitt", f->case_id, x->hashes[i], f->kind, f->mime,
                      f->name ? f->name : "", f->step, (int64_t)f->size, f->is_public,
-                     f->added_by, f->added_at);
+                     f->added_by, f->added_at, f->has_gps ? lat : NULL, f->has_gps ? lng : NULL);
         if (rc) return rc;
         if (x->ids) x->ids[i] = id;
     }

@@ -19,6 +19,10 @@ CREATE TABLE attachments (
     size      BIGINT NOT NULL,
     is_public BOOLEAN NOT NULL DEFAULT false,
     added_by  BIGINT REFERENCES users(id),  -- NULL: the resident
-    added_at  BIGINT NOT NULL
+    added_at  BIGINT NOT NULL,
+    -- where the photo's EXIF said it was taken, before hotline removed it from the stored file:
+    -- a suggestion for the request's place, for staff only (NULL: none)
+    gps_lat   DOUBLE PRECISION,
+    gps_lng   DOUBLE PRECISION
 );
 CREATE INDEX attachments_case ON attachments(case_id, id);
