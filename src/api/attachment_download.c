@@ -4,13 +4,16 @@
  * /api/public/attachments/:id for anyone: only public files of requests that are not
  * confidential (Open311's media_url points here). Both answer the sniffed Content-Type,
  * Content-Disposition with the original name, nosniff (every answer has it), an ETag (the
- * content's SHA-256: it never changes) with If-None-Match, and one byte Range. */
+ * content's SHA-256: it never changes) with If-None-Match, and one byte Range. A photo's
+ * thumbnail is at .../thumbnail, under the same rules. */
 #include "api/attachments.h"
 #include "api/audit.h"
 #include "api/case_view.h"
 #include "api/cases.h"
 #include "http/range.h"
+#include "media/thumbnail.h"
 #include "util/err.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,8 +123,86 @@ static void public_download(api_ctx *c)
     serve(c, &t);
 }
 
+/* A photo's thumbnail (media/thumbnail.h): made on the first request for it and kept in the
+ * store (store_thumbnail_put), so it is made once for every server. Not audited: lists and
+ * the dashboard show them by the dozen, and a thumbnail holds no metadata. */
+static void thumbnail(api_ctx *c, const store_attachment *t)
+{
+    http_req *r = c->r;
+    if (strcmp(t->kind, "photo") != 0) {
+        api_refuse(c, 404, "not_found", "only photos have thumbnails", NULL);
+        return;
+    }
+    const char *th = NULL;
+    char *data = NULL;
+    size_t got = 0;
+    int rc = store_thumbnail_get(c->app->st, r->a, t->sha256, &th);
+    if (rc == HL_ENOTFOUND) {
+        uint8_t *small = NULL;
+        size_t n = 0;
+        rc = store_attachment_content(c->app->st, t->sha256, 0, t->size, &data, &got);
+        if (!rc) rc = thumbnail_make(data, got, &small, &n);
+        free(data);
+        data = NULL;
+        if (rc == HL_EINVAL) {
+            api_refuse(c, 422, "undecodable", "this photo cannot be decoded for a thumbnail",
+                       NULL);
+            return;
+        }
+        if (!rc) rc = store_thumbnail_put(c->app->st, r->a, t->sha256, small, n, &th);
+        free(small);
+    }
+    const char *etag = th ? arena_printf(r->a, "\"%s\"", th) : NULL;
+    const char *inm = http_header(r, "If-None-Match");
+    if (!rc && inm && strcmp(inm, etag) == 0) {
+        http_add_header(r, "ETag", etag);
+        http_send_empty(r, 304);
+        return;
+    }
+    if (!rc) rc = store_attachment_content(c->app->st, th, 0, INT32_MAX, &data, &got);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    http_add_header(r, "ETag", etag);
+    http_add_header(r, "Content-Disposition",
+                    arena_printf(r->a, "inline; filename=\"thumbnail-%lld.jpg\"", (long long)t->id));
+    http_send_bytes(r, 200, "image/jpeg", data, got);
+    free(data);
+}
+
+static void staff_thumbnail(api_ctx *c)
+{
+    store_attachment t;
+    store_case k;
+    int rc = load(c, &t);
+    if (!rc) rc = store_case_get(c->app->st, c->r->a, t.case_id, &k);
+    if (!rc) rc = case_view_may_read(c, &k);
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    thumbnail(c, &t);
+}
+
+static void public_thumbnail(api_ctx *c)
+{
+    store_attachment t;
+    store_case k;
+    int rc = load(c, &t);
+    if (!rc) rc = store_case_get(c->app->st, c->r->a, t.case_id, &k);
+    if (!rc && (!t.is_public || k.confidential)) rc = api_not_found(c, "attachment");
+    if (rc) {
+        api_refuse_rc(c, rc);
+        return;
+    }
+    thumbnail(c, &t);
+}
+
 const api_route api_attachment_download_routes[] = {
     {"GET", "/api/attachments/:id", staff_download, ROLES_STAFF},
     {"GET", "/api/public/attachments/:id", public_download, API_PUBLIC},
+    {"GET", "/api/attachments/:id/thumbnail", staff_thumbnail, ROLES_STAFF},
+    {"GET", "/api/public/attachments/:id/thumbnail", public_thumbnail, API_PUBLIC},
     {NULL, NULL, NULL, 0},
 };

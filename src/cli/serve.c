@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "http/server.h"
+#include "media/thumbnail.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include <limits.h>
@@ -177,6 +178,7 @@ int cli_serve(int argc, char **argv)
     api_shutdown();
     api_limits_free(app.limits);
     store_close(st);
+    thumbnail_shutdown(); /* libvips' threads and caches, when a thumbnail started it */
     log_info("serve: stopped");
     return 0;
 }

@@ -211,6 +211,60 @@ int sqlite_cases_first_public_photo(store *s, const int64_t *case_ids, size_t n,
     return n ? store_read(s, first_fn, &f) : 0;
 }
 
+struct thumb_args {
+    arena *a;
+    const char *sha256;
+    const void *data;
+    size_t n;
+    char hash[SHA256_HEX_LEN + 1];
+    const char **out;
+};
+
+static int thumb_get_fn(sqlite3 *db, void *arg)
+{
+    struct thumb_args *t = arg;
+    db_q q;
+    int rc = db_open_q(db, &q, "SELECT thumb_sha256 FROM attachment_thumbnails WHERE sha256=?",
+                       "t", t->sha256);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) rc = (*t->out = db_text(&q, t->a, 0)) ? 0 : HL_ENOMEM;
+    else if (rc == 0) rc = HL_ENOTFOUND;
+    db_close_q(&q);
+    return rc;
+}
+
+int sqlite_thumbnail_get(store *s, arena *a, const char *sha256, const char **thumb_sha256)
+{
+    struct thumb_args t = {.a = a, .sha256 = sha256, .out = thumb_sha256};
+    return store_read(s, thumb_get_fn, &t);
+}
+
+static int thumb_put_fn(sqlite3 *db, void *arg)
+{
+    struct thumb_args *t = arg;
+    int64_t exists = 0;
+    int rc = db_int1(db, &exists, "SELECT count(*) FROM attachment_contents WHERE sha256=?", "t",
+                     t->sha256);
+    if (!rc && !exists) rc = HL_EREF;
+    bool had = false;
+    if (!rc) rc = put_content(db, t->hash, t->data, t->n, &had);
+    if (!rc)
+        rc = db_exec(db, NULL,
+                     "INSERT INTO attachment_thumbnails(sha256, thumb_sha256) VALUES(?, ?)"
+                     " ON CONFLICT(sha256) DO NOTHING",
+                     "tt", t->sha256, t->hash);
+    return rc ? rc : thumb_get_fn(db, arg);
+}
+
+int sqlite_thumbnail_put(store *s, arena *a, const char *sha256, const void *data, size_t n,
+                         const char **thumb_sha256)
+{
+    struct thumb_args t = {.a = a, .sha256 = sha256, .data = data, .n = n, .out = thumb_sha256};
+    sha256_hex(data, n, t.hash);
+    return store_write(s, thumb_put_fn, &t);
+}
+
 struct verify_args {
     int64_t *files, *bad;
 };

@@ -72,6 +72,16 @@ HL_MUST_CHECK int store_attachment_content(store *s, const char *sha256, int64_t
  * media_url. ids receives n values. */
 HL_MUST_CHECK int store_cases_first_public_photo(store *s, const int64_t *case_ids, size_t n,
                                                  int64_t *ids);
+/* The thumbnail kept for the content with that hash (store_thumbnail_put), as the hash of
+ * its own content (arena). HL_ENOTFOUND when none is kept yet. */
+HL_MUST_CHECK int store_thumbnail_get(store *s, arena *a, const char *sha256,
+                                      const char **thumb_sha256);
+/* Keeps data[0..n) as the thumbnail of the content with that hash: a content of its own
+ * (stored once, by its hash), made once for every attachment with that content. When
+ * another server kept one first, that one stays. *thumb_sha256 (arena) is the one kept.
+ * HL_EREF when no content has that hash. */
+HL_MUST_CHECK int store_thumbnail_put(store *s, arena *a, const char *sha256, const void *data,
+                                      size_t n, const char **thumb_sha256);
 /* Hashes every stored content again: *files counts them, *bad those whose hash or size does
  * not match their address. */
 HL_MUST_CHECK int store_attachments_verify(store *s, int64_t *files, int64_t *bad);

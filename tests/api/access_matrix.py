@@ -241,6 +241,10 @@ ROWS = [
     Row("GET", "/api/attachments/:id", STAFF, path="/api/attachments/99999999", ok=404),
     Row("GET", "/api/public/attachments/:id", PUBLIC, path="/api/public/attachments/99999999",
         ok=404),
+    Row("GET", "/api/attachments/:id/thumbnail", STAFF, path="/api/attachments/99999999/thumbnail",
+        ok=404),
+    Row("GET", "/api/public/attachments/:id/thumbnail", PUBLIC,
+        path="/api/public/attachments/99999999/thumbnail", ok=404),
     # suggest.c
     Row("GET", "/api/suggest", SUGGESTERS, path="/api/suggest?text=water"),
     Row("GET", "/api/cases/:id/suggestions", SUGGESTERS, path="/api/cases/{case}/suggestions",

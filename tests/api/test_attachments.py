@@ -63,13 +63,16 @@ def jpeg_with_gps(lat=(30, 33, 0), lng=(114, 9, 0)):
             + b"\xff\xda\x00\x03\x00" + uniq("scan").encode() + b"\xff\xd9")
 
 
-def png():
+def png(width=1, height=1):
+    """A real PNG (libvips decodes it): a colour gradient of width × height."""
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    raw = b"".join(b"\x00" + bytes(v for x in range(width) for v in ((x + y) % 256, x % 256, y % 256))
+                   for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
 
 
 def multipart(fields=(), files=()):
@@ -346,6 +349,32 @@ def test_photo_location_is_removed_and_suggested_to_staff(client, case):
     # a photo without a position suggests none
     r = upload(client, case, [("file", "plain.jpg", jpeg())])
     assert r.body["attachments"][0]["suggested_location"] is None
+
+
+def test_thumbnails(client, case):
+    big = png(width=1200, height=800)
+    r = upload(client, case, [("file", "wide.png", big)], fields=[("public", "true")])
+    assert r.status == 201, r
+    a = r.body["attachments"][0]
+    s = client.login("handler-donghu")
+    r = client.get(f"{a['url']}/thumbnail", session=s)
+    assert r.status == 200, r
+    assert r.headers["Content-Type"] == "image/jpeg" and r.raw.startswith(b"\xff\xd8\xff")
+    etag = r.headers["ETag"]
+    # made once: the same bytes again, from the store, to the public too
+    again = client.get(f"/api/public/attachments/{a['id']}/thumbnail")
+    assert again.status == 200 and again.raw == r.raw and again.headers["ETag"] == etag
+    r = client.get(f"{a['url']}/thumbnail", session=s, headers={"If-None-Match": etag})
+    assert r.status == 304
+    assert_error(client.get(f"{a['url']}/thumbnail", session=client.login("handler-xishan")),
+                 403, "forbidden")
+    # only photos have one; a photo libvips cannot decode has none
+    r = upload(client, case, [("file", "d.pdf", b"%PDF-1.4\n%%EOF")])
+    assert_error(client.get(r.body["attachments"][0]["url"] + "/thumbnail", session=s), 404,
+                 "not_found")
+    r = upload(client, case, [("file", "fake.jpg", jpeg())])
+    assert_error(client.get(r.body["attachments"][0]["url"] + "/thumbnail", session=s), 422,
+                 "undecodable")
 
 
 # ---- Open311 -------------------------------------------------------------------------------

@@ -179,6 +179,37 @@ static void test_survive_reopen(void **state)
     assert_int_equal(bad, 0);
 }
 
+static void test_thumbnails_kept_once(void **state)
+{
+    cf_group *g = *state;
+    int64_t k = cf_register(g, g->c.t0 + 700, NULL, "thumbnails", NULL);
+    static const char photo[] = "a photo to thumbnail", thumb[] = "its thumbnail",
+                      other[] = "another server's thumbnail";
+    store_attachment_new in = file_of(g, k, "photo", "note", false, photo, sizeof photo - 1);
+    int64_t id = 0;
+    assert_int_equal(store_attachments_add(g->s, &in, 1, &id, NULL), 0);
+    store_attachment t;
+    assert_int_equal(store_attachment_get(g->s, g->a, id, &t), 0);
+    const char *th = NULL;
+    assert_int_equal(store_thumbnail_get(g->s, g->a, t.sha256, &th), HL_ENOTFOUND);
+    assert_int_equal(store_thumbnail_put(g->s, g->a, t.sha256, thumb, sizeof thumb - 1, &th), 0);
+    char hex[SHA256_HEX_LEN + 1];
+    sha256_hex(thumb, sizeof thumb - 1, hex);
+    assert_string_equal(th, hex);
+    /* a second one made meanwhile (another server) does not replace it */
+    assert_int_equal(store_thumbnail_put(g->s, g->a, t.sha256, other, sizeof other - 1, &th), 0);
+    assert_string_equal(th, hex);
+    assert_int_equal(store_thumbnail_get(g->s, g->a, t.sha256, &th), 0);
+    assert_string_equal(th, hex);
+    char *data = NULL;
+    size_t got = 0;
+    assert_int_equal(store_attachment_content(g->s, th, 0, 1000, &data, &got), 0);
+    assert_int_equal(got, sizeof thumb - 1);
+    assert_memory_equal(data, thumb, got);
+    free(data);
+    assert_int_equal(store_thumbnail_put(g->s, g->a, "00", thumb, sizeof thumb - 1, &th), HL_EREF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_all_or_none),
         cmocka_unit_test(test_first_public_photo),
         cmocka_unit_test(test_survive_reopen),
+        cmocka_unit_test(test_thumbnails_kept_once),
     };
     return cmocka_run_group_tests_name("conformance_attachments", tests, cf_group_setup,
                                        cf_group_teardown);

@@ -214,6 +214,67 @@ int postgres_cases_first_public_photo(store *s, const int64_t *case_ids, size_t 
     return n ? pg_store_read(s, first_fn, &f) : 0;
 }
 
+struct thumb_args {
+    arena *a;
+    const char *sha256;
+    char hash[SHA256_HEX_LEN + 1];
+    char *hex;
+    const char **out;
+};
+
+static int thumb_get_fn(pg_conn *c, void *arg)
+{
+    struct thumb_args *t = arg;
+    pg_q q;
+    int rc = pg_open_q(c, &q, "SELECT thumb_sha256 FROM attachment_thumbnails WHERE sha256=$1",
+                       "t", t->sha256);
+    if (rc) return rc;
+    if (pg_step(&q) == 1) rc = (*t->out = pg_text(&q, t->a, 0)) ? 0 : HL_ENOMEM;
+    else rc = HL_ENOTFOUND;
+    pg_close_q(&q);
+    return rc;
+}
+
+int postgres_thumbnail_get(store *s, arena *a, const char *sha256, const char **thumb_sha256)
+{
+    struct thumb_args t = {.a = a, .sha256 = sha256, .out = thumb_sha256};
+    return pg_store_read(s, thumb_get_fn, &t);
+}
+
+static int thumb_put_fn(pg_conn *c, void *arg)
+{
+    struct thumb_args *t = arg;
+    int64_t exists = 0;
+    int rc = pg_int1(c, &exists, "SELECT count(*) FROM attachment_contents WHERE sha256=$1", "t",
+                     t->sha256);
+    if (!rc && !exists) rc = HL_EREF;
+    if (!rc)
+        rc = pg_exec(c, NULL,
+                     "INSERT INTO attachment_contents(sha256, size, data)"
+                     " VALUES($1, length(decode($2, 'hex')), decode($2, 'hex'))"
+                     " ON CONFLICT (sha256) DO NOTHING",
+                     "tt", t->hash, t->hex);
+    if (!rc)
+        rc = pg_exec(c, NULL,
+                     "INSERT INTO attachment_thumbnails(sha256, thumb_sha256) VALUES($1, $2)"
+                     " ON CONFLICT (sha256) DO NOTHING",
+                     "tt", t->sha256, t->hash);
+    return rc ? rc : thumb_get_fn(c, arg);
+}
+
+int postgres_thumbnail_put(store *s, arena *a, const char *sha256, const void *data, size_t n,
+                           const char **thumb_sha256)
+{
+    struct thumb_args t = {.a = a, .sha256 = sha256, .out = thumb_sha256};
+    sha256_hex(data, n, t.hash);
+    t.hex = malloc(n * 2 + 1);
+    if (!t.hex) return HL_ENOMEM;
+    sodium_bin2hex(t.hex, n * 2 + 1, data, n);
+    int rc = pg_store_write(s, thumb_put_fn, &t);
+    free(t.hex);
+    return rc;
+}
+
 struct verify_args {
     int64_t *files, *bad;
 };

@@ -26,3 +26,10 @@ CREATE TABLE attachments (
     gps_lng   DOUBLE PRECISION
 );
 CREATE INDEX attachments_case ON attachments(case_id, id);
+
+-- A photo's thumbnail (media/thumbnail.h), made once per content and kept as a content of its
+-- own: every attachment with the same photo shares it, and every server finds it.
+CREATE TABLE attachment_thumbnails (
+    sha256       TEXT PRIMARY KEY REFERENCES attachment_contents(sha256),
+    thumb_sha256 TEXT NOT NULL REFERENCES attachment_contents(sha256)
+);
