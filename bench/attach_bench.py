@@ -55,7 +55,8 @@ def main():
     a = ap.parse_args()
     auth = login(a.port, "calltaker-wang")
     st, _, body = request(a.port, "GET", "/api/categories", headers=auth)
-    leaf = next(c["id"] for c in json.loads(body)["items"] if c["code"] == "010101")
+    leaf = next(c["id"] for c in json.loads(body)["categories"]
+                if c["code"] == "010101")
     st, _, body = request(a.port, "POST", "/api/cases", json.dumps(
         {"caller_phone": "13900000000", "category_id": leaf, "text": "attachment bench"}),
         dict(auth, **{"Content-Type": "application/json"}))
