@@ -88,6 +88,16 @@ static int admit(api_ctx *c, const api_route *rt)
     return 0;
 }
 
+bool api_path_takes_files(const char *method, const char *path, size_t path_len)
+{
+    route_match m;
+    char allow[64];
+    if (!routes || router_match(routes, method, path, path_len, &m, allow, sizeof allow) != 0)
+        return false;
+    const api_route *rt = m.data;
+    return api_route_takes_files(rt->pattern) || strncmp(rt->pattern, "/open311/", 9) == 0;
+}
+
 void api_dispatch(http_req *r, void *ud)
 {
     api_app *app = ud;

@@ -60,6 +60,10 @@ typedef struct {
 /* Builds the router from every module's route table. 0 or HL_E*. */
 HL_MUST_CHECK int api_init(api_app *app);
 void api_shutdown(void);
+/* Whether a request to method + path reaches a route that takes files (api_route_takes_files,
+ * or Open311's POST): the server's takes_files, so that only those bodies may be as large as
+ * an upload. */
+bool api_path_takes_files(const char *method, const char *path, size_t path_len);
 /* The http_handler_fn given to the server; ud is the api_app. */
 void api_dispatch(http_req *r, void *ud);
 

@@ -154,6 +154,7 @@ int cli_serve(int argc, char **argv)
     http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
                        .max_body = (size_t)max_body, .trust_proxy = trust_proxy,
                        .max_upload = api_upload_cap(&app.upload),
+                       .takes_files = api_path_takes_files,
                        .heartbeat_s = (int)heartbeat,
                        .handler = api_dispatch, .ud = &app};
     api_limits_config lim = {.public_per_minute = (int)rate, .login_failures = (int)fails,

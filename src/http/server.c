@@ -118,7 +118,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         /* files come as multipart/form-data, with a cap of their own (the files' limits); the
          * body is still bounded, and refused at once when it says it is larger */
         if (srv->cfg.max_upload > srv->cfg.max_body &&
-            multipart_is_form(http_header(r, "Content-Type")))
+            multipart_is_form(http_header(r, "Content-Type")) &&
+            (!srv->cfg.takes_files || srv->cfg.takes_files(method, r->path, r->path_len)))
             r->body.max = srv->cfg.max_upload;
         if (content_length_too_big(r, r->body.max)) {
             /* refuse at once instead of reading a body we will not keep; MHD then closes */

@@ -377,6 +377,31 @@ def test_thumbnails(client, case):
                  "undecodable")
 
 
+def chunked_post(client, path, ct, body, session):
+    """POST in chunks (no Content-Length to refuse it by): the server reads up to its cap."""
+    conn = http.client.HTTPConnection(client.host, client.port, timeout=60)
+    try:
+        conn.request("POST", path, body=(body[i:i + 65536] for i in range(0, len(body), 65536)),
+                     encode_chunked=True,
+                     headers={"Content-Type": ct, "Cookie": f"hotline_session={session.cookie}",
+                              "X-CSRF-Token": session.csrf, "Transfer-Encoding": "chunked"})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def test_only_routes_that_take_files_keep_large_forms(client, case):
+    """The upload cap is for the routes that take files; elsewhere a multipart body is held to
+    the JSON body limit (1 MB)."""
+    ct, body = multipart(files=[("file", "big.jpg", jpeg(size=1_500_000))])
+    status, out = chunked_post(client, "/api/admin/units", ct, body, client.login("admin"))
+    assert status == 413 and b"body_too_large" in out
+    status, out = chunked_post(client, f"/api/cases/{case}/attachments", ct, body,
+                               client.login("handler-donghu"))
+    assert status == 201, out[:300]
+
+
 # ---- Open311 -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
