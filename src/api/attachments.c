@@ -2,6 +2,7 @@
  * body, storing its files, and an attachment's JSON. */
 #include "api/attachments.h"
 #include "api/json_out.h"
+#include "media/meta_strip.h"
 #include "util/err.h"
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,12 @@ int api_upload_read(api_ctx *c, api_upload *out)
         if (strcmp(t.mime, "image/jpeg") == 0) {
             rc = strip_location(c, f, label, &out->data[i_f], &out->size[i_f], &out->gps[i_f]);
             if (rc) return rc;
+        } else if (strcmp(t.mime, "image/png") == 0 || strcmp(t.mime, "image/webp") == 0) {
+            /* their metadata chunks dropped in place (the request's own body buffer) */
+            uint8_t *bytes = (uint8_t *)f->data;
+            rc = t.mime[6] == 'p' ? meta_strip_png(bytes, f->len, &out->size[i_f])
+                                  : meta_strip_webp(bytes, f->len, &out->size[i_f]);
+            if (rc) return api_refuse(c, 400, "damaged", "the file is damaged or cut short", label);
         }
     }
     return 0;

@@ -49,11 +49,20 @@ static bool in_tail(const uint8_t *d, size_t n, const char *needle, size_t m, si
     return false;
 }
 
-/* RIFF: its size field covers the rest of the file (an odd pad byte may follow). */
-static filetype_verdict riff(const uint8_t *d, size_t n, const filetype *t, filetype *out)
+/* RIFF: its size field covers the rest of the file (an odd pad byte may follow); with
+ * `chain`, its chunks (id, size, data, padded to even) also reach that end exactly. WAV is
+ * not held to the chain: recorders that stream write a data chunk's size they never knew. */
+static filetype_verdict riff(const uint8_t *d, size_t n, const filetype *t, bool chain,
+                             filetype *out)
 {
     uint64_t size = le32(d + 4);
     if (size < 4 || size + 8 > n || n > size + 9) return FILETYPE_DAMAGED;
+    for (uint64_t at = 12, end = size + 8; chain && at < end;) {
+        if (end - at < 8) return FILETYPE_DAMAGED;
+        uint64_t len = le32(d + at + 4);
+        if (8 + len + (len & 1) > end - at) return FILETYPE_DAMAGED;
+        at += 8 + len + (len & 1);
+    }
     *out = *t;
     return FILETYPE_OK;
 }
@@ -144,9 +153,9 @@ filetype_verdict filetype_sniff(const uint8_t *d, size_t n, filetype *out)
     }
     if (starts(d, n, "\x89PNG\r\n\x1a\n", 8)) return png(d, n, out);
     if (starts(d, n, "RIFF", 4) && n >= 12 && memcmp(d + 8, "WEBP", 4) == 0)
-        return riff(d, n, &WEBP, out);
+        return riff(d, n, &WEBP, true, out);
     if (starts(d, n, "RIFF", 4) && n >= 12 && memcmp(d + 8, "WAVE", 4) == 0)
-        return riff(d, n, &WAV, out);
+        return riff(d, n, &WAV, false, out);
     if (n >= 12 && memcmp(d + 4, "ftyp", 4) == 0) return iso_bmff(d, n, out);
     if (starts(d, n, "%PDF-", 5)) {
         if (!in_tail(d, n, "%%EOF", 5, 1024)) return FILETYPE_DAMAGED;

@@ -19,8 +19,9 @@ typedef enum {
     FILETYPE_OK,      /* *out says what it is */
     FILETYPE_UNKNOWN, /* not one of the allowed types (or empty) */
     FILETYPE_DAMAGED, /* starts as an allowed type but its structure is cut short or broken:
-                       * a RIFF, MP4/HEIC box or PNG chunk chain that does not reach the end
-                       * exactly, a JPEG without its end marker, a PDF without %%EOF */
+                       * a RIFF size, WebP chunk, MP4/HEIC box or PNG chunk chain that does not
+                       * reach the end exactly, a JPEG without its end marker, a PDF without
+                       * %%EOF */
 } filetype_verdict;
 
 /* Tells what the n bytes at data are. */

@@ -346,6 +346,15 @@ def test_photo_location_is_removed_and_suggested_to_staff(client, case):
         # no GPS directory is left: no pointer tag 0x8825 in IFD0
         assert b"\x25\x88\x04\x00" not in served
     assert a["sha256"] == hashlib.sha256(served).hexdigest()
+    # a PNG's text and EXIF chunks go too
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    p = png()
+    tagged = p[:33] + chunk(b"tEXt", b"GPS\x0030.55,114.15") + chunk(b"eXIf", b"II*\x00") + p[33:]
+    r = upload(client, case, [("file", "tagged.png", tagged)])
+    served = client.get(r.body["attachments"][0]["url"], session=client.login("handler-donghu")).raw
+    assert served == p
     # a photo without a position suggests none
     r = upload(client, case, [("file", "plain.jpg", jpeg())])
     assert r.body["attachments"][0]["suggested_location"] is None

@@ -34,10 +34,12 @@ static void test_photos(void **state)
     assert_int_equal(sniff(png, sizeof png - 9, &t), FILETYPE_DAMAGED); /* no IEND */
     assert_int_equal(sniff(png, sizeof png - 2, &t), FILETYPE_DAMAGED); /* IEND cut */
 
-    static const char webp[] = "RIFF\x0c\0\0\0WEBPVP8 abcd";
+    static const char webp[] = "RIFF\x10\0\0\0WEBPVP8 \x04\0\0\0abcd";
     assert_int_equal(sniff(webp, sizeof webp - 1, &t), FILETYPE_OK);
     assert_string_equal(t.mime, "image/webp");
     assert_int_equal(sniff(webp, sizeof webp - 3, &t), FILETYPE_DAMAGED);
+    static const char webp_cut[] = "RIFF\x10\0\0\0WEBPVP8 \x08\0\0\0abcd"; /* chunk past the end */
+    assert_int_equal(sniff(webp_cut, sizeof webp_cut - 1, &t), FILETYPE_DAMAGED);
 
     static const char heic[] = "\0\0\0\x18" "ftypheic\0\0\0\0mif1heic" "\0\0\0\x08" "mdat";
     assert_int_equal(sniff(heic, sizeof heic - 1, &t), FILETYPE_OK);
