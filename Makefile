@@ -2,11 +2,13 @@
 # Sources are found by wildcard, so adding a .c file under src/ or tests/unit/ needs no edit here.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium xlsxwriter libpq libexif vips
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2
 # libpq's header lives in /usr/include/postgresql (the other packages' in /usr/include)
+# libvips' headers (and glib's under them) as system headers: our warnings are not theirs
 CFLAGS_COMMON := -std=c17 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread -MMD -MP \
-                 $(shell pkg-config --cflags libpq 2>/dev/null)
+                 $(shell pkg-config --cflags libpq 2>/dev/null) \
+                 $(patsubst -I%,-isystem %,$(shell pkg-config --cflags vips 2>/dev/null))
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 RELEASE_CFLAGS := $(CFLAGS_COMMON) -O2 -g
@@ -18,7 +20,7 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/pg_
             build/gen/store_dispatch.c
 # the store contract's headers: the dispatch to each backend is generated from them
 STORE_HEADERS := $(addprefix src/store/,engine.h cases.h catalogue.h people.h analytics.h \
-                   knowledge.h calls.h import.h copy.h limits.h)
+                   knowledge.h calls.h import.h copy.h limits.h attachments.h)
 GEN      := build/gen/migrations.c build/gen/pg_migrations.c build/gen/store_backend.h
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 PG_MIGRATIONS := $(sort $(wildcard src/store/pg/migrations/*.sql))

@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libxlsxwriter-dev libcmocka-dev python3 python3-pytest
-      clang libclang-rt-14-dev wrk sqlite3 curl libpq-dev postgresql)
+      clang libclang-rt-14-dev wrk sqlite3 curl libpq-dev postgresql libexif-dev
+      libvips-dev)
 # Node.js and npm serve the web pages' packages (ECharts); a Node.js already installed from
 # elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)

@@ -2,6 +2,7 @@
  * checks, then the handler. Static pages are served for GET paths outside /api. */
 #include "api/api.h"
 #include "core/civil.h"
+#include "api/attachments.h"
 #include "api/audit.h"
 #include "api/auth.h"
 #include "api/limits.h"
@@ -22,6 +23,7 @@ static const api_route *const tables[] = {
     api_open311_routes, api_audit_routes, api_reveal_routes, api_public_catalog_routes,
     api_kb_routes, api_suggest_routes, api_duplicates_routes, api_alerts_routes,
     api_appraisal_routes, api_analytics_routes, api_export_routes, api_calls_routes,
+    api_case_attachments_routes, api_attachment_download_routes,
 };
 
 int api_init(api_app *app)
@@ -79,10 +81,21 @@ static int admit(api_ctx *c, const api_route *rt)
         return api_refuse(c, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
     /* Open311 posts forms (the spec's content type); its handler checks that itself */
     if (is_write(r->method) && r->body.len > 0 && !json_content_type(r) &&
-        strncmp(r->path, "/open311/", 9) != 0)
+        strncmp(r->path, "/open311/", 9) != 0 &&
+        !(api_route_takes_files(rt->pattern) && multipart_is_form(http_header(r, "Content-Type"))))
         return api_refuse(c, 415, "unsupported_media_type",
                           "send Content-Type: application/json", NULL);
     return 0;
+}
+
+bool api_path_takes_files(const char *method, const char *path, size_t path_len)
+{
+    route_match m;
+    char allow[64];
+    if (!routes || router_match(routes, method, path, path_len, &m, allow, sizeof allow) != 0)
+        return false;
+    const api_route *rt = m.data;
+    return api_route_takes_files(rt->pattern) || strncmp(rt->pattern, "/open311/", 9) == 0;
 }
 
 void api_dispatch(http_req *r, void *ud)
@@ -149,7 +162,19 @@ int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **out)
 {
     json_problem p = {0};
     json_t *doc = NULL;
-    int rc = json_parse_body(c->r->body.data ? c->r->body.data : "", c->r->body.len, &doc, &p);
+    const char *text = c->r->body.data ? c->r->body.data : "";
+    size_t len = c->r->body.len;
+    if (multipart_is_form(http_header(c->r, "Content-Type"))) {
+        c->upload = arena_alloc(c->r->a, sizeof *c->upload);
+        if (!c->upload) return HL_ENOMEM;
+        int rc = api_upload_read(c, c->upload);
+        if (rc) return rc;
+        text = multipart_field(c->upload->parts, c->upload->nparts, "json");
+        if (!text)
+            return api_refuse(c, 400, "missing_field", "the form's json part is missing", "json");
+        len = strlen(text);
+    }
+    int rc = json_parse_body(text, len, &doc, &p);
     if (!rc) rc = json_check(doc, fields, n, &p);
     if (rc) {
         /* p.field may point into doc (an unknown key): api_refuse copies it before the free */

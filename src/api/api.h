@@ -9,6 +9,7 @@
 #include "core/role.h"
 #include "http/hub.h"
 #include "http/json_check.h"
+#include "http/multipart.h"
 #include "http/request.h"
 #include "store/people.h"
 
@@ -23,6 +24,7 @@ typedef struct {
     hub *hub;                /* live events (api_publish), read by GET /api/events/stream */
     api_limits *limits;      /* rate limits and login lockouts; NULL = none */
     const char *jurisdiction; /* Open311 jurisdiction_id: the city's web domain */
+    multipart_limits upload;  /* files in one upload and bytes of each (api/attachments.h) */
 } api_app;
 
 /* Why a request was refused: the four things an error answer carries (docs/api.md "Errors"),
@@ -42,6 +44,7 @@ typedef struct {
     bool via_cookie;
     store_user user; /* the caller, when authed */
     api_refusal refusal; /* set by api_refuse; answered by api_dispatch if the handler did not */
+    struct api_upload *upload; /* a multipart/form-data body's files, checked (api_body), or NULL */
 } api_ctx;
 
 typedef void (*api_handler)(api_ctx *c);
@@ -57,6 +60,10 @@ typedef struct {
 /* Builds the router from every module's route table. 0 or HL_E*. */
 HL_MUST_CHECK int api_init(api_app *app);
 void api_shutdown(void);
+/* Whether a request to method + path reaches a route that takes files (api_route_takes_files,
+ * or Open311's POST): the server's takes_files, so that only those bodies may be as large as
+ * an upload. */
+bool api_path_takes_files(const char *method, const char *path, size_t path_len);
 /* The http_handler_fn given to the server; ud is the api_app. */
 void api_dispatch(http_req *r, void *ud);
 
@@ -82,6 +89,8 @@ extern const api_route api_audit_routes[];
 extern const api_route api_reveal_routes[];
 extern const api_route api_public_catalog_routes[];
 extern const api_route api_calls_routes[];
+extern const api_route api_case_attachments_routes[]; /* issue 16: files on requests */
+extern const api_route api_attachment_download_routes[];
 
 /* ---- helpers every handler uses ----
  * A helper that may refuse the request returns int: 0 to go on; HL_DONE when it refused (the
@@ -102,7 +111,10 @@ int api_refuse_rc(api_ctx *c, int rc);
 void api_answer_refusal(api_ctx *c);
 
 /* Parses and validates the JSON body against fields into *doc (the caller owns the reference).
- * On failure refuses 400 (the checker's code, message and field) and returns HL_DONE. */
+ * On failure refuses 400 (the checker's code, message and field) and returns HL_DONE.
+ * On a route that takes files (api_route_takes_files) the body may instead be
+ * multipart/form-data: the document is then its "json" part, and its files are read and
+ * checked (api/attachments.h api_upload_read) into c->upload for the handler to store. */
 HL_MUST_CHECK int api_body(api_ctx *c, const json_field *fields, size_t n, json_t **doc);
 /* 0 when the caller may act on objects of unit_id: centre roles always, unit-scoped roles
  * only within their own unit's subtree. Otherwise refuses 403 (HL_DONE), or a store error. */

@@ -3,6 +3,7 @@
  * it) on the right unit's case. An action the state does not allow answers 409 with the state
  * and the actions that are allowed, and changes nothing. */
 #include "api/assist.h"
+#include "api/attachments.h"
 #include "api/case_deadlines.h"
 #include "api/case_view.h"
 #include "api/cases.h"
@@ -69,6 +70,14 @@ static void act(api_ctx *c)
     }
     json_t *b = NULL;
     if (api_body(c, sp->fields, sp->nfields, &b)) return; /* refused */
+    /* files come with the reply alone: the unit's photos of the work done (办结佐证), public
+     * when the form's "public" says so */
+    bool files_public = false;
+    if (c->upload && c->upload->nfiles && a != ACT_REPLY) {
+        api_invalid(c, "files", "only the reply carries files");
+        goto out;
+    }
+    if (c->upload && api_upload_public(c, c->upload, &files_public)) goto out;
 
     int64_t now = api_now();
     store_case_event ev = {
@@ -151,7 +160,11 @@ static void act(api_ctx *c)
     case HL_ENOTFOUND: api_not_found(c, "request"); goto out;
     default: http_send_rc(c->r, rc); goto out;
     }
-    rc = store_case_get(c->app->st, c->r->a, k.id, &k);
+    /* the files after the reply, in a transaction of their own: a failure answers the store's
+     * error although the reply is recorded */
+    if (c->upload)
+        rc = api_upload_store(c, c->upload, k.id, "reply", files_public, c->user.id, NULL, NULL);
+    if (!rc) rc = store_case_get(c->app->st, c->r->a, k.id, &k);
     if (rc) {
         http_send_rc(c->r, rc);
         goto out;

@@ -6,6 +6,7 @@
 #include "api/case_view.h"
 #include "api/case_fields.h"
 #include "api/calls.h"
+#include "api/attachments.h"
 #include "api/cases.h"
 #include "api/json_out.h"
 #include "core/caller_view.h"
@@ -167,8 +168,17 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         rc = api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
         goto out;
     }
+    /* files of a multipart registration: a resident's are public; staff say so with "public"
+     * (a call recording is not). Checked before the request is written. */
+    bool files_public = resident;
+    if (c->upload && !resident && (rc = api_upload_public(c, c->upload, &files_public))) goto out;
     bool replayed;
     rc = api_case_commit(c, &k, actor_role, &replayed);
+    /* the files after the request, in a transaction of their own: a failure answers the
+     * store's error although the request is registered; a replay's went with the original */
+    if (!rc && c->upload && !replayed)
+        rc = api_upload_store(c, c->upload, k.id, "registration", files_public,
+                              resident ? 0 : c->user.id, NULL, NULL);
     if (rc) goto out;
     if (actor_role == ROLE_CALLTAKER && !replayed)
         api_calls_link_case(c, &k); /* to the call it came on */

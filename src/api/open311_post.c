@@ -1,7 +1,11 @@
 /* open311_post.c — POST requests.{json,xml}: a GeoReport v2 form (api_key, service_code, one
  * location, description, attribute answers, contact details) checked by the spec's rules and
  * registered through the same steps as every other intake (api_case_category,
- * api_case_commit) as channel "open311" by the integrator whose API token is the api_key. */
+ * api_case_commit) as channel "open311" by the integrator whose API token is the api_key.
+ * The form comes urlencoded, or as multipart/form-data (GeoReport v2.1's draft; Bloomington,
+ * Helsinki) with the photo as its `media` part: every file is checked by its content before
+ * anything is written, and attached to the request as a public registration file. */
+#include "api/attachments.h"
 #include "api/auth.h"
 #include "api/cases.h"
 #include "api/open311.h"
@@ -143,9 +147,27 @@ static bool form_content(api_ctx *c)
 {
     const char *ct = http_header(c->r, "Content-Type");
     if (!ct) return c->r->body.len == 0;
+    if (multipart_is_form(ct)) return true;
     size_t n = strcspn(ct, ";");
     while (n && ct[n - 1] == ' ') n--;
     return n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+/* A multipart form's plain fields as a urlencoded form's (the rest of the handler reads one
+ * kind of form). */
+static int form_fields(api_ctx *c, const api_upload *up, urlenc_params *out)
+{
+    out->count = 0;
+    out->items = arena_alloc(c->r->a, (up->nparts ? up->nparts : 1) * sizeof *out->items);
+    if (!out->items) return HL_ENOMEM;
+    for (size_t i = 0; i < up->nparts; i++) {
+        const multipart_part *p = &up->parts[i];
+        if (p->filename) continue;
+        if (strlen(p->value) != p->len) /* a NUL inside: as a urlencoded form refuses it */
+            return open311_refuse(c, 400, "the form is malformed (a field holds a NUL byte)");
+        out->items[out->count++] = (urlenc_param){p->name, p->value, strlen(p->name), p->len};
+    }
+    return 0;
 }
 
 void open311_request_post(api_ctx *c)
@@ -158,7 +180,14 @@ void open311_request_post(api_ctx *c)
         rc = open311_refuse(c, 400, "send the request as application/x-www-form-urlencoded");
         goto out;
     }
-    rc = urlenc_parse(c->r->a, c->r->body.data ? c->r->body.data : "", c->r->body.len, &body);
+    api_upload up = {0};
+    bool multipart = multipart_is_form(http_header(c->r, "Content-Type"));
+    if (multipart) {
+        rc = api_upload_read(c, &up);
+        if (!rc) rc = form_fields(c, &up, &body);
+        if (rc) goto out;
+    } else
+        rc = urlenc_parse(c->r->a, c->r->body.data ? c->r->body.data : "", c->r->body.len, &body);
     if (rc) {
         rc = open311_refuse(c, 400, rc == HL_ERANGE ? "too many form fields"
                                                     : "the form is malformed (escapes or UTF-8)");
@@ -226,6 +255,11 @@ void open311_request_post(api_ctx *c)
     bool replayed;
     rc = api_case_category(c, &k);
     if (!rc) rc = api_case_commit(c, &k, ROLE_INTEGRATOR, &replayed);
+    /* the files after the request, in a transaction of their own: a failure here answers the
+     * store's error although the request is registered (both in one transaction would need
+     * store_case_register to carry them); a replay's went with the original */
+    if (!rc && !replayed)
+        rc = api_upload_store(c, &up, k.id, "registration", true, c->user.id, NULL, NULL);
     if (rc) goto out;
     json_t *doc = json_pack("[{s:s, s:o, s:o}]", "service_request_id", k.number,
                             "service_notice",

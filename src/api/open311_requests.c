@@ -2,6 +2,7 @@
  * (service_request_id overriding the rest, service_code, start_date/end_date within 90 days,
  * status) and the page/page_size extension, one request, tokens, and the
  * servicerequestupdates feed. Confidential requests never appear (store/open311_search.c). */
+#include "api/attachments.h"
 #include "api/open311.h"
 #include "core/civil.h"
 #include "core/open311_status.h"
@@ -159,8 +160,10 @@ static json_t *answers(api_ctx *c, const store_case *k)
     return arr;
 }
 
+/* media_url: the working URL of the request's first public photo (photo_id, 0 = none), else
+ * the link its client gave, as given. */
 static json_t *request_json(api_ctx *c, const store_open311_request *r, notices *ns,
-                            bool extensions)
+                            bool extensions, int64_t photo_id)
 {
     const store_case *k = &r->k;
     const char *notes_text = k->reply_text;
@@ -185,7 +188,8 @@ static json_t *request_json(api_ctx *c, const store_open311_request *r, notices 
     json_object_set_new(o, "zipcode", open311_str(r->zipcode));
     json_object_set_new(o, "lat", k->has_location ? json_real(k->lat) : json_null());
     json_object_set_new(o, "long", k->has_location ? json_real(k->lng) : json_null());
-    json_object_set_new(o, "media_url", open311_str(r->media_url));
+    json_object_set_new(o, "media_url", open311_str(photo_id ? api_attachment_public_url(c, photo_id)
+                                                             : r->media_url));
     if (extensions) {
         json_object_set_new(o, "extended_attributes", json_pack("{s:s}", "channel", k->channel));
         json_object_set_new(o, "attributes", answers(c, k));
@@ -261,9 +265,17 @@ void open311_requests_list(api_ctx *c)
     if (rc) goto out;
     notices ns = {.n = 0};
     bool extensions = ext && strcmp(ext, "true") == 0;
+    int64_t *case_ids = arena_alloc(c->r->a, (n ? n : 1) * sizeof *case_ids);
+    int64_t *photos = arena_alloc(c->r->a, (n ? n : 1) * sizeof *photos);
+    for (size_t i = 0; case_ids && i < n; i++) case_ids[i] = items[i].k.id;
+    rc = !case_ids || !photos ? HL_ENOMEM : store_cases_first_public_photo(c->app->st, case_ids, n, photos);
+    if (rc) {
+        rc = open311_refuse(c, 500, "requests cannot be read now");
+        goto out;
+    }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, request_json(c, &items[i], &ns, extensions));
+        json_array_append_new(arr, request_json(c, &items[i], &ns, extensions, photos[i]));
     open311_send(c, 200, fmt, "service_requests", "request", arr);
 out:
     open311_answer_refusal(c, fmt, rc);
@@ -299,8 +311,14 @@ void open311_request_one(api_ctx *c)
     }
     const char *ext = open311_arg(c, NULL, "extensions");
     notices ns = {.n = 0};
+    int64_t photo = 0;
+    if ((rc = store_cases_first_public_photo(c->app->st, &r.k.id, 1, &photo))) {
+        open311_error(c, fmt, 500, "the request cannot be read now");
+        return;
+    }
     open311_send(c, 200, fmt, "service_requests", "request",
-                 json_pack("[o]", request_json(c, &r, &ns, ext && strcmp(ext, "true") == 0)));
+                 json_pack("[o]", request_json(c, &r, &ns, ext && strcmp(ext, "true") == 0,
+                                               photo)));
 }
 
 /* Our services are realtime: POST answers with the service_request_id at once, so a

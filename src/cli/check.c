@@ -1,9 +1,11 @@
 /* check.c — `hotline check`: SQLite's integrity check, every request's row compared with the
  * fold of its event log (the row must be exactly what the log says), the rollups against a
- * recomputation, and the running sign-for and reply clocks the appraisal counts (in SQL, over
- * two partial indexes) against core/appraisal.h appraisal_case_clocks over every request. */
+ * recomputation, the running sign-for and reply clocks the appraisal counts (in SQL, over two
+ * partial indexes) against core/appraisal.h appraisal_case_clocks over every request, and every
+ * attached file's content hashed again against its address (store/attachments.h). */
 #include "cli/cli.h"
 #include "store/analytics.h"
+#include "store/attachments.h"
 #include "store/engine.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -19,8 +21,8 @@ static const char check_help[] =
     "  --db PATH   the database (HOTLINE_DB, default var/hotline.db); may be in use\n"
     "\n"
     "Exits 0 when the database is intact, every request row agrees with its event log, the\n"
-    "rollups with the requests, and the appraisal's running sign-for and reply clocks with\n"
-    "every request's.\n";
+    "rollups with the requests, the appraisal's running sign-for and reply clocks with every\n"
+    "request's, and every attached file with its SHA-256.\n";
 
 struct clocks {
     int64_t now;
@@ -94,19 +96,23 @@ int cli_check(int argc, char **argv)
     bool ok = false;
     int64_t cases = 0, differ = 0;
     bool rollups = false, clocks = false;
+    int64_t files = 0, bad_files = 0;
     int rc = store_open(db, &st);
     if (!rc) rc = store_check(st, &ok, &cases, &differ);
     if (!rc) rc = store_rollup_verify(st, &rollups);
     if (!rc) rc = clocks_verify(st, &clocks);
+    if (!rc) rc = store_attachments_verify(st, &files, &bad_files);
     store_close(st);
     if (rc) {
         fprintf(stderr, "hotline check: %s\n", hl_strerror(rc));
         return 1;
     }
     printf("integrity: %s\nrequests: %lld checked, %lld differ from their event log\n"
-           "rollups: %s\nrunning clocks: %s\n",
+           "rollups: %s\nrunning clocks: %s\nfiles: %lld checked, %lld differ from their "
+           "SHA-256\n",
            ok ? "ok" : "FAILED", (long long)cases, (long long)differ,
            rollups ? "agree with the requests" : "DIFFER from the requests",
-           clocks ? "agree with the requests" : "DIFFER from the requests");
-    return ok && differ == 0 && rollups && clocks ? 0 : 1;
+           clocks ? "agree with the requests" : "DIFFER from the requests", (long long)files,
+           (long long)bad_files);
+    return ok && differ == 0 && rollups && clocks && bad_files == 0 ? 0 : 1;
 }

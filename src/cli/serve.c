@@ -3,10 +3,12 @@
  * every acknowledged write is on disk. */
 #include "store/engine.h"
 #include "api/api.h"
+#include "api/attachments.h"
 #include "api/limits.h"
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "http/server.h"
+#include "media/thumbnail.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include <limits.h>
@@ -26,6 +28,8 @@ static const char serve_help[] =
     "  --log-level LEVEL  error, warn, info, debug    (HOTLINE_LOG_LEVEL, default info)\n"
     "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 32)\n"
     "  --max-body BYTES   largest request body        (HOTLINE_MAX_BODY, default 1048576)\n"
+    "  --max-file-bytes N largest attached file       (HOTLINE_MAX_FILE_BYTES, default 10485760)\n"
+    "  --max-files N      files in one upload         (HOTLINE_MAX_FILES, default 9)\n"
     "  --session-hours N  login session lifetime      (HOTLINE_SESSION_HOURS, default 10)\n"
     "  --secure-cookies   mark cookies Secure (when served behind HTTPS)\n"
     "  --rate-public N    portal and Open311 POST requests a minute per client address\n"
@@ -63,6 +67,8 @@ int cli_serve(int argc, char **argv)
     const char *threads_s = cli_env("HOTLINE_THREADS", "32");
     const char *body_s = cli_env("HOTLINE_MAX_BODY", "1048576");
     const char *hours_s = cli_env("HOTLINE_SESSION_HOURS", "10");
+    const char *file_bytes_s = cli_env("HOTLINE_MAX_FILE_BYTES", "10485760");
+    const char *files_s = cli_env("HOTLINE_MAX_FILES", "9");
     bool secure = getenv("HOTLINE_SECURE_COOKIES") != NULL;
     const char *rate_s = cli_env("HOTLINE_RATE_PUBLIC", "120");
     const char *fails_s = cli_env("HOTLINE_LOGIN_FAILURES", "5");
@@ -83,6 +89,8 @@ int cli_serve(int argc, char **argv)
         else if ((v = cli_opt(argc, argv, &i, "--threads"))) threads_s = v;
         else if ((v = cli_opt(argc, argv, &i, "--max-body"))) body_s = v;
         else if ((v = cli_opt(argc, argv, &i, "--session-hours"))) hours_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--max-file-bytes"))) file_bytes_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--max-files"))) files_s = v;
         else if (strcmp(argv[i], "--secure-cookies") == 0) secure = true;
         else if ((v = cli_opt(argc, argv, &i, "--rate-public"))) rate_s = v;
         else if ((v = cli_opt(argc, argv, &i, "--login-failures"))) fails_s = v;
@@ -95,10 +103,12 @@ int cli_serve(int argc, char **argv)
             return 2;
         }
     }
-    long port, threads, max_body, hours, rate, fails, heartbeat;
+    long port, threads, max_body, hours, rate, fails, heartbeat, file_bytes, files;
     log_level level;
     if (!parse_int(rate_s, 0, 1000000, &rate) || !parse_int(fails_s, 0, 1000, &fails) ||
         !parse_int(heartbeat_s, 1, 3600, &heartbeat) ||
+        !parse_int(file_bytes_s, 1024, 100L << 20, &file_bytes) ||
+        !parse_int(files_s, 1, 50, &files) ||
         !parse_int(port_s, 0, 65535, &port) || !parse_int(threads_s, 1, 256, &threads) ||
         !parse_int(body_s, 1024, 64L << 20, &max_body) || !parse_int(hours_s, 1, 24 * 30, &hours) ||
         log_parse_level(level_s, &level)) {
@@ -141,10 +151,13 @@ int cli_serve(int argc, char **argv)
     }
     api_app app = {.st = st, .webroot = have_web ? webroot : NULL,
                    .session_seconds = hours * 3600, .utc_offset_min = CIVIL_TZ_SHANGHAI,
-                   .cookie_secure = secure, .hub = events, .jurisdiction = jurisdiction};
+                   .cookie_secure = secure, .hub = events, .jurisdiction = jurisdiction,
+                   .upload = {.max_files = (size_t)files, .max_file_bytes = (size_t)file_bytes}};
     http_server *srv = NULL;
     http_config cfg = {.address = address, .port = (int)port, .threads = (int)threads,
                        .max_body = (size_t)max_body, .trust_proxy = trust_proxy,
+                       .max_upload = api_upload_cap(&app.upload),
+                       .takes_files = api_path_takes_files,
                        .heartbeat_s = (int)heartbeat,
                        .handler = api_dispatch, .ud = &app};
     api_limits_config lim = {.public_per_minute = (int)rate, .login_failures = (int)fails,
@@ -169,6 +182,7 @@ int cli_serve(int argc, char **argv)
     api_shutdown();
     api_limits_free(app.limits);
     store_close(st);
+    thumbnail_shutdown(); /* libvips' threads and caches, when a thumbnail started it */
     log_info("serve: stopped");
     return 0;
 }

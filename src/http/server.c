@@ -3,6 +3,7 @@
  * and freed in the completion callback, which also writes the access log and the metrics. */
 #include "http/server.h"
 #include "http/metrics.h"
+#include "http/multipart.h"
 #include "http/sse.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -114,7 +115,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     if (!r->started) {
         r->started = true;
         r->method = method;
-        if (content_length_too_big(r, srv->cfg.max_body)) {
+        /* files come as multipart/form-data, with a cap of their own (the files' limits); the
+         * body is still bounded, and refused at once when it says it is larger */
+        if (srv->cfg.max_upload > srv->cfg.max_body &&
+            multipart_is_form(http_header(r, "Content-Type")) &&
+            (!srv->cfg.takes_files || srv->cfg.takes_files(method, r->path, r->path_len)))
+            r->body.max = srv->cfg.max_upload;
+        if (content_length_too_big(r, r->body.max)) {
             /* refuse at once instead of reading a body we will not keep; MHD then closes */
             http_send_error(r, 413, "body_too_large", "the request body is too large", NULL);
             return respond(conn, r);

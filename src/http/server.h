@@ -19,6 +19,9 @@ typedef struct {
     int port;
     int threads;
     size_t max_body; /* bytes; larger bodies get 413 */
+    size_t max_upload; /* bytes of a multipart/form-data body (files): larger get 413; 0 = max_body */
+    /* whether method + path takes files (the larger cap applies); NULL: every path does */
+    bool (*takes_files)(const char *method, const char *path, size_t path_len);
     bool trust_proxy; /* client addresses from X-Forwarded-For (behind one reverse proxy) */
     int heartbeat_s;  /* seconds between comment lines on an idle event stream, >= 1 */
     http_handler_fn handler;

@@ -91,6 +91,14 @@ static const store_copy_column audit_log[] = {
 static const store_copy_column open311_meta[] = {{"key", T}, {"value", T}};
 static const store_copy_column catalog_versions[] = {{"name", T}, {"version", I}};
 
+static const store_copy_column attachment_contents[] = {
+    {"sha256", T}, {"size", I}, {"data", STORE_COPY_BLOB}};
+static const store_copy_column attachments[] = {
+    {"id", I},   {"case_id", I},  {"sha256", T},   {"kind", T},     {"mime", T},
+    {"name", T}, {"step", T},     {"size", I},     {"is_public", B}, {"added_by", I},
+    {"added_at", I}, {"gps_lat", R}, {"gps_lng", R}};
+static const store_copy_column attachment_thumbnails[] = {{"sha256", T}, {"thumb_sha256", T}};
+
 const store_copy_table store_copy_tables[] = {
     {"units", "id", false, N(units)},
     {"categories", "id", false, N(categories)},
@@ -117,6 +125,9 @@ const store_copy_table store_copy_tables[] = {
     {"rollup_unit_day", "day, unit_id", false, N(rollup_unit_day)},
     {"rollup_labels", "id", false, N(rollup_labels)},
     {"rollup_volume_day", "dim, day, key", false, N(rollup_volume_day)},
+    {"attachment_contents", "sha256", false, N(attachment_contents)},
+    {"attachments", "id", false, N(attachments)},
+    {"attachment_thumbnails", "sha256", false, N(attachment_thumbnails)},
     {"audit_log", "id", false, N(audit_log)},
     /* seeded, and bumped by triggers on the tables above: last */
     {"open311_meta", "key", true, N(open311_meta)},

@@ -232,6 +232,19 @@ ROWS = [
     Row("GET", "/api/calls/current", CALLTAKERS),
     Row("GET", "/api/calls", CALL_READERS),
     Row("GET", "/api/analytics/calls", CENTRE_ANALYSTS, path=f"/api/analytics/calls?{PERIOD}"),
+    # case_attachments.c, attachment_download.c: files on the requests the caller may read; a
+    # JSON body is no upload (415 once the role and the request have been checked)
+    Row("POST", "/api/cases/:id/attachments", STAFF, path="/api/cases/{case}/attachments",
+        body=BAD, ok=415, scope="case"),
+    Row("GET", "/api/cases/:id/attachments", STAFF, path="/api/cases/{case}/attachments",
+        scope="case"),
+    Row("GET", "/api/attachments/:id", STAFF, path="/api/attachments/99999999", ok=404),
+    Row("GET", "/api/public/attachments/:id", PUBLIC, path="/api/public/attachments/99999999",
+        ok=404),
+    Row("GET", "/api/attachments/:id/thumbnail", STAFF, path="/api/attachments/99999999/thumbnail",
+        ok=404),
+    Row("GET", "/api/public/attachments/:id/thumbnail", PUBLIC,
+        path="/api/public/attachments/99999999/thumbnail", ok=404),
     # suggest.c
     Row("GET", "/api/suggest", SUGGESTERS, path="/api/suggest?text=water"),
     Row("GET", "/api/cases/:id/suggestions", SUGGESTERS, path="/api/cases/{case}/suggestions",

@@ -19,6 +19,7 @@
 
 /* The contract. The split headers (store/engine.h, cases.h, ...) replace this one line. */
 #include "store/analytics.h"
+#include "store/attachments.h"
 #include "store/calls.h"
 #include "store/cases.h"
 #include "store/catalogue.h"
