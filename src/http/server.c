@@ -109,7 +109,6 @@ static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
 }
 
 typedef struct {
-    http_req *r;
     http_field *f;
     size_t n, cap, lines;
 } fields_acc;
@@ -140,7 +139,7 @@ static enum MHD_Result add_field(void *cls, enum MHD_ValueKind kind, const char 
 /* The header block as framing.h judges it; false with the refusal sent when it fails. */
 static bool framing_ok(struct MHD_Connection *conn, http_req *r, const char *version)
 {
-    fields_acc acc = {.r = r, .cap = HTTP_MAX_HEADER_LINES + 1};
+    fields_acc acc = {.cap = HTTP_MAX_HEADER_LINES + 1};
     acc.f = arena_alloc(r->a, acc.cap * sizeof *acc.f);
     if (!acc.f) {
         http_send_error(r, 503, "busy", "out of memory", NULL);
