@@ -121,7 +121,8 @@ static const char *changed_id(api_ctx *c)
 }
 
 /* An export (GET /api/export/...): the route and its filters, a phone filter masked, and any
- * phone number inside another filter (a search for one in q) masked too. */
+ * phone number inside the free-text search q masked too (the other filters are codes, ids,
+ * dates and request numbers, which a phone-like digit run would mask by mistake). */
 static void audit_export(api_ctx *c)
 {
     buf d;
@@ -130,11 +131,14 @@ static void audit_export(api_ctx *c)
     for (size_t i = 0; i < c->r->params.count; i++) {
         const urlenc_param *p = &c->r->params.items[i];
         char masked[DETAIL_MAX + 1];
-        if (strcmp(p->name, "phone") == 0)
+        const char *v = p->val;
+        if (strcmp(p->name, "phone") == 0) {
             mask_phone(p->val, p->val_len, masked, sizeof masked);
-        else
+            v = masked;
+        } else if (strcmp(p->name, "q") == 0) {
             mask_phones_in(p->val, p->val_len, masked, sizeof masked);
-        const char *v = masked;
+            v = masked;
+        }
         err_first(&rc, buf_printf(&d, "%s%s=%s", i ? "&" : "?", p->name, v));
     }
     record(c, &c->user, "export", "export", "", 0,
