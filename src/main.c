@@ -20,6 +20,7 @@ static const char usage[] =
     "  train    learn routing suggestions (category, unit) from the closed requests\n"
     "  classify-eval  train the suggestion classifier on one CSV, measure it on another\n"
     "  import   load history: --open311 FILE, --csv FILE --map MAP, --boston311 FILE...\n"
+    "  admin    create an administrator or reset one's password (recovery)\n"
     "  help     this text; 'hotline <command> --help' for a command's options\n";
 
 int main(int argc, char **argv)
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "train") == 0) return cli_train(argc - 2, argv + 2);
     if (strcmp(argv[1], "classify-eval") == 0) return cli_classify_eval(argc - 2, argv + 2);
     if (strcmp(argv[1], "import") == 0) return cli_import(argc - 2, argv + 2);
+    if (strcmp(argv[1], "admin") == 0) return cli_admin(argc - 2, argv + 2);
     fprintf(stderr, "hotline: unknown command '%s'\n\n%s", argv[1], usage);
     return 2;
 }

@@ -139,7 +139,19 @@ static void appraisal_drill(api_ctx *c)
         return;
     }
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(arr, case_view(c, &items[i], false));
+    for (size_t i = 0; i < n; i++) {
+        /* a request that left the unit (returned, passed on) is shown only as the unit's
+         * share of it, as GET /api/cases/:id would not show it at all */
+        bool readable;
+        rc = case_view_readable(c, &items[i], &readable);
+        if (rc) {
+            json_decref(arr);
+            http_send_rc(c->r, rc);
+            return;
+        }
+        json_array_append_new(arr, readable ? case_view(c, &items[i], false)
+                                            : case_view_share(c, &items[i], unit_id));
+    }
     http_send_json(c->r, 200,
                    json_pack("{s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:o}", "unit_id",
                              (json_int_t)unit_id, "indicator", appraisal_indicator_name(q.indicator),

@@ -120,7 +120,9 @@ static const char *changed_id(api_ctx *c)
     return out ? out : "";
 }
 
-/* An export (GET /api/export/...): the route and its filters, a phone filter masked. */
+/* An export (GET /api/export/...): the route and its filters, a phone filter masked, and any
+ * phone number inside the free-text search q masked too (the other filters are codes, ids,
+ * dates and request numbers, which a phone-like digit run would mask by mistake). */
 static void audit_export(api_ctx *c)
 {
     buf d;
@@ -128,10 +130,13 @@ static void audit_export(api_ctx *c)
     int rc = buf_puts(&d, c->r->route);
     for (size_t i = 0; i < c->r->params.count; i++) {
         const urlenc_param *p = &c->r->params.items[i];
-        char masked[32];
+        char masked[DETAIL_MAX + 1];
         const char *v = p->val;
         if (strcmp(p->name, "phone") == 0) {
             mask_phone(p->val, p->val_len, masked, sizeof masked);
+            v = masked;
+        } else if (strcmp(p->name, "q") == 0) {
+            mask_phones_in(p->val, p->val_len, masked, sizeof masked);
             v = masked;
         }
         err_first(&rc, buf_printf(&d, "%s%s=%s", i ? "&" : "?", p->name, v));

@@ -159,19 +159,50 @@ json_t *case_view(api_ctx *c, const store_case *k, bool with_history)
     return o;
 }
 
-int case_view_may_read(api_ctx *c, const store_case *k)
+int case_view_readable(api_ctx *c, const store_case *k, bool *yes)
 {
+    *yes = true;
     if (!role_is_unit_scoped(c->user.role)) return 0;
-    bool yes = false;
-    int rc = k->snap.unit_id ? store_unit_within(c->app->st, k->snap.unit_id, c->user.unit_id, &yes)
+    *yes = false;
+    int rc = k->snap.unit_id ? store_unit_within(c->app->st, k->snap.unit_id, c->user.unit_id, yes)
                              : 0;
-    if (!rc && !yes) {
+    if (!rc && !*yes) {
         int64_t *co;
         size_t n;
         rc = store_case_co_units(c->app->st, c->r->a, k->id, &co, &n);
-        for (size_t i = 0; !rc && !yes && i < n; i++)
-            rc = store_unit_within(c->app->st, co[i], c->user.unit_id, &yes);
+        for (size_t i = 0; !rc && !*yes && i < n; i++)
+            rc = store_unit_within(c->app->st, co[i], c->user.unit_id, yes);
     }
+    return rc;
+}
+
+int case_view_may_read(api_ctx *c, const store_case *k)
+{
+    bool yes;
+    int rc = case_view_readable(c, k, &yes);
     if (rc) return rc;
-    return yes ? 0 : api_refuse(c, 403, "forbidden", "this request is not your unit's", NULL);
+    /* the answer to a request that does not exist: a unit cannot probe for others' requests */
+    return yes ? 0 : api_not_found(c, "request");
+}
+
+json_t *case_view_share(api_ctx *c, const store_case *k, int64_t unit_id)
+{
+    store_case_event *evs;
+    size_t n;
+    json_t *acts = json_array();
+    int off = c->app->utc_offset_min;
+    if (store_case_events(c->app->st, c->r->a, k->id, &evs, &n) == 0)
+        for (size_t i = 0; i < n; i++) {
+            bool ours = false;
+            if (!evs[i].ev.actor_unit ||
+                store_unit_within(c->app->st, evs[i].ev.actor_unit, unit_id, &ours) || !ours)
+                continue;
+            json_array_append_new(acts, json_pack("{s:s, s:o}", "action",
+                                                  case_action_name(evs[i].ev.action), "at",
+                                                  json_out_time(evs[i].ev.at, off)));
+        }
+    return json_pack("{s:I, s:s, s:I, s:s, s:o, s:b, s:o}", "id", (json_int_t)k->id, "number",
+                     k->number, "category_id", (json_int_t)k->category_id, "request_type",
+                     request_type_name(k->type), "registered_at",
+                     json_out_time(k->snap.registered_at, off), "share", 1, "actions", acts);
 }

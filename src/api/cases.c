@@ -225,6 +225,13 @@ static void case_get(api_ctx *c)
     http_send_json(c->r, 200, case_view(c, &k, true));
 }
 
+bool api_public_master(api_ctx *c, const store_case *k, store_case *master)
+{
+    return k->snap.merged_into &&
+           store_case_get(c->app->st, c->r->a, k->snap.merged_into, master) == 0 &&
+           !master->confidential;
+}
+
 /* GET /api/public/cases/:number?phone= — a resident tracks a request with its number and the
  * phone it was filed with; sees the public history only, no names. */
 static void public_case_get(api_ctx *c)
@@ -249,8 +256,7 @@ static void public_case_get(api_ctx *c)
     int off = c->app->utc_offset_min;
     json_t *hist = json_array();
     store_case master;
-    if (k.snap.merged_into &&
-        store_case_get(c->app->st, c->r->a, k.snap.merged_into, &master) == 0) {
+    if (api_public_master(c, &k, &master)) {
         /* a merged caller follows the master: its state and its answer are theirs */
         k.snap.state = master.snap.state;
         k.reply_text = master.reply_text;

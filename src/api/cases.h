@@ -7,6 +7,11 @@
 /* Loads the case named by the :id path parameter (id or request number) and checks that the
  * caller may read it: 0; otherwise refuses 404/403 (HL_DONE), or a store error. */
 HL_MUST_CHECK int api_case_load(api_ctx *c, store_case *k);
+/* The request a merged request k follows in public views (the portal, Open311): its master,
+ * loaded into *master, unless the master is confidential: nothing of a confidential request
+ * may reach the public, so a request merged into one shows only its own state. False when k
+ * is not merged, the master is confidential or cannot be read. */
+bool api_public_master(api_ctx *c, const store_case *k, store_case *master);
 /* Publishes a committed action on a case to the live event hub (dashboards, event streams):
  * {"id","number","action","state","unit_id","district_id","category_id","urgency","channel",
  * "at"} — no personal data. */

@@ -86,10 +86,21 @@ static int by_score(const void *a, const void *b)
     return x->k.id < y->k.id ? 1 : x->k.id > y->k.id ? -1 : 0; /* newer first */
 }
 
-/* The open requests likely to be the same problem as k, best first, into *hits (arena).
- * *self gets k as an item. */
-static int find_dups(api_ctx *c, cat_cache *cc, const store_dup_case *k, dup_item *self,
-                     hit **hits, size_t *n)
+/* Is candidate id confidential? A public request must never be offered one as its duplicate:
+ * merged into it, it would follow a confidential request (and a registrar would learn its
+ * number). Read only for the few candidates that score. */
+static int is_confidential(api_ctx *c, int64_t id, bool *yes)
+{
+    store_case k;
+    int rc = store_case_get(c->app->st, c->r->a, id, &k);
+    *yes = rc == 0 && k.confidential;
+    return rc == HL_ENOTFOUND ? 0 : rc;
+}
+
+/* The open requests likely to be the same problem as k, best first, into *hits (arena);
+ * for a public k (confidential false) no confidential ones. *self gets k as an item. */
+static int find_dups(api_ctx *c, cat_cache *cc, const store_dup_case *k, bool confidential,
+                     dup_item *self, hit **hits, size_t *n)
 {
     *n = 0;
     const cat_entry *cat = cat_of(c, cc, k->category_id);
@@ -111,7 +122,11 @@ static int find_dups(api_ctx *c, cat_cache *cc, const store_dup_case *k, dup_ite
         h->k = items[i];
         if (!make_item(c->r->a, &h->k, &h->it)) return HL_ENOMEM;
         h->score = dup_score(self, &h->it, &rule, &h->why);
-        if (h->score >= DUP_THRESHOLD) (*n)++;
+        bool hidden = false;
+        if (h->score >= DUP_THRESHOLD && !confidential &&
+            (rc = is_confidential(c, h->k.id, &hidden)))
+            return rc;
+        if (h->score >= DUP_THRESHOLD && !hidden) (*n)++;
     }
     if (*n > 1) qsort(out, *n, sizeof *out, by_score);
     *hits = out;
@@ -130,8 +145,8 @@ typedef struct {
 } found;
 static _Thread_local found last_found;
 
-static int find_dups_once(api_ctx *c, cat_cache *cc, const store_dup_case *k, hit **hits,
-                          size_t *n)
+static int find_dups_once(api_ctx *c, cat_cache *cc, const store_dup_case *k,
+                          bool confidential, hit **hits, size_t *n)
 {
     if (last_found.r == c->r && last_found.case_id == k->id) {
         *hits = last_found.hits;
@@ -139,7 +154,7 @@ static int find_dups_once(api_ctx *c, cat_cache *cc, const store_dup_case *k, hi
         return 0;
     }
     dup_item self;
-    int rc = find_dups(c, cc, k, &self, hits, n);
+    int rc = find_dups(c, cc, k, confidential, &self, hits, n);
     if (!rc) last_found = (found){c->r, k->id, *hits, *n};
     return rc;
 }
@@ -168,7 +183,7 @@ json_t *api_dup_hints(api_ctx *c, const store_case *k, json_t *view)
     size_t n;
     json_t *arr = json_array();
     store_dup_case d = from_case(k);
-    int rc = find_dups_once(c, &cc, &d, &hits, &n);
+    int rc = find_dups_once(c, &cc, &d, k->confidential, &hits, &n);
     if (rc) log_warn("duplicates: no hints for %s: %s", k->number, hl_strerror(rc));
     /* ids, numbers and scores only: the registrar may be an outside system */
     for (size_t i = 0; !rc && i < n && i < HINTS; i++)
@@ -196,7 +211,7 @@ void api_dup_check_cluster(api_ctx *c, const store_case *kc)
     hit *hits;
     size_t n;
     store_dup_case kd = from_case(kc), *k = &kd;
-    int rc = find_dups_once(c, &cc, k, &hits, &n);
+    int rc = find_dups_once(c, &cc, k, kc->confidential, &hits, &n);
     if (rc || n + 1 < CLUSTER_MIN) return;
     /* greedy, as core/duplicates.c's dup_clusters: the best partners that fit all the others */
     const hit *group[LIST_MAX];
@@ -255,7 +270,7 @@ static void case_duplicates(api_ctx *c)
     hit *hits;
     size_t n;
     store_dup_case kd = from_case(&k);
-    rc = find_dups(c, &cc, &kd, &self, &hits, &n);
+    rc = find_dups(c, &cc, &kd, k.confidential, &self, &hits, &n);
     if (rc) {
         http_send_rc(c->r, rc);
         return;

@@ -6,6 +6,7 @@
 #include "api/analytics.h"
 #include "api/case_view.h"
 #include "api/cases.h"
+#include "core/csv.h"
 #include "core/civil.h"
 #include "store/analytics.h"
 #include "util/buf.h"
@@ -134,13 +135,13 @@ static void row_cells(struct export_ctx *x, const store_case *k, const char **ce
     cell[29] = satisfaction_name(s->satisfaction);
 }
 
-/* RFC 4180 quoting; a cell that a spreadsheet would run as a formula (= + - @ first) gets a
+/* RFC 4180 quoting; a cell that a spreadsheet would run as a formula (csv_starts_formula) gets a
  * leading apostrophe, so an exported complaint text can never execute in Excel. */
 static int csv_cell(buf *b, const char *s, bool last)
 {
     int rc = 0;
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
-    bool formula = strchr("=+-@", s[0]) != NULL && s[0];
+    bool formula = csv_starts_formula(s);
     if (quote) err_first(&rc, buf_puts(b, "\""));
     if (formula) err_first(&rc, buf_puts(b, "'"));
     for (const char *p = s; *p; p++) err_first(&rc, *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1));

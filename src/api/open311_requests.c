@@ -3,6 +3,7 @@
  * status) and the page/page_size extension, one request, tokens, and the
  * servicerequestupdates feed. Confidential requests never appear (store/open311_search.c). */
 #include "api/attachments.h"
+#include "api/cases.h"
 #include "api/open311.h"
 #include "core/civil.h"
 #include "core/open311_status.h"
@@ -168,8 +169,7 @@ static json_t *request_json(api_ctx *c, const store_open311_request *r, notices 
     const store_case *k = &r->k;
     const char *notes_text = k->reply_text;
     store_case master;
-    if (k->snap.merged_into &&
-        store_case_get(c->app->st, c->r->a, k->snap.merged_into, &master) == 0)
+    if (api_public_master(c, k, &master))
         notes_text = master.reply_text; /* a merged request is answered with its master */
     json_t *o = json_object();
     json_object_set_new(o, "service_request_id", open311_str(k->number));

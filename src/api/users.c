@@ -56,6 +56,11 @@ static void answer_write(api_ctx *c, int rc, int64_t id, int status)
         http_send_error(c->r, 409, "conflict", "the username is taken", "username");
     else if (rc == HL_EREF)
         api_invalid(c, "unit_id", "the unit does not exist or is inactive");
+    else if (rc == HL_ESTATE)
+        http_send_error(c->r, 409, "last_admin",
+                        "the city would be left without an active administrator "
+                        "(hotline admin create on the server makes one)",
+                        NULL);
     else if (rc)
         http_send_rc(c->r, rc);
     else if ((rc = store_user_get(c->app->st, c->r->a, id, &u)))

@@ -42,6 +42,11 @@ static const char serve_help[] =
     "  --heartbeat-seconds N\n"
     "                     seconds between the comment lines that keep an idle event stream\n"
     "                     open through proxies (HOTLINE_HEARTBEAT_SECONDS, default 15)\n"
+    "  --header-timeout N seconds a connection has to send a request's headers, from its\n"
+    "                     start or its previous request's end (HOTLINE_HEADER_TIMEOUT, default 10)\n"
+    "  --max-conn-per-address N\n"
+    "                     connections one client address may hold open (HOTLINE_MAX_CONN_PER_ADDRESS,\n"
+    "                     default 64; 0 = no limit; not applied with --trust-proxy)\n"
     "  --clock FILE       tests only: the server's time runs as many seconds ahead of the\n"
     "                     system's as FILE says (a decimal integer, read at every use; replace\n"
     "                     the file by renaming a new one over it)\n"
@@ -75,6 +80,8 @@ int cli_serve(int argc, char **argv)
     bool trust_proxy = getenv("HOTLINE_TRUST_PROXY") != NULL;
     const char *jurisdiction = cli_env("HOTLINE_JURISDICTION", "jiangcheng.gov.cn");
     const char *heartbeat_s = cli_env("HOTLINE_HEARTBEAT_SECONDS", "15");
+    const char *header_timeout_s = cli_env("HOTLINE_HEADER_TIMEOUT", "10");
+    const char *per_address_s = cli_env("HOTLINE_MAX_CONN_PER_ADDRESS", "64");
     const char *clock_file = NULL;
     for (int i = 0; i < argc; i++) {
         const char *v;
@@ -98,14 +105,19 @@ int cli_serve(int argc, char **argv)
         else if ((v = cli_opt(argc, argv, &i, "--jurisdiction"))) jurisdiction = v;
         else if ((v = cli_opt(argc, argv, &i, "--heartbeat-seconds"))) heartbeat_s = v;
         else if ((v = cli_opt(argc, argv, &i, "--clock"))) clock_file = v;
+        else if ((v = cli_opt(argc, argv, &i, "--header-timeout"))) header_timeout_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--max-conn-per-address"))) per_address_s = v;
         else {
             fprintf(stderr, "hotline serve: unknown option '%s'\n\n%s", argv[i], serve_help);
             return 2;
         }
     }
     long port, threads, max_body, hours, rate, fails, heartbeat, file_bytes, files;
+    long header_timeout, per_address;
     log_level level;
-    if (!parse_int(rate_s, 0, 1000000, &rate) || !parse_int(fails_s, 0, 1000, &fails) ||
+    if (!parse_int(header_timeout_s, 1, 3600, &header_timeout) ||
+        !parse_int(per_address_s, 0, 4096, &per_address) ||
+        !parse_int(rate_s, 0, 1000000, &rate) || !parse_int(fails_s, 0, 1000, &fails) ||
         !parse_int(heartbeat_s, 1, 3600, &heartbeat) ||
         !parse_int(file_bytes_s, 1024, 100L << 20, &file_bytes) ||
         !parse_int(files_s, 1, 50, &files) ||
@@ -159,6 +171,8 @@ int cli_serve(int argc, char **argv)
                        .max_upload = api_upload_cap(&app.upload),
                        .takes_files = api_path_takes_files,
                        .heartbeat_s = (int)heartbeat,
+                       .header_timeout_s = (int)header_timeout,
+                       .max_conn_per_address = (int)per_address,
                        .handler = api_dispatch, .ud = &app};
     api_limits_config lim = {.public_per_minute = (int)rate, .login_failures = (int)fails,
                              .login_window_s = API_LIMITS_WINDOW_S,

@@ -107,3 +107,14 @@ int csv_field_find(const csv_field *fields, size_t n, const char *name)
         if (fields[i].n == len && memcmp(fields[i].s, name, len) == 0) return (int)i;
     return -1;
 }
+
+bool csv_starts_formula(const char *s)
+{
+    static const char *const wide[] = {"\xef\xbc\x9d", "\xef\xbc\x8b", "\xef\xbc\x8d",
+                                       "\xef\xbc\xa0"}; /* ＝ ＋ － ＠ */
+    if (!s || !*s) return false;
+    if (strchr("=+-@\t\r", *s)) return true;
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (strncmp(s, wide[i], 3) == 0) return true;
+    return false;
+}

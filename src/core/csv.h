@@ -6,6 +6,7 @@
 #ifndef HOTLINE_CORE_CSV_H
 #define HOTLINE_CORE_CSV_H
 #include "util/err.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -31,5 +32,11 @@ HL_MUST_CHECK int csv_cursor_next(csv_cursor *r, csv_field *fields, size_t cap, 
 
 /* The index of the field equal to name (exact bytes), or -1. */
 int csv_field_find(const csv_field *fields, size_t n, const char *name);
+
+/* Would a spreadsheet read cell s (NUL-terminated UTF-8) as a formula? True when it begins
+ * with one of OWASP's list for CSV injection: = + - @, TAB, CR, or their full-width forms
+ * ＝ ＋ － ＠ (which some spreadsheets fold to ASCII). A writer puts an apostrophe before
+ * such a cell, so it is shown as text. */
+bool csv_starts_formula(const char *s);
 
 #endif

@@ -105,3 +105,44 @@ size_t mask_name(const char *in, size_t n, char *out, size_t outcap)
     out[len] = '\0';
     return len;
 }
+
+/* The end of the phone-like run starting at in[i] (a digit, or '+' before one): digits with
+ * single separators between them; *digits counts its digits. */
+static size_t digit_run(const char *in, size_t n, size_t i, size_t *digits)
+{
+    size_t end = i, j = in[i] == '+' ? i + 1 : i;
+    *digits = 0;
+    while (j < n && in[j] >= '0' && in[j] <= '9') {
+        (*digits)++;
+        end = ++j;
+        if (j + 1 < n && (in[j] == '-' || in[j] == ' ') && in[j + 1] >= '0' && in[j + 1] <= '9')
+            j++;
+    }
+    return end;
+}
+
+size_t mask_phones_in(const char *in, size_t n, char *out, size_t outcap)
+{
+    if (!out || outcap == 0) return 0;
+    size_t len = 0;
+    for (size_t i = 0; i < n && len + 1 < outcap;) {
+        bool starts = (in[i] >= '0' && in[i] <= '9') ||
+                      (in[i] == '+' && i + 1 < n && in[i + 1] >= '0' && in[i + 1] <= '9');
+        size_t digits = 0, end = starts ? digit_run(in, n, i, &digits) : i + 1;
+        while (!starts && end < n && ((unsigned char)in[end] & 0xC0) == 0x80)
+            end++; /* the rest of a UTF-8 character: copied or cut whole */
+        char masked[32];
+        const char *piece = in + i;
+        size_t plen = end - i;
+        if (digits >= 7) {
+            plen = mask_phone(in + i, end - i, masked, sizeof masked);
+            piece = masked;
+        }
+        if (len + plen > outcap - 1) break; /* never a piece cut in two */
+        memcpy(out + len, piece, plen);
+        len += plen;
+        i = end;
+    }
+    out[len] = '\0';
+    return len;
+}

@@ -15,5 +15,10 @@ size_t mask_phone(const char *in, size_t n, char *out, size_t outcap);
  * A malformed UTF-8 byte counts as one character and is never copied (so out is valid UTF-8).
  * Both functions truncate to outcap - 1 bytes (never splitting a character) and NUL-terminate. */
 size_t mask_name(const char *in, size_t n, char *out, size_t outcap);
+/* Free text (a search, a filter) with every phone number in it masked by mask_phone: a run of
+ * 7 or more digits, with a leading '+' and single '-' or spaces between digits counted in the
+ * run ("电话13812345678" -> "电话138****5678", "tel 8888-6666" -> "tel ****6666"); shorter
+ * digit runs and everything else stay. Truncates as above. Returns length of out. */
+size_t mask_phones_in(const char *in, size_t n, char *out, size_t outcap);
 
 #endif

@@ -5,15 +5,40 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *http_header(http_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+typedef struct {
+    const char *name, *value;
+    bool exact; /* names compared byte for byte (cookies), else without regard to case */
+} lookup;
+
+static enum MHD_Result keep_last(void *cls, enum MHD_ValueKind kind, const char *name,
+                                 const char *value)
+{
+    (void)kind;
+    lookup *l = cls;
+    if (value && (l->exact ? strcmp(name, l->name) : strcasecmp(name, l->name)) == 0)
+        l->value = value;
+    return MHD_YES;
+}
+
+/* libmicrohttpd's lookup returns the first match and compares names without regard to case */
+static const char *last_value(http_req *r, enum MHD_ValueKind kind, const char *name, bool exact)
+{
+    lookup l = {name, NULL, exact};
+    MHD_get_connection_values(r->conn, kind, keep_last, &l);
+    return l.value;
+}
+
 const char *http_cookie(http_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    /* RFC 6265: cookie names are case-sensitive; HOTLINE_SESSION is not our cookie */
+    return last_value(r, MHD_COOKIE_KIND, name, true);
 }
 
 const char *http_query(http_req *r, const char *name) { return urlenc_get(&r->params, name); }
@@ -57,7 +82,9 @@ static const char *forwarded_for(http_req *r, const char *xff)
 
 const char *http_client_addr(http_req *r)
 {
-    const char *xff = r->trust_proxy ? http_header(r, "X-Forwarded-For") : NULL;
+    /* the proxy appends its line after any the client sent: the last line is the proxy's */
+    const char *xff = r->trust_proxy ? last_value(r, MHD_HEADER_KIND, "X-Forwarded-For", false)
+                                     : NULL;
     const char *ip = xff ? forwarded_for(r, xff) : NULL;
     if (ip) return ip;
     const union MHD_ConnectionInfo *ci =

@@ -55,7 +55,8 @@ struct http_req {
 
 /* A request header's value (case-insensitive name), or NULL. */
 const char *http_header(http_req *r, const char *name);
-/* A cookie's value, or NULL. */
+/* A cookie's value (the name matched exactly, as RFC 6265 says; the last if several), or
+ * NULL. */
 const char *http_cookie(http_req *r, const char *name);
 /* A decoded query parameter, or NULL. */
 const char *http_query(http_req *r, const char *name);
@@ -64,8 +65,8 @@ const char *http_param(http_req *r, const char *name);
 /* The path parameter as a positive integer id; 0 when absent or not a positive integer. */
 int64_t http_param_id(http_req *r, const char *name);
 /* The client's address as text ("203.0.113.7", "2001:db8::5"): the socket's peer; with the
- * server's trust_proxy, the last address of X-Forwarded-For instead (the one our proxy
- * added: those before it are whatever the client sent). "" when unknown. Arena string. */
+ * server's trust_proxy, the last address of the last X-Forwarded-For line instead (the one
+ * our proxy added: the lines and addresses before it are whatever the client sent). "" when unknown. Arena string. */
 const char *http_client_addr(http_req *r);
 
 /* Adds a response header; name and value must live until the request completes (literals or

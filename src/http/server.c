@@ -2,6 +2,7 @@
  * (which sees the raw URI, so we parse the query ourselves), filled by the access handler,
  * and freed in the completion callback, which also writes the access log and the metrics. */
 #include "http/server.h"
+#include "http/conn_watch.h"
 #include "http/metrics.h"
 #include "http/multipart.h"
 #include "http/sse.h"
@@ -9,15 +10,24 @@
 #include "util/log.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+/* libmicrohttpd's memory for one connection: the read buffer (the request line and the
+ * headers) and its records of the headers and cookies. The limits are ours (HTTP_MAX_QUERY,
+ * HTTP_MAX_HEADER_BYTES, HTTP_MAX_HEADER_LINES, answered in JSON); this is room enough that
+ * libmicrohttpd never runs out below them: 32 KiB of headers may be 6,000 cookies of 56 bytes
+ * of bookkeeping each. Pages are touched only as they are used. */
+#define HTTP_CONN_MEMORY (512 * 1024)
+
 struct http_server {
     struct MHD_Daemon *d;
     http_config cfg;
     sse_streams *sse;
+    conn_watch *watch;
 };
 
 static int64_t now_ns(void)
@@ -51,6 +61,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     r->path_len = plen;
     r->query = q ? arena_strdup(r->a, q + 1) : "";
     r->query_len = r->query ? strlen(r->query) : 0;
+    /* We decode the query ourselves (urlenc_parse, with its limits). libmicrohttpd would
+     * parse it too, right after this callback, into records in the connection's memory;
+     * several hundred parameters exhaust it and the request then hangs unanswered. The URI
+     * is its read buffer, so ending the query there leaves it nothing to parse. */
+    if (q) ((char *)(uintptr_t)q)[1] = 0;
     if (!r->path || !r->query) r->too_large = true; /* arena cap: answer 413 */
     return r;
 }
@@ -94,6 +109,71 @@ static enum MHD_Result respond(struct MHD_Connection *conn, http_req *r)
     return ret;
 }
 
+typedef struct {
+    http_field *f;
+    size_t n, cap, lines;
+} fields_acc;
+
+/* libmicrohttpd 0.9.75 joins a folded line (obs-fold) onto a copy of the header's name
+ * made elsewhere in its memory, leaving the value where it was: in a line as received the
+ * value follows the name's end (the colon, now a NUL) across spaces only. */
+static bool folded(const char *name, const char *value)
+{
+    const char *p = name + strlen(name) + 1;
+    if (value < p || value - p > 4096) return true;
+    for (; p < value; p++)
+        if (*p != ' ' && *p != '\t') return true;
+    return false;
+}
+
+static enum MHD_Result add_field(void *cls, enum MHD_ValueKind kind, const char *name,
+                                 const char *value)
+{
+    (void)kind;
+    fields_acc *acc = cls;
+    acc->lines++;
+    if (acc->n < acc->cap)
+        acc->f[acc->n++] = (http_field){name, value ? value : "", value && folded(name, value)};
+    return MHD_YES;
+}
+
+/* The header block as framing.h judges it; false with the refusal sent when it fails. */
+static bool framing_ok(struct MHD_Connection *conn, http_req *r, const char *version)
+{
+    fields_acc acc = {.cap = HTTP_MAX_HEADER_LINES + 1};
+    acc.f = arena_alloc(r->a, acc.cap * sizeof *acc.f);
+    if (!acc.f) {
+        http_send_error(r, 503, "busy", "out of memory", NULL);
+        return false;
+    }
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_field, &acc);
+    http_framing_error err;
+    if (http_framing_ok(acc.f, acc.n, acc.lines, version, &err)) return true;
+    http_send_error(r, err.status, err.code, err.message, NULL);
+    return false;
+}
+
+static conn_watch_entry *watch_entry(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? conn_watch_open(srv->watch, ci->connect_fd) : NULL;
+    } else {
+        conn_watch_close(srv->watch, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
 static bool content_length_too_big(http_req *r, size_t max)
 {
     const char *cl = http_header(r, "Content-Length");
@@ -108,13 +188,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
                                  size_t *upload_size, void **con_cls)
 {
     (void)url;
-    (void)version;
     struct http_server *srv = cls;
     http_req *r = *con_cls;
     if (!r) return MHD_NO; /* out of memory in on_uri: drop the connection */
     if (!r->started) {
         r->started = true;
         r->method = method;
+        conn_watch_headers_done(srv->watch, watch_entry(conn));
+        /* a refusal on this first call closes the connection, as an unreadable request must */
+        if (!framing_ok(conn, r, version)) return respond(conn, r);
         /* files come as multipart/form-data, with a cap of their own (the files' limits); the
          * body is still bounded, and refused at once when it says it is larger */
         if (srv->cfg.max_upload > srv->cfg.max_body &&
@@ -149,8 +231,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    struct http_server *srv = cls;
+    conn_watch_wait(srv->watch, watch_entry(conn)); /* the next request's headers are due */
     http_req *r = *con_cls;
     if (!r) return;
     int64_t dur = now_ns() - r->start_ns;
@@ -203,17 +285,28 @@ int http_server_start(const http_config *cfg, http_server **out)
         free(s);
         return HL_EINVAL;
     }
+    int rc = conn_watch_new(cfg->header_timeout_s > 0 ? cfg->header_timeout_s : 10, &s->watch);
+    if (rc) {
+        sse_streams_free(s->sse);
+        free(s);
+        return rc;
+    }
+    /* behind a trusted proxy every connection comes from the proxy: its own per-client
+     * limits apply there, not ours */
+    unsigned per_address = cfg->trust_proxy ? 0 : (unsigned)cfg->max_conn_per_address;
     s->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
         (uint16_t)cfg->port, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
-        s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)HTTP_MAX_HEADER_BYTES, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        s, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->d) {
         log_error("http: cannot listen on %s:%d", cfg->address, cfg->port);
+        conn_watch_free(s->watch);
         sse_streams_free(s->sse);
         free(s);
         return HL_EIO;
@@ -233,6 +326,7 @@ void http_server_stop(http_server *s)
     for (int i = 0; i < 200 && sse_streams_count(s->sse) > 0; i++)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(s->d);
+    conn_watch_free(s->watch);
     sse_streams_free(s->sse);
     free(s);
 }

@@ -4,11 +4,11 @@
 #ifndef HOTLINE_HTTP_SERVER_H
 #define HOTLINE_HTTP_SERVER_H
 #include "util/err.h"
+#include "http/framing.h"
 #include "http/request.h"
 #include <stddef.h>
 
 #define HTTP_MAX_QUERY 4096        /* bytes of query string */
-#define HTTP_MAX_HEADER_BYTES 32768 /* all request headers together; more gets 431 */
 
 /* Called once per request, after the whole body arrived and within the limits; must answer
  * with one of the http_send_* functions. Runs on a pool thread: may block on the store. */
@@ -24,6 +24,9 @@ typedef struct {
     bool (*takes_files)(const char *method, const char *path, size_t path_len);
     bool trust_proxy; /* client addresses from X-Forwarded-For (behind one reverse proxy) */
     int heartbeat_s;  /* seconds between comment lines on an idle event stream, >= 1 */
+    int header_timeout_s; /* seconds a connection has to send a request's headers, >= 1 */
+    int max_conn_per_address; /* connections one client address may hold; 0: no limit (the
+                                 limit is not applied behind a trusted proxy) */
     http_handler_fn handler;
     void *ud;
 } http_config;

@@ -29,7 +29,10 @@ HL_MUST_CHECK int store_user_by_username(store *s, arena *a, const char *usernam
 /* The unit must exist and be active. HL_ECONFLICT (username taken), HL_EREF. */
 HL_MUST_CHECK int store_user_create(store *s, const store_user *in, int64_t *id);
 /* display_name, role, unit, active, password_hash (NULL/0 keep). Deactivating a user ends
- * their sessions and revokes their tokens in the same transaction. */
+ * their sessions and revokes their tokens in the same transaction. HL_ESTATE, and nothing
+ * changed, when the change would leave no active administrator where there was one (the city
+ * could never be administered again but from the command line); concurrent changes are
+ * serialised on it. */
 HL_MUST_CHECK int store_user_update(store *s, int64_t id, const store_user *in, bool set_role);
 
 typedef struct {

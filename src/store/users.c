@@ -122,6 +122,8 @@ int sqlite_user_create(store *s, const store_user *in, int64_t *id)
     return store_write(s, create_fn, &w);
 }
 
+#define ADMINS_SQL "SELECT count(*) FROM users WHERE role='admin' AND active"
+
 static int update_fn(sqlite3 *db, void *arg)
 {
     struct write_args *w = arg;
@@ -129,6 +131,9 @@ static int update_fn(sqlite3 *db, void *arg)
     int64_t exists = 0;
     int rc = db_int1(db, &exists, "SELECT 1 FROM users WHERE id=?", "i", w->id);
     if (!rc && u->unit_id) rc = unit_usable(db, u->unit_id);
+    /* one writer: no other change runs between these counts and the update */
+    int64_t admins_before = 0, admins = 0;
+    if (!rc) rc = db_int1(db, &admins_before, ADMINS_SQL, "");
     if (!rc)
         rc = db_exec(db, NULL,
                      "UPDATE users SET display_name=ifnull(?,display_name),"
@@ -136,6 +141,8 @@ static int update_fn(sqlite3 *db, void *arg)
                      " password_hash=ifnull(?,password_hash), active=? WHERE id=?",
                      "ttztbi", u->display_name, w->set_role ? role_name(u->role) : NULL,
                      u->unit_id, u->password_hash, (int)u->active, w->id);
+    if (!rc) rc = db_int1(db, &admins, ADMINS_SQL, "");
+    if (!rc && admins_before > 0 && admins == 0) rc = HL_ESTATE; /* rolled back */
     /* a changed password, role, unit or deactivation ends what the old identity could do */
     if (!rc && (!u->active || u->password_hash || w->set_role || u->unit_id))
         rc = db_exec(db, NULL, "DELETE FROM sessions WHERE user_id=?", "i", w->id);

@@ -21,14 +21,35 @@ int log_parse_level(const char *s, log_level *out)
     return -1;
 }
 
+size_t log_escape(const char *s, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    if (!cap) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < cap; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\') {
+            if (n + 5 > cap) break;
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        } else {
+            out[n++] = (char)*p;
+        }
+    }
+    out[n] = 0;
+    return n;
+}
+
 void log_msg(log_level l, const char *fmt, ...)
 {
     if (l > current) return;
-    char msg[1024], ts[32];
+    char raw[1024], msg[4 * sizeof raw], ts[32];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    log_escape(raw, msg, sizeof msg);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     struct tm tm;

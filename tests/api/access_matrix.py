@@ -6,7 +6,8 @@ How a cell's expectation follows from a row:
   a role the route does not allow   → 403 (the dispatcher's role check)
   an allowed role                   → the row's `ok` status, for the own and the other object
   ... except a unit handler on a unit-scoped row (scope="unit" or "case"), which gets `ok` on
-      its own unit's object and 403 on the other unit's; and on a list row (scope="list") 200
+      its own unit's object and 403 on the other unit's (404 on another unit's request, the
+      answer to a request that does not exist, issue 20); and on a list row (scope="list") 200
       both times, with the own unit's object listed and the other's not (`seen` below): its
       request number, or what the row's `listed` names (a unit's code, an article's title).
   a public route                    → every caller the same answer, whoever they are
@@ -56,7 +57,7 @@ class Row:
         self.path = path or pattern
         self.body = body
         self.ok = ok
-        self.scope = scope    # None, "unit", "case" (403 outside), "list" (filtered out)
+        self.scope = scope    # None, "unit" (403 outside), "case" (404 outside), "list" (filtered out)
         self.stream = stream  # an event stream: read the status line only
         self.fresh = fresh    # needs its own session (logout ends it)
         self.listed = listed  # list rows: the object's key whose value shows it in the answer
@@ -73,7 +74,7 @@ class Row:
         if not self.public and role not in self.roles:
             return 403
         if role == "handler" and scope == "other" and self.scope in ("unit", "case"):
-            return 403
+            return 403 if self.scope == "unit" else 404  # a request: as if there were none
         return self.ok
 
     def seen(self, role, scope):

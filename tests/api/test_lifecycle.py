@@ -241,9 +241,9 @@ def test_return_approved_and_rejected(client):
     assert c["state"] == "registered" and c["unit_id"] is None
     assert c["counts"]["return"] == 3
     assert c["deadlines"]["dispatch"] is not None
-    # the unit that returned it can no longer see it
+    # the unit that returned it can no longer see it: as if there were no such request
     r = client.get(f"/api/cases/{c['id']}", session=client.login("handler-donghu"))
-    assert r.status == 403
+    assert r.status == 404
 
 
 def test_extension_request_and_review(client):
@@ -309,7 +309,7 @@ def test_wrong_state_answers_409_with_allowed_actions_and_changes_nothing(client
                               ("visitor-liu", "reopen", {"reason": "x"})]:
         r = client.post(f"/api/cases/{c['id']}/{action}", body, session=client.login(who))
         if who == "handler-donghu":
-            assert r.status == 403  # not its case yet: it cannot even see it
+            assert r.status == 404  # not its case yet: it cannot even see it
             continue
         assert r.status == 409, (action, r)
         assert r.error["code"] == "illegal_transition" and r.error["state"] == "registered"
@@ -348,8 +348,8 @@ def test_wrong_unit_is_403(client):
     c = act(client, "dispatcher-zhang", c, "dispatch", {"unit_id": client.unit_id("d-donghu")})
     for who in ("handler-xishan", "handler-water", "handler-xinhua"):
         r = client.post(f"/api/cases/{c['id']}/sign", {}, session=client.login(who))
-        assert r.status == 403, (who, r)
-        assert client.get(f"/api/cases/{c['id']}", session=client.login(who)).status == 403
+        assert r.status == 404, (who, r)  # another unit's: as if there were none
+        assert client.get(f"/api/cases/{c['id']}", session=client.login(who)).status == 404
     assert get(client, "dispatcher-zhang", c)["state"] == "dispatched"
 
 

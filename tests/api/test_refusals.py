@@ -52,7 +52,7 @@ JSON_CASES = [
     # api_case_load and case_view_may_read
     ("case_missing", "calltaker-wang", "GET", "/api/cases/999999", None, 404, "not_found",
      None),
-    ("case_scope", "handler-xishan", "GET", "/api/cases/{case}", None, 403, "forbidden", None),
+    ("case_scope", "handler-xishan", "GET", "/api/cases/{case}", None, 404, "not_found", None),
     ("reveal_missing", "calltaker-wang", "POST", "/api/cases/999999/reveal", {"reason": "x"},
      404, "not_found", None),
     ("dups_scope", "dispatcher-zhang", "GET", "/api/cases/999999/duplicates", None, 404,

@@ -141,6 +141,32 @@ static void test_user_update(void **state)
     assert_string_equal(got.password_hash, "$x$new");
 }
 
+static void test_the_last_admin_stays(void **state)
+{
+    cf_group *g = *state;
+    store_user got;
+    /* the fixture's admin is the only one: neither demoted nor deactivated */
+    store_user demote = {.role = ROLE_SUPERVISOR, .active = true};
+    assert_int_equal(store_user_update(g->s, g->c.admin, &demote, true), HL_ESTATE);
+    store_user off = {.active = false};
+    assert_int_equal(store_user_update(g->s, g->c.admin, &off, false), HL_ESTATE);
+    assert_int_equal(store_user_get(g->s, g->a, g->c.admin, &got), 0);
+    assert_int_equal(got.role, ROLE_ADMIN);
+    assert_true(got.active);
+    /* with a second one, either may go, but not both */
+    int64_t second = user_ok(g, "people-admin2", ROLE_ADMIN, g->c.centre);
+    assert_int_equal(store_user_update(g->s, second, &demote, true), 0);
+    store_user back = {.role = ROLE_ADMIN, .active = true};
+    assert_int_equal(store_user_update(g->s, second, &back, true), 0);
+    assert_int_equal(store_user_update(g->s, g->c.admin, &off, false), 0);
+    assert_int_equal(store_user_update(g->s, second, &off, false), HL_ESTATE);
+    store_user on = {.active = true};
+    assert_int_equal(store_user_update(g->s, g->c.admin, &on, false), 0);
+    assert_int_equal(store_user_update(g->s, second, &off, false), 0);
+    assert_int_equal(store_user_get(g->s, g->a, g->c.admin, &got), 0);
+    assert_true(got.active && got.role == ROLE_ADMIN);
+}
+
 /* ---- sessions -------------------------------------------------------------------------------- */
 
 static void test_sessions(void **state)
@@ -348,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_users_create_read_list),
         cmocka_unit_test(test_users_refusals_write_nothing),
         cmocka_unit_test(test_user_update),
+        cmocka_unit_test(test_the_last_admin_stays),
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_deactivating_ends_sessions_and_tokens),
         cmocka_unit_test(test_tokens),

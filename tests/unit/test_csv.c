@@ -139,12 +139,24 @@ static void test_empty(void **state)
     field_is(&x, 0, "");
 }
 
+static void test_formula_starts(void **state)
+{
+    (void)state;
+    const char *yes[] = {"=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "＋1", "－1", "＠x"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!csv_starts_formula(yes[i])) fail_msg("not guarded: %s", yes[i]);
+    const char *no[] = {"", "1+1", " =1", "路灯", "a=b", "'=1", "\xef\xbc"};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (csv_starts_formula(no[i])) fail_msg("guarded: %s", no[i]);
+    assert_false(csv_starts_formula(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),          cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_line_ends_and_blanks), cmocka_unit_test(test_errors_recover),
-        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_empty),          cmocka_unit_test(test_formula_starts),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

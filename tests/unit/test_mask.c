@@ -161,12 +161,32 @@ static void test_name_truncation(void **state)
     assert_string_equal(out, "");
 }
 
+static void test_phones_in_text(void **state)
+{
+    (void)state;
+    char out[64];
+    const char *in = "电话13812345678,+86 138-1234-5678 号12 3456";
+    mask_phones_in(in, strlen(in), out, sizeof out);
+    assert_string_equal(out, "电话138****5678,861****5678 号12 3456");
+    in = "tel 8888-6666; room 12345";
+    mask_phones_in(in, strlen(in), out, sizeof out);
+    assert_string_equal(out, "tel ****6666; room 12345");
+    char small[12];
+    in = "路灯13812345678";
+    mask_phones_in(in, strlen(in), small, sizeof small);
+    assert_string_equal(small, "路灯"); /* the masked number does not fit: not half of it */
+    in = "路灯坏了";
+    mask_phones_in(in, strlen(in), small, 5);
+    assert_string_equal(small, "路"); /* never half a character */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phone_mobile),      cmocka_unit_test(test_phone_short),
         cmocka_unit_test(test_phone_bounds),      cmocka_unit_test(test_name),
         cmocka_unit_test(test_name_invalid_utf8), cmocka_unit_test(test_name_truncation),
+        cmocka_unit_test(test_phones_in_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@ import { session, login, get, qs } from './api.js';
 import { t, nm, applyI18n } from './i18n.js';
 import { el, $, mountTop, navFor, showFormError, clearErrors, cityDate, caseTable, showLoading, showEmpty, showError } from './ui.js';
 import { loadCategories, loadUnits } from './catalog.js';
+import { sameOriginPath } from './next.js';
 
 const HOME = {
   calltaker: { page: '/calltaker.html', lists: [] },
@@ -21,10 +22,6 @@ const HOME = {
   supervisor: { page: '/dashboard.html', lists: [['overdue', '/dispatcher.html#overdue'], ['due_soon', '/dispatcher.html#due_soon']] },
   admin: { page: '/admin.html', lists: [['overdue', '/dispatcher.html#overdue']], links: [{ href: '/admin.html', key: 'nav.admin' }] },
 };
-
-function safeNext(n) {
-  return n && n.startsWith('/') && !n.startsWith('//') ? n : null;
-}
 
 async function showHome(user) {
   mountTop(user, '/');
@@ -76,7 +73,7 @@ $('#login-form').addEventListener('submit', async (ev) => {
   const f = new FormData(form);
   try {
     const user = await login(String(f.get('username') || ''), String(f.get('password') || ''));
-    const next = safeNext(new URLSearchParams(location.search).get('next'));
+    const next = sameOriginPath(new URLSearchParams(location.search).get('next'), location.origin);
     if (next) location.href = next;
     else showHome(user);
   } catch (e) {

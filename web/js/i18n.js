@@ -80,6 +80,9 @@ const D = {
   'err.rate_limited': ['操作太频繁，请稍后再试', 'Too many requests, try again later'],
   'err.login_locked': ['登录失败次数过多，已暂时锁定', 'Too many failed logins; locked for a while'],
   'err.busy': ['系统繁忙，请稍后重试', 'Busy, please try again'],
+  'err.last_admin': ['这是最后一名启用的管理员，不能降级或停用', 'The last active administrator cannot be demoted or deactivated'],
+  'err.headers_too_large': ['请求头过大', 'Request headers too large'],
+  'err.bad_request': ['请求格式有误', 'Malformed request'],
   'err.internal': ['系统错误', 'Internal error'],
   'err.network': ['网络错误', 'Network error'],
 

@@ -131,6 +131,14 @@ static int update_fn(pg_conn *c, void *arg)
     int64_t exists = 0;
     int rc = pg_int1(c, &exists, "SELECT 1 FROM users WHERE id=$1", "i", w->id);
     if (!rc && u->unit_id) rc = unit_usable(c, u->unit_id);
+    /* two administrators demoting each other at once must not both succeed: the active
+     * administrators' rows are locked until commit, and the second change counts again */
+    int64_t admins_before = 0, admins = 0;
+    if (!rc)
+        rc = pg_int1(c, &admins_before,
+                     "SELECT count(*) FROM (SELECT id FROM users WHERE role='admin' AND active"
+                     " FOR UPDATE) a",
+                     "");
     if (!rc)
         rc = pg_exec(c, NULL,
                      "UPDATE users SET display_name=coalesce($1,display_name),"
@@ -138,6 +146,9 @@ static int update_fn(pg_conn *c, void *arg)
                      " password_hash=coalesce($4,password_hash), active=$5 WHERE id=$6",
                      "ttztbi", u->display_name, w->set_role ? role_name(u->role) : NULL,
                      u->unit_id, u->password_hash, (int)u->active, w->id);
+    if (!rc)
+        rc = pg_int1(c, &admins, "SELECT count(*) FROM users WHERE role='admin' AND active", "");
+    if (!rc && admins_before > 0 && admins == 0) rc = HL_ESTATE; /* rolled back */
     /* a changed password, role, unit or deactivation ends what the old identity could do */
     if (!rc && (!u->active || u->password_hash || w->set_role || u->unit_id))
         rc = pg_exec(c, NULL, "DELETE FROM sessions WHERE user_id=$1", "i", w->id);
