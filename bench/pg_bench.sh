@@ -101,9 +101,10 @@ if [ "${SKIP#* two }" = "$SKIP" ]; then
   export HL_CSRF=$(printf '%s' "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
   export HL_COOKIE=$(tr -d '\r' <"$BENCH_TMP/login.h" | sed -n 's/^[Ss]et-[Cc]ookie: hotline_session=\([0-9a-f]*\);.*/\1/p')
   H="Cookie: hotline_session=$HL_COOKIE"
-  export HL_CATEGORY=$(curl -sS -H "$H" "$(bench_url /api/categories)" | python3 -c '
+  export HL_CATEGORIES=$(curl -sS -H "$H" "$(bench_url /api/categories)" | python3 -c '
 import json, sys
-print(next(c["id"] for c in json.load(sys.stdin)["categories"] if c["code"] == "020101"))')
+cats = json.load(sys.stdin)["categories"]
+print(",".join(str(c["id"]) for c in cats if c["active"] and "request_type" in c))')
   export HL_DISTRICT=$(curl -sS -H "$H" "$(bench_url /api/units)" | python3 -c '
 import json, sys
 print(next(u["id"] for u in json.load(sys.stdin)["units"] if u["code"] == "d-donghu"))')

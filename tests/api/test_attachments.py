@@ -227,10 +227,11 @@ def test_another_districts_handler_is_refused(client, case):
     r = upload(client, case, [("file", "a.jpg", jpeg())], who="calltaker-wang")
     assert r.status == 201, r
     att = r.body["attachments"][0]
-    assert_error(upload(client, case, [("file", "b.jpg", jpeg())], who="handler-xishan"), 403,
-                 "forbidden")
-    assert_error(client.get(f"/api/cases/{case}/attachments", session=s), 403, "forbidden")
-    assert_error(client.get(att["url"], session=s), 403, "forbidden")
+    # another unit's request answers as a missing one would (issue 20: no telling them apart)
+    assert_error(upload(client, case, [("file", "b.jpg", jpeg())], who="handler-xishan"), 404,
+                 "not_found")
+    assert_error(client.get(f"/api/cases/{case}/attachments", session=s), 404, "not_found")
+    assert_error(client.get(att["url"], session=s), 404, "not_found")
     assert_error(client.get("/api/attachments/99999999", session=s), 404, "not_found")
     # anonymous callers get nothing of the staff routes
     assert client.get(att["url"]).status == 401
@@ -376,7 +377,7 @@ def test_thumbnails(client, case):
     r = client.get(f"{a['url']}/thumbnail", session=s, headers={"If-None-Match": etag})
     assert r.status == 304
     assert_error(client.get(f"{a['url']}/thumbnail", session=client.login("handler-xishan")),
-                 403, "forbidden")
+                 404, "not_found")
     # only photos have one; a photo libvips cannot decode has none
     r = upload(client, case, [("file", "d.pdf", b"%PDF-1.4\n%%EOF")])
     assert_error(client.get(r.body["attachments"][0]["url"] + "/thumbnail", session=s), 404,
