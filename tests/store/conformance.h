@@ -23,6 +23,7 @@
 #include "store/cases.h"
 #include "store/catalogue.h"
 #include "store/engine.h"
+#include "store/events.h"
 #include "store/import.h"
 #include "store/knowledge.h"
 #include "store/people.h"
