@@ -1,6 +1,6 @@
 /* engine.h — the store itself: opening and closing it, its statistics, and its administration
  * interface (backup, restore, check). The domains' operations are declared in cases.h,
- * catalogue.h, people.h, analytics.h, knowledge.h, calls.h and import.h; every backend
+ * catalogue.h, people.h, analytics.h, knowledge.h, calls.h, import.h and events.h; every backend
  * implements all of them, each administration operation in its own way.
  *
  * Writes: every function that changes the store returns only after the write has committed
