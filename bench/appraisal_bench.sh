@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # appraisal_bench.sh — how fast the month's appraisal and every dashboard aggregate answer on a
-# big store. Serves BENCH_DB (default /tmp/hotline-1m.db; when it does not exist, one is made
+# big store. Serves BENCH_DB (a file or a postgresql:// URL; default the file /tmp/hotline-1m.db; when
+# that file does not exist, one is made
 # with `hotline generate --days 365 --per-day 3000`, which takes a while), logs in as the
 # supervisor and times each endpoint with curl (time_total; BENCH_RUNS runs after one warm-up,
 # the median and the slowest printed, and the server's CPU time per request — on a shared
@@ -15,7 +16,8 @@ set -euo pipefail
 bench_setup
 bench_machine
 DB=${BENCH_DB:-/tmp/hotline-1m.db}
-if [ ! -f "$DB" ]; then
+case "$DB" in postgres*://*) is_url=1 ;; *) is_url="" ;; esac
+if [ -z "$is_url" ] && [ ! -f "$DB" ]; then
   echo "no $DB: generating 1.1M requests (hotline generate --days 365 --per-day 3000)"
   "$HOTLINE_BIN" init --demo --db "$DB" --data "$BENCH_ROOT/data" >/dev/null 2>&1
   "$HOTLINE_BIN" generate --db "$DB" --data "$BENCH_ROOT/data" --days 365 --per-day 3000 | tail -3
@@ -44,7 +46,12 @@ y, m = map(int, t.split("-"))
 y, m = (y, m - 1) if m > 1 else (y - 1, 12)
 print(f"{y:04d}-{m:02d}")')}
 YEAR=${PERIOD%-*}
-echo "database: $DB, $requests requests, $(du -h "$DB" | cut -f1); period $PERIOD"
+if [ -n "$is_url" ]; then
+  size="$(psql -Atq "$DB" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+else
+  size="$(du -h "$DB" | cut -f1)"
+fi
+echo "database: $DB, $requests requests, $size; period $PERIOD"
 
 # Server CPU time (utime + stime, ms): on a busy machine wall time includes waiting for a CPU.
 server_cpu_ms() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / t}' "/proc/$BENCH_PID/stat"; }
@@ -84,7 +91,7 @@ timeit "drill: returns of a district" "/api/appraisal/2/drill?indicator=return&p
 timeit "export appraisal.xlsx (month)" "/api/export/appraisal.xlsx?period=$PERIOD"
 echo "server peak RSS: $(bench_peak_rss_kb) kB"
 
-if command -v sqlite3 >/dev/null; then
+if [ -z "$is_url" ] && command -v sqlite3 >/dev/null; then
   # the alternative to the rollups: the month's appraisal by scanning request rows
   read -r from to < <(python3 -c "
 import datetime, sys

@@ -6,7 +6,11 @@
 # database size, and `hotline check` of the result (rows = the fold of their logs, rollups
 # agree). Rows are requests, each written with its whole event log.
 # Environment: HOTLINE_BIN, IMPORT_ROWS (200000), IMPORT_CSV (reuse an existing CSV of
-# make_history_csv.py instead of generating one), IMPORT_RUNS (3, Boston only), BOSTON_DIR.
+# make_history_csv.py instead of generating one), IMPORT_RUNS (3, Boston only), BOSTON_DIR,
+# IMPORT_PG (a PostgreSQL URL such as scripts/pg-test-cluster.sh prints: each run then imports
+# into a fresh database of that cluster, through COPY, instead of a SQLite file),
+# IMPORT_KEEP (keep the synthetic store: on SQLite moved to the path IMPORT_KEEP names, on
+# PostgreSQL its database stays; either way its location is printed last, as "kept: ...").
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -15,20 +19,55 @@ IMPORT_RUNS=${IMPORT_RUNS:-3}
 BOSTON_DIR=${BOSTON_DIR:-$BENCH_ROOT/../shared/data/boston311_2015}
 bench_setup
 bench_machine
-"$HOTLINE_BIN" init --demo --db "$BENCH_TMP/demo.db" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1
+IMPORT_PG=${IMPORT_PG:-}
+if [ -z "$IMPORT_PG" ]; then
+  "$HOTLINE_BIN" init --demo --db "$BENCH_TMP/demo.db" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1
+fi
+run_n=0
 
-# Imports into a fresh copy of the demo database and prints one line; fails unless check passes.
+# A fresh demo store for one run: a copy of the demo database, or a new database on the
+# PostgreSQL cluster (created with psql, then hotline init --demo). Sets db.
+fresh_store() {
+  run_n=$((run_n + 1))
+  if [ -n "$IMPORT_PG" ]; then
+    local name="hotline_import_bench_$run_n"
+    psql -q "$IMPORT_PG" -c "CREATE DATABASE $name" >/dev/null
+    db=$(printf '%s' "$IMPORT_PG" | sed "s#^\(postgres[a-z]*://[^/]*\)/[^?]*#\1/$name#")
+    "$HOTLINE_BIN" init --demo --db "$db" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1 ||
+      { cat "$BENCH_TMP/init.log" >&2; bench_die "hotline init on PostgreSQL failed"; }
+  else
+    db="$BENCH_TMP/run-$run_n.db"
+    cp "$BENCH_TMP/demo.db" "$db"
+  fi
+}
+
+# The previous run's store goes (unless it is the one to keep).
+drop_store() {
+  if [ -n "$IMPORT_PG" ]; then
+    psql -q "$IMPORT_PG" -c "DROP DATABASE IF EXISTS hotline_import_bench_$run_n" >/dev/null
+  else
+    rm -f "$db" "$db-wal" "$db-shm"
+  fi
+}
+
+store_mb() {
+  if [ -n "$IMPORT_PG" ]; then
+    psql -Atq "$db" -c "SELECT pg_database_size(current_database()) / 1048576"
+  else
+    du -m "$db" | cut -f1
+  fi
+}
+
+# Imports into a fresh demo store and prints one line; fails unless check passes.
 run_import() {
   local label=$1; shift
-  local db="$BENCH_TMP/run.db"
-  rm -f "$db" "$db-wal" "$db-shm"
-  cp "$BENCH_TMP/demo.db" "$db"
+  fresh_store
   /usr/bin/time -f '%e %U %S %M' -o "$BENCH_TMP/time.txt" \
     "$HOTLINE_BIN" import "$@" --db "$db" >"$BENCH_TMP/import.txt" 2>"$BENCH_TMP/import.err" ||
     { cat "$BENCH_TMP/import.err" >&2; bench_die "$label: import failed"; }
   local rate size check
   rate=$(sed -n 's/.*, \([0-9]*\) rows\/s.*/\1/p' "$BENCH_TMP/import.txt" | tail -1)
-  size=$(du -m "$db" | cut -f1)
+  size=$(store_mb)
   read -r wall user sys rss <"$BENCH_TMP/time.txt"
   check=$("$HOTLINE_BIN" check --db "$db" 2>&1 | tr '\n' ' ')
   printf '%-28s %8s rows/s   wall %6.2f s   CPU %6.2f s   peak RSS %4d MB   db %5d MB\n' \
@@ -37,6 +76,7 @@ run_import() {
     *"0 differ"*"rollups: agree"*) ;;
     *) bench_die "$label: hotline check: $check" ;;
   esac
+  [ -n "${IMPORT_KEEP:-}" ] && [ "$label" != "${label#csv}" ] || drop_store
 }
 
 files=$(ls "$BOSTON_DIR"/boston311_2015_H*.csv 2>/dev/null || true)
@@ -58,3 +98,7 @@ fi
 rows=$(($(wc -l <"$csv") - 1))
 run_import "csv ${rows} synthetic rows" --csv "$csv" --map "$BENCH_ROOT/bench/history_map.json"
 echo "all checks passed (rows equal the fold of their logs, rollups agree)"
+if [ -n "${IMPORT_KEEP:-}" ]; then
+  if [ -z "$IMPORT_PG" ]; then mv "$db" "$IMPORT_KEEP"; db=$IMPORT_KEEP; fi
+  echo "kept: $db"
+fi

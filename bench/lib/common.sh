@@ -11,6 +11,8 @@ BENCH_PORT=""
 bench_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
 bench_cleanup() {
+  if [ -n "$BENCH_MEM_PID" ]; then kill "$BENCH_MEM_PID" 2>/dev/null || true; wait "$BENCH_MEM_PID" 2>/dev/null || true; fi
+  BENCH_MEM_PID=""
   if [ -n "$BENCH_PID" ] && kill -0 "$BENCH_PID" 2>/dev/null; then
     kill -TERM "$BENCH_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 0.1; done
@@ -69,23 +71,53 @@ bench_login() {
 # Peak resident set size of the server in kB (VmHWM).
 bench_peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$BENCH_PID/status"; }
 
+# The kernel keeps no peak of RssAnon and RssFile apart (VmHWM is their sum), so a background
+# loop samples the server's /proc status every 50 ms and keeps the largest of each.
+# bench_mem_watch starts it; bench_mem_peak prints "RssAnon N kB, RssFile N kB" (peaks).
+BENCH_MEM_PID=""
+bench_mem_watch() {
+  local status="/proc/$BENCH_PID/status" out="$BENCH_TMP/mem-peak"
+  echo "0 0" >"$out"
+  (
+    anon=0 file=0
+    while [ -r "$status" ]; do
+      read -r a f < <(awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} END {print a+0, f+0}' "$status")
+      [ "$a" -gt "$anon" ] && anon=$a
+      [ "$f" -gt "$file" ] && file=$f
+      echo "$anon $file" >"$out.tmp" && mv "$out.tmp" "$out"
+      sleep 0.05
+    done
+  ) &
+  BENCH_MEM_PID=$!
+}
+bench_mem_peak() {
+  local anon file
+  read -r anon file <"$BENCH_TMP/mem-peak"
+  echo "RssAnon ${anon} kB, RssFile ${file} kB"
+}
+
 bench_machine() {
   local model
   model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
   echo "machine: $(nproc) CPUs, ${model:-unknown CPU}, $(uname -sr)"
 }
 
-# Runs wrk against one path and prints one line: requests/s, p50 and p99 in milliseconds.
+# Runs wrk against one path and prints one line: requests/s, p50 and p99 in milliseconds, and
+# the server's CPU time per request (user + system, from /proc).
 # Usage: bench_wrk LABEL PATH [wrk options such as -H 'Cookie: ...'].
 # Environment: BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_DURATION (10s).
 bench_wrk() {
   local label=$1 path=$2 out
   shift 2
-  local dur=${BENCH_DURATION:-10s}
+  local dur=${BENCH_DURATION:-10s} cpu0 cpu1
+  # the server's CPU time (clock ticks), to give its CPU per request: on a shared machine a
+  # steadier figure than requests/s, which follows what the other processes leave it
+  cpu0=$(awk '{print $14+$15}' "/proc/$BENCH_PID/stat" 2>/dev/null || echo 0)
   out=$(timeout 120 wrk -t"${BENCH_THREADS:-2}" -c"${BENCH_CONNECTIONS:-64}" -d"$dur" --latency \
     "$@" "$(bench_url "$path")") || bench_die "wrk failed on $path"
+  cpu1=$(awk '{print $14+$15}' "/proc/$BENCH_PID/stat" 2>/dev/null || echo 0)
   printf '%s\n' "$out" >"$BENCH_TMP/wrk-$(echo "$label" | tr -c 'A-Za-z0-9' '_').txt"
-  printf '%s\n' "$out" | awk -v label="$label" '
+  printf '%s\n' "$out" | awk -v label="$label" -v ticks=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) {
       if (v ~ /us$/) return v / 1000;
       if (v ~ /ms$/) return v + 0;
@@ -96,10 +128,12 @@ bench_wrk() {
     /^ +50%/ { p50 = ms($2) }
     /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
+    /requests in / { total = $1 }
     /Non-2xx or 3xx responses:/ { bad = $NF }
     /Socket errors:/ { sub(/^ *Socket errors: */, ""); errs = $0 }
     END {
       printf "%-28s %10.0f req/s   p50 %7.2f ms   p99 %7.2f ms", label, rps, p50, p99;
+      if (total > 0 && ticks > 0) printf "   server CPU %5.0f us/req", ticks * 1e6 / hz / total;
       if (bad) printf "   NON-2XX %s", bad;
       if (errs) printf "   socket errors: %s", errs;
       printf "\n";

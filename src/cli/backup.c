@@ -43,6 +43,8 @@ int cli_backup(int argc, char **argv)
         fprintf(stderr, "hotline backup: failed (%s)\n", hl_strerror(rc));
         return 1;
     }
-    printf("backup of %s written to %s\n", db, dest);
+    char where[512];
+    cli_db_shown(db, where, sizeof where);
+    printf("backup of %s written to %s\n", where, dest);
     return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef HOTLINE_CLI_CLI_H
 #define HOTLINE_CLI_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
@@ -21,6 +22,9 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name);
  * "hotline CMD: ..." — a location no backend can use (a malformed URL: the reason is logged
  * first), or no store at it, with hint (may be "") after — and returns false. */
 bool cli_store_there(const char *cmd, const char *db, const char *hint);
+/* db (a --db path or URL) as it may be shown in messages and logs: a password, in a URL's
+ * user:password@ or a password= parameter, replaced by ***. Truncated to cap - 1 bytes. */
+void cli_db_shown(const char *db, char *out, size_t cap);
 /* Environment default for an option, or fallback. */
 const char *cli_env(const char *var, const char *fallback);
 

@@ -1352,6 +1352,8 @@ int cli_generate(int argc, char **argv)
     g->cap = min64(now, civil_day_start(until + 1, g->off));
     int64_t first = until - days + 1;
 
+    char where[512];
+    cli_db_shown(db, where, sizeof where);
     int rc = store_open(db, &g->st);
     if (!rc) rc = (g->a = arena_new()) ? 0 : HL_ENOMEM;
     if (!rc) rc = store_calendar_build(g->st, g->off, &g->cal);
@@ -1360,7 +1362,7 @@ int cli_generate(int argc, char **argv)
         if (rc == HL_ENOTFOUND)
             fprintf(stderr, "hotline generate: %s has no city to fill: it needs districts, "
                             "leaf categories, and call-takers, dispatchers, handlers and "
-                            "visitors (hotline init --demo)\n", db);
+                            "visitors (hotline init --demo)\n", where);
     }
     if (!rc) rc = make_arrivals(g, first, until, (double)per_day);
     double t_start = now_mono();
@@ -1432,7 +1434,7 @@ int cli_generate(int argc, char **argv)
     printf("calls: %llu, of which %llu abandoned in the queue\n",
            (unsigned long long)atomic_load(&g->calls),
            (unsigned long long)atomic_load(&g->abandoned_calls));
-    printf("database: %s, %.1f MB; %llu commits for %llu writes\n", db,
+    printf("database: %s, %.1f MB; %llu commits for %llu writes\n", where,
            (double)stats.db_bytes / 1e6, (unsigned long long)stats.commits,
            (unsigned long long)stats.writes);
     pthread_mutex_destroy(&g->err_mu);

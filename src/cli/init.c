@@ -5,6 +5,7 @@
 #include "cli/seed.h"
 #include "cli/seed_appraisal.h"
 #include "store/catalogue.h"
+#include "util/arena.h"
 #include "util/err.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -40,9 +41,11 @@ int cli_init(int argc, char **argv)
             return 2;
         }
     }
+    char where[512];
+    cli_db_shown(db, where, sizeof where);
     struct stat sb;
     if (stat(db, &sb) == 0) {
-        fprintf(stderr, "hotline init: %s already exists; remove it first\n", db);
+        fprintf(stderr, "hotline init: %s already exists; remove it first\n", where);
         return 1;
     }
     const char *admin_pw = cli_env("HOTLINE_ADMIN_PASSWORD", NULL);
@@ -55,7 +58,21 @@ int cli_init(int argc, char **argv)
     store *st = NULL;
     int rc = store_open(db, &st);
     if (rc) {
-        fprintf(stderr, "hotline init: cannot create %s: %s\n", db, hl_strerror(rc));
+        fprintf(stderr, "hotline init: cannot create %s: %s\n", where, hl_strerror(rc));
+        return 1;
+    }
+    /* a database server's store exists before init (the operator creates the database):
+     * what init must never touch is one that already holds a city */
+    arena *a = arena_new();
+    store_unit *units = NULL;
+    size_t n_units = 0;
+    rc = a ? store_units_list(st, a, &units, &n_units) : HL_ENOMEM;
+    arena_free(a);
+    if (rc || n_units) {
+        if (rc) fprintf(stderr, "hotline init: cannot read %s: %s\n", where, hl_strerror(rc));
+        else fprintf(stderr, "hotline init: %s already holds a city; init never touches one\n",
+                     where);
+        store_close(st);
         return 1;
     }
     if (demo) {
@@ -76,10 +93,14 @@ int cli_init(int argc, char **argv)
     }
     store_close(st);
     if (rc) {
-        fprintf(stderr, "hotline init: failed (%s); removing %s\n", hl_strerror(rc), db);
-        remove(db);
+        /* a file init made goes whole; a database server's store keeps what was written */
+        if (remove(db) == 0)
+            fprintf(stderr, "hotline init: failed (%s); removed %s\n", hl_strerror(rc), where);
+        else
+            fprintf(stderr, "hotline init: failed (%s); %s may hold part of a city: empty it "
+                            "before trying again\n", hl_strerror(rc), where);
         return 1;
     }
-    printf("created %s%s\n", db, demo ? " with the demo city" : "");
+    printf("created %s%s\n", where, demo ? " with the demo city" : "");
     return 0;
 }

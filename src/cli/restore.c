@@ -40,14 +40,16 @@ int cli_restore(int argc, char **argv)
         fprintf(stderr, "%s", !src ? restore_help : "hotline restore: no backup there\n");
         return 2;
     }
+    char where[512];
+    cli_db_shown(db, where, sizeof where);
     int rc = store_restore(src, db);
     switch (rc) {
     case 0:
-        printf("restored %s into %s (the previous database, if any, is %s.pre-restore)\n", src, db,
-               db);
+        printf("restored %s into %s (the previous database, if any, is %s.pre-restore)\n", src, where,
+               where);
         return 0;
     case HL_EBUSY:
-        fprintf(stderr, "hotline restore: %s is in use (stop the server first)\n", db);
+        fprintf(stderr, "hotline restore: %s is in use (stop the server first)\n", where);
         return 1;
     case HL_EINVAL:
         fprintf(stderr, "hotline restore: %s is not a hotline database this binary can use\n", src);

@@ -25,7 +25,7 @@ static const char serve_help[] =
     "  --db PATH          database file               (HOTLINE_DB, default var/hotline.db)\n"
     "  --web DIR          web root with the pages     (HOTLINE_WEB, default web)\n"
     "  --log-level LEVEL  error, warn, info, debug    (HOTLINE_LOG_LEVEL, default info)\n"
-    "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 8)\n"
+    "  --threads N        HTTP worker threads         (HOTLINE_THREADS, default 32)\n"
     "  --max-body BYTES   largest request body        (HOTLINE_MAX_BODY, default 1048576)\n"
     "  --session-hours N  login session lifetime      (HOTLINE_SESSION_HOURS, default 10)\n"
     "  --secure-cookies   mark cookies Secure (when served behind HTTPS)\n"
@@ -60,7 +60,7 @@ int cli_serve(int argc, char **argv)
     const char *db = cli_env("HOTLINE_DB", "var/hotline.db");
     const char *web = cli_env("HOTLINE_WEB", "web");
     const char *level_s = cli_env("HOTLINE_LOG_LEVEL", "info");
-    const char *threads_s = cli_env("HOTLINE_THREADS", "8");
+    const char *threads_s = cli_env("HOTLINE_THREADS", "32");
     const char *body_s = cli_env("HOTLINE_MAX_BODY", "1048576");
     const char *hours_s = cli_env("HOTLINE_SESSION_HOURS", "10");
     bool secure = getenv("HOTLINE_SECURE_COOKIES") != NULL;
@@ -126,10 +126,12 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    char where[512];
+    cli_db_shown(db, where, sizeof where);
     store *st = NULL;
     int rc = store_open(db, &st);
     if (rc) {
-        fprintf(stderr, "hotline serve: cannot open the database %s\n", db);
+        fprintf(stderr, "hotline serve: cannot open the database %s\n", where);
         return 1;
     }
     hub *events = hub_new();
@@ -160,7 +162,7 @@ int cli_serve(int argc, char **argv)
         store_close(st);
         return 1;
     }
-    log_info("serve: listening on http://%s:%ld (db %s)", address, port, db);
+    log_info("serve: listening on http://%s:%ld (db %s)", address, port, where);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("serve: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");

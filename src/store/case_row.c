@@ -237,11 +237,28 @@ int case_row_append_event(sqlite3 *db, int64_t case_id, int seq, const store_cas
     return rc;
 }
 
+int case_row_index_prepare(sqlite3 *db)
+{
+    return db_script(db, "CREATE TEMP TABLE IF NOT EXISTS fts_pending(id INTEGER PRIMARY KEY)");
+}
+
 int case_row_index_text(sqlite3 *db, int64_t case_id, const store_case *c)
 {
-    return db_exec(db, NULL, "INSERT INTO case_fts(rowid, title, text, address) VALUES(?,?,?,?)",
-                   "ittt", case_id, c->title ? c->title : "", c->text,
-                   c->address ? c->address : "");
+    (void)c; /* indexed from the row (case_row_index_pending) */
+    /* a temporary table belongs to its connection and follows its savepoints: a job rolled
+     * back takes its case off the list */
+    return db_exec(db, NULL, "INSERT INTO temp.fts_pending(id) VALUES(?)", "i", case_id);
+}
+
+int case_row_index_pending(sqlite3 *db)
+{
+    /* the texts as the row holds them: an external-content index must match its content */
+    int rc = db_exec(db, NULL,
+                     "INSERT INTO case_fts(rowid, title, text, address)"
+                     " SELECT c.id, c.title, c.text, c.address FROM temp.fts_pending p"
+                     " JOIN cases c ON c.id=p.id ORDER BY p.id",
+                     NULL);
+    return rc ? rc : db_exec(db, NULL, "DELETE FROM temp.fts_pending", NULL);
 }
 
 bool case_row_equal(const case_snapshot *a, const case_snapshot *b)

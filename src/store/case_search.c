@@ -136,6 +136,13 @@ static void where(qbuild *b, arena *a, const store_case_query *q)
     }
 }
 
+static const char *sort_clause(case_sort sort)
+{
+    return sort == CASE_SORT_DUE      ? " ORDER BY c.current_due IS NULL, c.current_due, c.id"
+           : sort == CASE_SORT_OLDEST ? " ORDER BY c.registered_at, c.id"
+                                      : " ORDER BY c.registered_at DESC, c.id DESC";
+}
+
 struct search_args {
     arena *a;
     const store_case_query *q;
@@ -162,14 +169,17 @@ static int search_fn(sqlite3 *db, void *arg)
         db_close_q(&cq);
     }
     if (!rc) {
+        /* The page's ids first, then their rows: sorting the matches by ids and sort keys
+         * alone (mostly from a covering index) instead of by whole rows with their texts made
+         * a work list of 3,000 registered requests ~2.5 times cheaper (bench/README.md). */
+        const char *order = sort_clause(q->sort);
         buf_reset(&b.sql);
         b.n = 0;
-        add(&b, "SELECT " CASE_ROW_COLS " FROM cases c");
+        add(&b, "SELECT " CASE_ROW_COLS " FROM cases c WHERE c.id IN (SELECT c.id FROM cases c");
         where(&b, s->a, q);
-        add(&b, q->sort == CASE_SORT_DUE      ? " ORDER BY c.current_due IS NULL, c.current_due, c.id"
-                : q->sort == CASE_SORT_OLDEST ? " ORDER BY c.registered_at, c.id"
-                                              : " ORDER BY c.registered_at DESC, c.id DESC");
-        add(&b, " LIMIT ? OFFSET ?");
+        add(&b, order);
+        add(&b, " LIMIT ? OFFSET ?)");
+        add(&b, order);
         arg_i(&b, q->limit > 0 && q->limit <= 200 ? q->limit : 50);
         arg_i(&b, q->offset > 0 ? q->offset : 0);
         rc = b.rc ? (b.rc < 0 ? b.rc : HL_ENOMEM) : 0;
@@ -205,9 +215,7 @@ static int each_fn(sqlite3 *db, void *arg)
     buf_init(&b.sql, 16384);
     add(&b, "SELECT " CASE_ROW_COLS " FROM cases c");
     if (qa) where(&b, qa, e->q);
-    add(&b, e->q->sort == CASE_SORT_DUE      ? " ORDER BY c.current_due IS NULL, c.current_due, c.id"
-            : e->q->sort == CASE_SORT_OLDEST ? " ORDER BY c.registered_at, c.id"
-                                             : " ORDER BY c.registered_at DESC, c.id DESC");
+    add(&b, sort_clause(e->q->sort));
     add(&b, " LIMIT ?");
     arg_i(&b, e->max);
     int rc = b.rc ? (b.rc < 0 ? b.rc : HL_ENOMEM) : 0, stop = 0;

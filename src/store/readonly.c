@@ -45,7 +45,8 @@ int store_connect_readonly(const char *path, sqlite3 **out)
     }
     if (!hrc)
         hrc = db_script(db, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                            "PRAGMA cache_size=-16000; PRAGMA query_only=ON;");
+                            "PRAGMA cache_size=-16000; PRAGMA query_only=ON;"
+                            "PRAGMA mmap_size=" STORE_MMAP_SIZE ";");
     if (hrc) {
         log_error("store: cannot open %s even read-only: %s", path, hl_strerror(hrc));
         sqlite3_close(db);

@@ -1,5 +1,6 @@
 /* store.c — opening and closing the SQLite store: pragmas, migrations, the reader pool,
  * statistics (backup and restore: backup.c). */
+#include "store/case_row.h"
 #include "store/migrations.h"
 #include "store/store_internal.h"
 #include "util/err.h"
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Before SQLite's first use: no global memory statistics (we never read them), which take a
@@ -39,7 +41,8 @@ int store_connect(const char *path, bool writer, sqlite3 **out)
                        "PRAGMA secure_delete=OFF;"
                        "PRAGMA synchronous=FULL;"
                        "PRAGMA temp_store=MEMORY;"
-                       "PRAGMA cache_size=-16000;");
+                       "PRAGMA cache_size=-16000;"
+                       "PRAGMA mmap_size=" STORE_MMAP_SIZE ";");
     if (!rc && writer) rc = db_script(db, "PRAGMA journal_mode=WAL;");
     if (!rc && !writer) rc = db_script(db, "PRAGMA query_only=ON;");
     if (rc) {
@@ -113,7 +116,11 @@ int sqlite_open(const char *path, store **out)
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->work_cv, NULL);
+    pthread_condattr_t mono; /* the writer's gathering waits by a clock that never jumps */
+    pthread_condattr_init(&mono);
+    pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->work_cv, &mono);
+    pthread_condattr_destroy(&mono);
     pthread_cond_init(&s->done_cv, NULL);
     int rc = s->path ? 0 : HL_ENOMEM;
     if (!rc) rc = store_connect(path, true, &s->wdb);
@@ -124,6 +131,7 @@ int sqlite_open(const char *path, store **out)
         rc = store_connect_readonly(path, &s->wdb);
     }
     if (!rc) rc = migrate(s->wdb);
+    if (!rc && !s->read_only) rc = case_row_index_prepare(s->wdb);
     for (int i = 0; !rc && i < STORE_READERS; i++) {
         rc = s->read_only ? store_connect_readonly(path, &s->readers[i])
                           : store_connect(path, false, &s->readers[i]);

@@ -10,6 +10,15 @@
 
 #define STORE_READERS 8
 #define STORE_MAX_BATCH 512
+/* Reads of the database file through one shared memory map instead of pread into each
+ * connection's page cache: the pages are the kernel's (RssFile, shared by the nine
+ * connections and dropped under memory pressure) instead of up to 16 MB of copies per
+ * connection (RssAnon). Debian's SQLite caps the map at 2 GB (SQLITE_MAX_MMAP_SIZE); a
+ * larger file is read through pread past that. */
+#define STORE_MMAP_SIZE "2147418112"
+/* How long the writer waits for the rest of a batch when the last one had several jobs
+ * (writer.c, "gathering"). */
+#define STORE_GATHER_US 300
 
 /* A unit of work run on a connection: a read on a reader, or a write job in the writer's
  * transaction (inside its own savepoint, so a failing job undoes only itself). */
@@ -38,6 +47,8 @@ struct store {
     pthread_mutex_t mu; /* guards the queue, done flags and stats */
     pthread_cond_t work_cv, done_cv;
     struct store_job *head, *tail;
+    int queued;     /* jobs on the queue */
+    int last_batch; /* jobs in the last batch the writer took */
     bool stopping;
     pthread_t writer;
     bool writer_started;

@@ -3,6 +3,7 @@
  * commits once, then wakes them all. With synchronous=FULL one commit costs ~0.3 ms of fsync,
  * so batching is what lets many clients register requests at once (docs/internals.md,
  * "Why one writer that group-commits"). */
+#include "store/case_row.h"
 #include "store/store_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -10,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 static int hist_bucket(int n)
@@ -84,6 +86,9 @@ static void run_batch(store *s, struct store_job *batch, int n)
         if (src && !j->rc) j->rc = src;
         if (sqlite3_get_autocommit(s->wdb)) rc = j->rc ? j->rc : HL_EIO;
     }
+    /* the full-text index of the batch's new requests, once, outside every job's savepoint
+     * (store/case_row.h) */
+    if (!rc && !batch->bulk && !s->read_only) rc = classify(s, case_row_index_pending(s->wdb));
     if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "COMMIT", NULL));
     if (rc) {
         /* SQLite may have rolled back already (a failed COMMIT on a full disk); otherwise
@@ -111,6 +116,25 @@ static void run_batch(store *s, struct store_job *batch, int n)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Gathering: when the last batch had several jobs, callers are writing at once, and the
+ * ones still on their way (reading, deciding) would otherwise each pay a commit of their own.
+ * The writer waits up to STORE_GATHER_US for the queue to hold as many jobs as the last batch
+ * did (PostgreSQL's commit_delay with commit_siblings, adaptive). A lone writer (last batch of
+ * one) never waits, so one caller's latency is unchanged. Called with s->mu held. */
+static void gather(store *s)
+{
+    if (s->last_batch < 2 || s->queued >= s->last_batch || s->head->bulk || s->stopping) return;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += STORE_GATHER_US * 1000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (s->queued < s->last_batch && !s->stopping)
+        if (pthread_cond_timedwait(&s->work_cv, &s->mu, &until) == ETIMEDOUT) break;
+}
+
 static void *writer_main(void *arg)
 {
     store *s = arg;
@@ -118,6 +142,7 @@ static void *writer_main(void *arg)
     for (;;) {
         while (!s->head && !s->stopping) pthread_cond_wait(&s->work_cv, &s->mu);
         if (!s->head && s->stopping) break;
+        gather(s);
         /* take up to STORE_MAX_BATCH jobs off the queue; a whole-transaction job alone */
         struct store_job *batch = s->head, *last = s->head;
         int n = 1;
@@ -127,6 +152,8 @@ static void *writer_main(void *arg)
         }
         s->head = last->next;
         if (!s->head) s->tail = NULL;
+        s->queued -= n;
+        s->last_batch = n;
         last->next = NULL;
         pthread_mutex_unlock(&s->mu);
         run_batch(s, batch, n);
@@ -165,6 +192,7 @@ static HL_MUST_CHECK int enqueue(store *s, struct store_job job)
     else
         s->head = &job;
     s->tail = &job;
+    s->queued++;
     pthread_cond_signal(&s->work_cv);
     while (!job.done) pthread_cond_wait(&s->done_cv, &s->mu);
     pthread_mutex_unlock(&s->mu);

@@ -271,6 +271,62 @@ static void test_lost_connection(void **state)
     pg_close(killer);
 }
 
+/* A deferred BEGIN travels with the first statement and sets its isolation; a transaction
+ * that runs nothing never reaches the server; a failed statement still fails the COMMIT; a
+ * read's COMMIT is answered at the next use, and a connection lost in between is connected
+ * again there, at the first statement of the next transaction, which runs once more. */
+static void test_deferred_begin(void **state)
+{
+    (void)state;
+    PG_CLUSTER_REQUIRE();
+    static const char *const ser = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+    static const char *const rr = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    arena *a = arena_new();
+    pg_q q;
+    assert_int_equal(pg_begin_with(c, ser), 0);
+    assert_int_equal(pg_begin_with(c, ser), HL_EINVAL); /* no nesting */
+    assert_int_equal(pg_open_q(c, &q, "SELECT current_setting('transaction_isolation')", NULL),
+                     0);
+    assert_int_equal(pg_step(&q), 1);
+    assert_string_equal(pg_text(&q, a, 0), "serializable");
+    pg_close_q(&q);
+    assert_int_equal(pg_exec(c, NULL, "INSERT INTO t(k) VALUES('one')", NULL), 0);
+    assert_int_equal(pg_commit(c), 0);
+    assert_int_equal(count_t(), 1);
+
+    assert_int_equal(pg_begin_with(c, ser), 0); /* nothing ran: nothing to commit */
+    assert_int_equal(pg_commit(c), 0);
+    assert_int_equal(pg_begin_with(c, ser), 0);
+    pg_rollback(c);
+
+    assert_int_equal(pg_begin_with(c, ser), 0); /* the first statement fails */
+    assert_int_equal(pg_exec(c, NULL, "INSERT INTO t(k) VALUES('one')", NULL), HL_ECONFLICT);
+    assert_int_equal(pg_commit(c), HL_ECONFLICT);
+
+    assert_int_equal(pg_begin_with(c, rr), 0);
+    assert_int_equal(pg_exec(c, NULL, "INSERT INTO t(k) VALUES('two')", NULL), HL_EREADONLY);
+    assert_int_equal(pg_commit_read(c), HL_EREADONLY);
+    assert_int_equal(count_t(), 1);
+
+    int64_t pid = 0, pid2 = 0, ok = 0, n = 0;
+    assert_int_equal(pg_begin_with(c, rr), 0);
+    assert_int_equal(pg_int1(c, &pid, "SELECT pg_backend_pid()", NULL), 0);
+    assert_int_equal(pg_commit_read(c), 0); /* its answer is read by the next use */
+    pg_conn *killer;
+    assert_int_equal(pg_connect(url, 10, &killer), 0);
+    assert_int_equal(pg_int1(killer, &ok, "SELECT pg_terminate_backend($1::int)", "i", pid), 0);
+    assert_int_equal(ok, 1);
+    assert_int_equal(pg_begin_with(c, ser), 0);
+    assert_int_equal(pg_exec(c, NULL, "INSERT INTO t(k) VALUES('after')", NULL), 0);
+    assert_int_equal(pg_int1(c, &pid2, "SELECT pg_backend_pid()", NULL), 0);
+    assert_int_equal(pg_commit(c), 0);
+    assert_true(pid2 != pid);
+    assert_int_equal(pg_int1(killer, &n, "SELECT count(*) FROM t WHERE k='after'", NULL), 0);
+    assert_int_equal(n, 1);
+    pg_close(killer);
+    arena_free(a);
+}
+
 /* Statements stay prepared: the same SQL runs again without a new prepared statement, and SQL
  * made at run time (many texts) evicts, so the server keeps a bounded number. */
 static void test_statement_cache(void **state)
@@ -321,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup(test_failed_statement_fails_commit, clear),
         cmocka_unit_test_setup(test_deferred_constraint_fails_commit, clear),
         cmocka_unit_test_setup(test_lost_connection, clear),
+        cmocka_unit_test_setup(test_deferred_begin, clear),
         cmocka_unit_test_setup(test_statement_cache, clear),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

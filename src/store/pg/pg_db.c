@@ -30,6 +30,12 @@ struct pg_slot {
 struct pg_conn {
     PGconn *pg;
     bool in_tx;
+    /* The transaction's BEGIN, not sent yet (pg_begin_with): it travels in one round trip
+     * with the first statement (pipeline mode). NULL once sent, or outside a deferred one. */
+    const char *begin_sql;
+    bool savepoint_pending; /* a SAVEPOINT (pg_savepoint) not sent yet: as BEGIN, with the next
+                               statement */
+    bool commit_sent; /* a read's COMMIT sent (pg_commit_read), its answer not read yet */
     bool lost; /* an answer said the server is unreachable: connected again before next use */
     int tx_err; /* the first error inside the transaction: COMMIT can only roll back */
     unsigned next_name;
@@ -127,9 +133,11 @@ void pg_close(pg_conn *c)
 
 /* Before a statement: inside a failed transaction, its error; outside a transaction, a lost
  * connection connected again (the server forgot the prepared statements with it). */
+static void finish_commit(pg_conn *c);
 static int ready(pg_conn *c)
 {
-    if (c->in_tx) {
+    if (c->commit_sent) finish_commit(c);
+    if (c->in_tx && !c->begin_sql) {
         if (c->tx_err) return c->tx_err;
         if (PQstatus(c->pg) == CONNECTION_BAD) return c->tx_err = HL_EUNAVAIL;
         return 0;
@@ -204,24 +212,134 @@ static int prepare(pg_conn *c, const char *sql, int n, const Oid *types, char na
     return 0;
 }
 
-/* Prepares (or finds) sql and runs it with n text values of the given types. */
+#define SAVEPOINT_SQL "SAVEPOINT hl_job"
+
+/* Sends what is deferred (a BEGIN, a SAVEPOINT) by itself, before a statement that cannot
+ * share its round trip (a script, a COPY). When BEGIN is among it nothing has run yet, so a
+ * connection found lost is connected again and BEGIN sent once more. */
+static int send_pending(pg_conn *c)
+{
+    const char *begin = c->begin_sql;
+    int rc = begin ? HL_EUNAVAIL : 0; /* a SAVEPOINT stays pending until BEGIN went through */
+    for (int attempt = 0; begin && attempt < 2 && rc == HL_EUNAVAIL; attempt++) {
+        c->begin_sql = begin; /* ready() connects again only before the BEGIN is sent */
+        c->tx_err = 0;
+        rc = ready(c);
+        if (rc) break;
+        c->begin_sql = NULL;
+        PGresult *r = PQexec(c->pg, begin);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+        PQclear(r);
+        if (rc == HL_EUNAVAIL && !c->lost) break;
+    }
+    if (!rc && !begin) rc = ready(c);
+    if (!rc && c->savepoint_pending) {
+        c->savepoint_pending = false;
+        PGresult *r = PQexec(c->pg, SAVEPOINT_SQL);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* A statement with what is deferred before it (a BEGIN, a SAVEPOINT), all in one round trip
+ * (libpq's pipeline mode); the statement's result as *out. A failure of an earlier step (a
+ * connection found lost) fails the statement too: the server skips what follows a failed
+ * step of a pipeline. */
+static int exec_with_pending(pg_conn *c, const char *name, int n, const char *const *vals,
+                             PGresult **out)
+{
+    const char *steps[2];
+    int nsteps = 0;
+    if (c->begin_sql) steps[nsteps++] = c->begin_sql;
+    if (c->savepoint_pending) steps[nsteps++] = SAVEPOINT_SQL;
+    c->begin_sql = NULL;
+    c->savepoint_pending = false;
+    *out = NULL;
+    if (!PQenterPipelineMode(c->pg)) return result_err(c, NULL);
+    int rc = 0;
+    bool sent = true;
+    for (int i = 0; i < nsteps && sent; i++)
+        sent = PQsendQueryParams(c->pg, steps[i], 0, NULL, NULL, NULL, NULL, 0);
+    if (!sent || !PQsendQueryPrepared(c->pg, name, n, vals, NULL, NULL, 0) ||
+        !PQpipelineSync(c->pg)) {
+        c->lost = true;
+        rc = HL_EUNAVAIL;
+    }
+    /* each step's result then NULL, the statement's result then NULL, the sync's result */
+    int step = 0;
+    for (bool synced = rc != 0; !synced;) {
+        PGresult *r = PQgetResult(c->pg);
+        if (!r) {
+            if (++step > nsteps + 1) break; /* only after the sync: not reached */
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            synced = true;
+        } else if (step < nsteps && st != PGRES_COMMAND_OK) {
+            err_first(&rc, result_err(c, r));
+        } else if (step == nsteps && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+            if (st != PGRES_PIPELINE_ABORTED) err_first(&rc, result_err(c, r));
+        } else if (step == nsteps && !rc) {
+            *out = r;
+            continue;
+        }
+        PQclear(r);
+        if (PQstatus(c->pg) == CONNECTION_BAD) {
+            c->lost = true;
+            err_first(&rc, HL_EUNAVAIL);
+            break;
+        }
+    }
+    if (!c->lost && !PQexitPipelineMode(c->pg)) err_first(&rc, result_err(c, NULL));
+    if (rc) {
+        PQclear(*out);
+        *out = NULL;
+        if (c->in_tx) err_first(&c->tx_err, rc);
+    }
+    return rc;
+}
+
+/* Prepares (or finds) sql and runs it with n text values of the given types. The first
+ * statement of a deferred transaction carries its BEGIN; if the connection turns out lost
+ * there, nothing has run, so it is connected again and both are sent once more. */
 static int run(pg_conn *c, pg_q *q, const char *sql, int n, const char *const *vals,
                const Oid *types)
 {
     q->res = NULL;
     q->row = -1;
     q->nrows = 0;
-    int rc = ready(c);
-    char name[16];
-    if (!rc) rc = prepare(c, sql, n, types, name);
-    if (rc) return rc;
-    PGresult *r = PQexecPrepared(c->pg, name, n, vals, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        rc = result_err(c, r);
-        PQclear(r);
-        return rc;
+    const char *begin = c->begin_sql;
+    bool savepoint = c->savepoint_pending;
+    PGresult *r = NULL;
+    int rc = HL_EUNAVAIL;
+    for (int attempt = 0; attempt < (begin ? 2 : 1) && rc == HL_EUNAVAIL; attempt++) {
+        if (begin) {
+            c->begin_sql = begin;
+            c->savepoint_pending = savepoint;
+            c->tx_err = 0;
+        }
+        rc = ready(c);
+        char name[16];
+        if (!rc) rc = prepare(c, sql, n, types, name);
+        if (rc == HL_EUNAVAIL && c->begin_sql && c->lost) continue; /* found lost preparing */
+        if (rc) return rc;
+        if (c->begin_sql || c->savepoint_pending) {
+            rc = exec_with_pending(c, name, n, vals, &r);
+            if (rc == HL_EUNAVAIL && !c->lost) break;
+            continue;
+        }
+        r = PQexecPrepared(c->pg, name, n, vals, NULL, NULL, 0);
+        ExecStatusType st = PQresultStatus(r);
+        rc = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+        if (rc) {
+            PQclear(r);
+            r = NULL;
+        }
+        break;
     }
+    if (rc) return rc;
     q->res = r;
     q->nrows = PQntuples(r);
     return 0;
@@ -356,7 +474,7 @@ int pg_int1(pg_conn *c, int64_t *out, const char *sql, const char *types, ...)
 
 int pg_script(pg_conn *c, const char *sql)
 {
-    int rc = ready(c);
+    int rc = send_pending(c);
     if (rc) return rc;
     PGresult *r = PQexec(c->pg, sql);
     ExecStatusType st = PQresultStatus(r);
@@ -419,9 +537,30 @@ int pg_begin(pg_conn *c)
     return rc;
 }
 
+int pg_begin_with(pg_conn *c, const char *begin_sql)
+{
+    if (c->in_tx) return HL_EINVAL;
+    c->in_tx = true;
+    c->tx_err = 0;
+    c->begin_sql = begin_sql;
+    return 0;
+}
+
+/* Ends a transaction that never reached the server (no statement ran): nothing to send. */
+static bool end_unsent(pg_conn *c)
+{
+    c->savepoint_pending = false;
+    if (!c->begin_sql) return false;
+    c->begin_sql = NULL;
+    c->in_tx = false;
+    c->tx_err = 0;
+    return true;
+}
+
 int pg_commit(pg_conn *c)
 {
     if (!c->in_tx) return HL_EINVAL;
+    if (end_unsent(c)) return 0;
     int rc = c->tx_err;
     if (rc) {
         pg_rollback(c);
@@ -441,8 +580,62 @@ int pg_commit(pg_conn *c)
     return rc;
 }
 
+int pg_savepoint(pg_conn *c)
+{
+    if (!c->in_tx) return HL_EINVAL;
+    c->savepoint_pending = true;
+    return 0;
+}
+
+int pg_rollback_to_savepoint(pg_conn *c)
+{
+    if (!c->in_tx) return HL_EINVAL;
+    if (c->savepoint_pending) { /* never sent: nothing ran since */
+        c->savepoint_pending = false;
+        return c->tx_err;
+    }
+    if (c->begin_sql) return HL_EINVAL; /* no savepoint was made */
+    if (c->lost || PQstatus(c->pg) != CONNECTION_OK) return c->tx_err = HL_EUNAVAIL;
+    PGresult *r = PQexec(c->pg, "ROLLBACK TO SAVEPOINT hl_job");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : result_err(c, r);
+    PQclear(r);
+    if (!rc) c->tx_err = 0; /* what failed after the savepoint is undone */
+    return rc;
+}
+
+int pg_tx_err(const pg_conn *c) { return c->in_tx ? c->tx_err : 0; }
+
+int pg_commit_read(pg_conn *c)
+{
+    if (!c->in_tx) return HL_EINVAL;
+    if (end_unsent(c)) return 0;
+    int rc = c->tx_err;
+    if (rc) {
+        pg_rollback(c);
+        return rc;
+    }
+    c->in_tx = false;
+    if (PQsendQuery(c->pg, "COMMIT")) c->commit_sent = true;
+    else c->lost = true; /* the read is whole; the server ends the transaction on its own */
+    return 0;
+}
+
+/* Reads the answer of a read's COMMIT (pg_commit_read): nothing of the read depends on it,
+ * so a failure only marks the connection to be connected again. */
+static void finish_commit(pg_conn *c)
+{
+    c->commit_sent = false;
+    for (PGresult *r; (r = PQgetResult(c->pg)); PQclear(r))
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            const char *m = PQresultErrorMessage(r);
+            log_warn("pg: a read's COMMIT: %.*s", (int)strcspn(m, "\n"), m);
+            if (PQstatus(c->pg) == CONNECTION_BAD) c->lost = true;
+        }
+}
+
 void pg_rollback(pg_conn *c)
 {
+    if (end_unsent(c)) return;
     if (c->in_tx && PQstatus(c->pg) == CONNECTION_OK && !c->lost)
         PQclear(PQexec(c->pg, "ROLLBACK"));
     c->in_tx = false;
@@ -451,7 +644,7 @@ void pg_rollback(pg_conn *c)
 
 int pg_copy_begin(pg_conn *c, const char *sql)
 {
-    int rc = ready(c);
+    int rc = send_pending(c);
     if (rc) return rc;
     PGresult *r = PQexec(c->pg, sql);
     rc = PQresultStatus(r) == PGRES_COPY_IN ? 0 : result_err(c, r);

@@ -80,11 +80,31 @@ int pg_copy_end(pg_conn *c, bool abort, int64_t *rows);
 /* BEGIN (READ COMMITTED). HL_EINVAL inside a transaction already. A connection that turns
  * out lost at BEGIN is connected again and BEGIN sent once more (nothing had run). */
 int pg_begin(pg_conn *c);
+/* Starts a transaction whose BEGIN (begin_sql: "BEGIN ISOLATION LEVEL ...", a string that
+ * outlives the transaction) is sent with its first statement, in one round trip; a
+ * transaction that runs no statement never reaches the server. HL_EINVAL inside a transaction
+ * already. Setting the isolation in BEGIN itself also means no statement (a prepare, a
+ * DEALLOCATE) can take the snapshot before it. */
+int pg_begin_with(pg_conn *c, const char *begin_sql);
+/* COMMIT of a transaction that only read: sent without waiting for the answer, which the
+ * connection's next use reads (the read is whole already, and the server ends the transaction
+ * either way). A statement's failure inside it is returned, as pg_commit does. */
+int pg_commit_read(pg_conn *c);
 /* COMMIT. 0 only when the server answered COMMIT. When a statement of the transaction failed,
  * the transaction is rolled back and that statement's error returned; a COMMIT that fails
  * (a deferred constraint: its code), or whose answer is lost (HL_EUNAVAIL: it may or may
  * not have committed), is an error too. The transaction is over in every case. */
 int pg_commit(pg_conn *c);
+/* Marks a savepoint inside the open transaction, sent with the next statement (no round trip
+ * of its own); pg_rollback_to_savepoint undoes everything after it and clears the
+ * transaction's error, so the transaction can go on and commit. A savepoint made again
+ * replaces the previous one for pg_rollback_to_savepoint. HL_EINVAL outside a transaction;
+ * pg_rollback_to_savepoint answers HL_EUNAVAIL when the connection is lost (the transaction
+ * with it). */
+int pg_savepoint(pg_conn *c);
+int pg_rollback_to_savepoint(pg_conn *c);
+/* The first error of the open transaction (0: none so far): what its COMMIT would answer. */
+int pg_tx_err(const pg_conn *c);
 /* ROLLBACK; the transaction is over (on a lost connection the server rolled it back). */
 void pg_rollback(pg_conn *c);
 

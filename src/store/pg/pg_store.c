@@ -2,13 +2,13 @@
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_url.h"
+#include "store/pg/pg_writer.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define CONNECT_TIMEOUT_S 10
-#define WRITE_ATTEMPTS 5 /* a serialization failure or deadlock is tried again this often */
 
 static pg_conn *borrow(struct pg_store *p, int *idx)
 {
@@ -32,58 +32,24 @@ int pg_store_read(store *s, pg_fn fn, void *arg)
     struct pg_store *p = PGS(s);
     int idx;
     pg_conn *c = borrow(p, &idx);
-    int rc = pg_begin(c);
-    /* unprepared: preparing may first evict a cached statement (DEALLOCATE), which takes the
-     * transaction's snapshot, after which its isolation can no longer be set */
-    if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    /* BEGIN travels with the first statement and COMMIT's answer is read by the next call:
+     * a read of one statement costs one round trip */
+    int rc = pg_begin_with(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (!rc) rc = fn(c, arg);
     if (rc) pg_rollback(c);
-    else rc = pg_commit(c);
+    else rc = pg_commit_read(c);
     give_back(p, idx);
     return rc;
-}
-
-/* The statistics of one write: every write is its own transaction here (batch_hist's first
- * bucket). A write its fn refused never reached COMMIT: neither committed nor failed. */
-static void count(struct pg_store *p, int rc, bool reached_commit)
-{
-    pthread_mutex_lock(&p->mu);
-    if (rc) {
-        if (reached_commit) p->stats.failed_commits++;
-    } else {
-        p->stats.commits++;
-        p->stats.writes++;
-        p->stats.batch_hist[0]++;
-    }
-    pthread_mutex_unlock(&p->mu);
 }
 
 int pg_store_write(store *s, pg_fn fn, void *arg)
 {
-    struct pg_store *p = PGS(s);
-    int idx;
-    pg_conn *c = borrow(p, &idx);
-    int rc = HL_EBUSY;
-    bool reached_commit = false;
-    for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++) {
-        reached_commit = false;
-        rc = pg_begin(c);
-        if (!rc) rc = pg_script(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"); /* as above */
-        if (!rc) rc = fn(c, arg);
-        if (rc) {
-            pg_rollback(c);
-        } else {
-            reached_commit = true;
-            rc = pg_commit(c);
-        }
-    }
-    give_back(p, idx);
-    count(p, rc, reached_commit);
-    return rc;
+    return pg_writer_run(PGS(s), fn, arg);
 }
 
 static void close_pool(struct pg_store *p)
 {
+    pg_writer_stop(p); /* the writes queued are committed first */
     for (int i = 0; i < PG_STORE_CONNS; i++) pg_close(p->conns[i]);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
@@ -113,6 +79,7 @@ int postgres_open(const char *url, store **out)
     int applied = 0;
     if (!rc) rc = pg_migrate(p->conns[0], &applied);
     if (!rc && applied) log_info("store: %d PostgreSQL migration(s) applied", applied);
+    if (!rc) rc = pg_writer_start(p, url);
     if (rc) {
         close_pool(p);
         return rc;

@@ -2,11 +2,13 @@
  * connections, and the two ways every contract function runs its SQL on one of them.
  *
  *   pg_store_read   one consistent snapshot (REPEATABLE READ, READ ONLY) for the whole call;
- *   pg_store_write  one SERIALIZABLE transaction, acknowledged only when COMMIT answered
- *                   COMMIT. Serializable is what the contract promises ("as if no other write
- *                   ran beside it") across every server on the database; a serialization
- *                   failure or deadlock (HL_EBUSY from pg_db) runs fn again from the start, a
- *                   few times, since nothing of the failed attempt remains.
+ *   pg_store_write  queued to the writer (pg_writer.h), which runs it in a SERIALIZABLE
+ *                   transaction shared with the writes queued beside it, acknowledged only
+ *                   when COMMIT answered COMMIT. Serializable is what the contract promises
+ *                   ("as if no other write ran beside it") across every server on the
+ *                   database; a serialization failure or deadlock (HL_EBUSY from pg_db) runs
+ *                   fn again from the start, a few times, since nothing of the failed attempt
+ *                   remains.
  * fn must do nothing but SQL through c (it may run more than once). A lost connection or a
  * server that is down is HL_EUNAVAIL (answered 503), never tried again here: for a write, an
  * unknown outcome that is never acknowledged. The connection is connected again by the next
@@ -26,15 +28,24 @@
 /* the NOTIFY channel of live event appends (pg_live_events.c), LISTENed to by pg_listen.c */
 #define PG_LIVE_EVENTS_CHANNEL "hotline_events"
 
+struct pg_job; /* a queued write (pg_writer.c) */
+
 struct pg_store {
     const store_backend *be; /* first: the contract's dispatch reads it */
     char *url;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pg_conn *conns[PG_STORE_CONNS];
+    pg_conn *conns[PG_STORE_CONNS]; /* the readers' pool */
     int free_conns[PG_STORE_CONNS];
     int nfree;
     store_stats stats; /* under mu */
+    /* the writer (pg_writer.h): its connection, thread and queue, under wmu */
+    pg_conn *wconn;
+    pthread_t wthread;
+    bool wstarted, wstop;
+    pthread_mutex_t wmu;
+    pthread_cond_t wqueued, wdone;
+    struct pg_job *whead, *wtail;
 };
 
 #define PGS(s) ((struct pg_store *)(s))
