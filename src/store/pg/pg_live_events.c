@@ -4,8 +4,9 @@
  * Commit order: a BIGSERIAL alone gives ids in the order transactions asked for them, not the
  * order they commit, so a reader could see 11 before 10 commits and skip 10 for ever. Each
  * append therefore takes one transaction-scoped advisory lock before it draws its id and holds
- * it to its commit: appends are serialised (a few hundred microseconds each), and ids grow in
- * commit order, which is the promise of events.h. The NOTIFY is sent in the same transaction,
+ * it to its transaction's commit (the writer's batch, pg_writer.c, when it shares one): appends
+ * are serialised across servers, and ids grow in commit order, which is the promise of
+ * events.h. The NOTIFY is sent in the same transaction,
  * so it is delivered at commit and only for a committed event (pg_listen.c hears it). */
 #include "store/events.h"
 #include "store/live_event_rules.h"
