@@ -2,7 +2,9 @@
 # Installs what hotline needs from Debian and npm, only what is missing, so `make run` and
 # `make test` work on a fresh Debian 12.  `--test` adds what only the tests need: Debian's
 # chromium (driven by playwright-core in tests/e2e/) and a CJK font for its screenshots;
-# `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions).
+# `--bench` what only `make bench` needs: valgrind (bench/import_cost.sh counts instructions);
+# `--ha` what the failover test needs (`make ha-test`, tests/ha/run.py): Patroni, etcd and
+# Patroni's etcd client — `--test` includes it, since `make test` runs `make ha-test`.
 # PostgreSQL is in the base list: the binary links libpq (libpq-dev), and the tests start a
 # throwaway cluster of their own with its initdb and pg_ctl (scripts/pg-test-cluster.sh).
 set -euo pipefail
@@ -15,8 +17,9 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 case "${1:-}" in
-  --test) pkgs+=(chromium fonts-wqy-microhei) ;;
+  --test) pkgs+=(chromium fonts-wqy-microhei patroni etcd-server python3-etcd) ;;
   --bench) pkgs+=(valgrind) ;;
+  --ha) pkgs+=(patroni etcd-server python3-etcd) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
@@ -32,8 +35,10 @@ fi
 if [ "${1:-}" = "--test" ] && [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "install-deps: warning: playwright-core (tests/e2e) wants Node.js 20 or newer; this is $(node --version)" >&2
 fi
-# npm packages (package-lock.json): again when the lock file is newer than the install
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm packages (package-lock.json): again when the lock file is newer than the install; the
+# failover test (--ha) needs none
+if [ "${1:-}" != "--ha" ] && { [ ! -f node_modules/.package-lock.json ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "install-deps: npm ci"
   npm ci --no-audit --no-fund
 fi

@@ -14,6 +14,7 @@ static const char usage[] =
     "  init     create a database; --demo loads the demo city from data/\n"
     "  backup   copy a live database to a file (SQLite online backup)\n"
     "  restore  put a backup back in place of a stopped server's database\n"
+    "  copy     move a city's whole store to another backend: --from DB --to DB\n"
     "  check    verify a database: integrity, and every request row against its event log\n"
     "  generate fill a demo database with a realistic history of requests\n"
     "  train    learn routing suggestions (category, unit) from the closed requests\n"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "init") == 0) return cli_init(argc - 2, argv + 2);
     if (strcmp(argv[1], "backup") == 0) return cli_backup(argc - 2, argv + 2);
     if (strcmp(argv[1], "restore") == 0) return cli_restore(argc - 2, argv + 2);
+    if (strcmp(argv[1], "copy") == 0) return cli_copy(argc - 2, argv + 2);
     if (strcmp(argv[1], "check") == 0) return cli_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "generate") == 0) return cli_generate(argc - 2, argv + 2);
     if (strcmp(argv[1], "train") == 0) return cli_train(argc - 2, argv + 2);

@@ -8,18 +8,29 @@
 #include <math.h>
 #include <string.h>
 
+/* The counts; then the clocks running now: "pending" ones are not counted yet, "overdue" ones
+ * count as late, "unclocked" ones as on time. */
 static json_t *counts_json(const appraisal_counts *k)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                     "volume", (json_int_t)appraisal_volume(k), "dispatched",
-                     (json_int_t)k->dispatched, "signed_ontime", (json_int_t)k->signed_ontime,
-                     "visits_valid", (json_int_t)k->visits_valid, "solved", (json_int_t)k->solved,
-                     "satisfied", (json_int_t)k->satisfied, "basic", (json_int_t)k->basic,
-                     "unsatisfied", (json_int_t)k->unsatisfied, "replies",
-                     (json_int_t)k->replies, "replied_ontime", (json_int_t)k->replied_ontime,
-                     "reopened", (json_int_t)k->reopened, "returns_requested",
-                     (json_int_t)k->returns_requested, "returns_approved",
-                     (json_int_t)k->returns_approved);
+    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                          "volume", (json_int_t)appraisal_volume(k), "dispatched",
+                          (json_int_t)k->dispatched, "signed_ontime", (json_int_t)k->signed_ontime,
+                          "visits_valid", (json_int_t)k->visits_valid, "solved",
+                          (json_int_t)k->solved, "satisfied", (json_int_t)k->satisfied, "basic",
+                          (json_int_t)k->basic, "unsatisfied", (json_int_t)k->unsatisfied,
+                          "replies", (json_int_t)k->replies, "replied_ontime",
+                          (json_int_t)k->replied_ontime, "reopened", (json_int_t)k->reopened,
+                          "returns_requested", (json_int_t)k->returns_requested,
+                          "returns_approved", (json_int_t)k->returns_approved);
+    const struct {
+        const char *name;
+        int64_t v;
+    } clocks[] = {{"sign_pending", k->sign_pending},   {"sign_overdue", k->sign_overdue},
+                  {"sign_unclocked", k->sign_unclocked}, {"reply_pending", k->reply_pending},
+                  {"reply_overdue", k->reply_overdue}, {"reply_unclocked", k->reply_unclocked}};
+    for (size_t i = 0; o && i < sizeof clocks / sizeof clocks[0]; i++)
+        json_object_set_new(o, clocks[i].name, json_integer(clocks[i].v));
+    return o;
 }
 
 /* Scores are shown, and ranked, to the hundredth. */
@@ -116,6 +127,7 @@ static void appraisal_drill(api_ctx *c)
     }
     q.from_day = p.from_day;
     q.to_day = p.to_day;
+    q.now = api_now();
     q.offset = (int)((page - 1) * size);
     q.limit = (int)size;
     store_case *items;

@@ -116,7 +116,8 @@ int api_appraisal_build(api_ctx *c, const appraisal_period *p, api_appraisal *ou
     store_unit_counts *counts;
     size_t ncounts;
     int rc = store_units_list(c->app->st, a, &out->units, &out->n);
-    if (!rc) rc = store_appraisal_counts(c->app->st, a, p->from_day, p->to_day, &counts, &ncounts);
+    if (!rc) rc = store_appraisal_counts(c->app->st, a, p->from_day, p->to_day, api_now(),
+                                         &counts, &ncounts);
     if (!rc) {
         /* a period is scored under the scheme in force on its first day */
         rc = store_appraisal_scheme_at(c->app->st, a, p->from_day, &out->scheme);

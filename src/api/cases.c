@@ -70,9 +70,27 @@ int api_case_category(api_ctx *c, store_case *k)
     return 0;
 }
 
-int api_case_commit(api_ctx *c, store_case *k, int actor_role)
+#define IDEMPOTENCY_KEY_MAX 100
+
+/* The request's Idempotency-Key into *key (NULL when absent); refuses 400 when malformed. */
+static int idempotency_key(api_ctx *c, const char **key)
 {
-    int rc = check_location(c, k);
+    *key = http_header(c->r, "Idempotency-Key");
+    if (!*key) return 0;
+    size_t n = strlen(*key);
+    bool ok = n > 0 && n <= IDEMPOTENCY_KEY_MAX;
+    for (size_t i = 0; ok && i < n; i++) ok = (*key)[i] > 0x20 && (*key)[i] < 0x7f;
+    if (ok) return 0;
+    return api_refuse(c, 400, "invalid_field",
+                      "Idempotency-Key: 1 to 100 visible ASCII characters, such as a UUID",
+                      "Idempotency-Key");
+}
+
+int api_case_commit(api_ctx *c, store_case *k, int actor_role, bool *replayed)
+{
+    *replayed = false;
+    int rc = idempotency_key(c, &k->idempotency_key);
+    if (!rc) rc = check_location(c, k);
     if (rc) return rc;
     api_register_assist assist; /* sensitive words mark it urgent before the clocks start */
     api_assist_register_before(c, k, &assist);
@@ -86,6 +104,10 @@ int api_case_commit(api_ctx *c, store_case *k, int actor_role)
     k->created_by = resident ? 0 : c->user.id;
     rc = case_deadlines_for(c, k, ACT_REGISTER, now, ev.ev.due);
     if (!rc) rc = store_case_register(c->app->st, k, &ev, c->app->utc_offset_min, &id, number);
+    if (rc == HL_ECONFLICT && k->idempotency_key) { /* registered before under this key */
+        *replayed = true;
+        return store_case_get(c->app->st, c->r->a, id, k);
+    }
     if (!rc) rc = store_case_get(c->app->st, c->r->a, id, k);
     if (rc) return rc;
     api_publish_case(c, k, ACT_REGISTER);
@@ -145,16 +167,19 @@ static void register_case(api_ctx *c, int actor_role, const char *forced_channel
         rc = api_invalid(c, json_is_number(lat) ? "lng" : "lat", "lat and lng go together");
         goto out;
     }
-    rc = api_case_commit(c, &k, actor_role);
+    bool replayed;
+    rc = api_case_commit(c, &k, actor_role, &replayed);
     if (rc) goto out;
-    if (actor_role == ROLE_CALLTAKER) api_calls_link_case(c, &k); /* to the call it came on */
+    if (actor_role == ROLE_CALLTAKER && !replayed)
+        api_calls_link_case(c, &k); /* to the call it came on */
+    int status = replayed ? 200 : 201;
     if (resident)
-        http_send_json(c->r, 201,
+        http_send_json(c->r, status,
                        json_pack("{s:s, s:s, s:o}", "number", k.number, "state", "registered",
                                  "registered_at", json_out_time(k.snap.registered_at,
                                                                 c->app->utc_offset_min)));
     else
-        http_send_json(c->r, 201, api_dup_hints(c, &k, case_view(c, &k, false)));
+        http_send_json(c->r, status, api_dup_hints(c, &k, case_view(c, &k, false)));
 out:
     api_refuse_rc(c, rc);
     json_decref(b);

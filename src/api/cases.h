@@ -18,9 +18,13 @@ void api_publish_case(api_ctx *c, const store_case *k, case_action a);
  * api_case_commit checks the location (a street gives its district), computes the dispatch
  * due time, registers the request with actor_role (a role or ACTOR_RESIDENT), publishes it,
  * and fills *k with the stored request. Both return 0, or refuse 422 with the field (HL_DONE),
- * or a store error. */
+ * or a store error.
+ * An `Idempotency-Key` header (1..100 visible ASCII characters, else refused 400) goes with
+ * the registration: when its registrar already registered a request under that key (a
+ * client trying again after a 503 or a lost answer), nothing is written or published, *k is
+ * that request and *replayed is true (answered 200 instead of 201). */
 HL_MUST_CHECK int api_case_category(api_ctx *c, store_case *k);
-HL_MUST_CHECK int api_case_commit(api_ctx *c, store_case *k, int actor_role);
+HL_MUST_CHECK int api_case_commit(api_ctx *c, store_case *k, int actor_role, bool *replayed);
 /* Reads the filters of GET /api/cases (number, state, unit, category, district, channel,
  * urgency, from, to, phone, q, sort, page, page_size) into q, scoped to the caller's unit for
  * unit roles: 0, or refuses 400/403 (HL_DONE). Shared with the exports. */

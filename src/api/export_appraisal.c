@@ -142,7 +142,8 @@ static void costs_sheet(book *b, api_ctx *c, const appraisal_period *p)
                                        "satisfaction", "title"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) put_s(b, x.ws, 0, (int)i, head[i], b->bold);
     int64_t scope = role_is_unit_scoped(c->user.role) ? c->user.unit_id : 0;
-    rc = store_appraisal_costs_each(c->app->st, scope, p->from_day, p->to_day, on_cost, &x);
+    rc = store_appraisal_costs_each(c->app->st, scope, p->from_day, p->to_day, api_now(),
+                                    on_cost, &x);
     if (rc && !b->err) b->err = rc;
 }
 

@@ -223,14 +223,15 @@ void open311_request_post(api_ctx *c)
     k.open311 = &extra; /* committed with the request, in its transaction */
     /* the shared steps refuse in hotline's terms (422 with a field, 409); answered below in
      * the spec's, or a store error as the generic refusal for it */
+    bool replayed;
     rc = api_case_category(c, &k);
-    if (!rc) rc = api_case_commit(c, &k, ROLE_INTEGRATOR);
+    if (!rc) rc = api_case_commit(c, &k, ROLE_INTEGRATOR, &replayed);
     if (rc) goto out;
     json_t *doc = json_pack("[{s:s, s:o, s:o}]", "service_request_id", k.number,
                             "service_notice",
                             open311_str(open311_notice(c, k.urgency, k.type, k.category_id)),
                             "account_id", open311_str(account));
-    open311_send(c, 201, fmt, "service_requests", "request", doc);
+    open311_send(c, replayed ? 200 : 201, fmt, "service_requests", "request", doc);
 out:
     open311_answer_refusal(c, fmt, rc);
 }

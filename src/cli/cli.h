@@ -14,6 +14,7 @@ int cli_generate(int argc, char **argv);
 int cli_train(int argc, char **argv);
 int cli_classify_eval(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_copy(int argc, char **argv);
 
 /* The value of an option: argv[i+1] for "--name VALUE" or the part after '=' for
  * "--name=VALUE"; advances *i past what it consumed. NULL if argv[*i] is not that option. */

@@ -225,7 +225,10 @@ static int one_row(boston *b, const csv_field *f)
                     .address = dup_field(a, &f[C_STREET]), .has_location = located, .lat = lat,
                     .lng = lng, .title = title,
                     .text = f[C_TITLE].n ? dup_field(a, &f[C_TITLE]) : title};
-    import_history h = {.opened = opened, .reply_due = target, .closed = is_closed ? closed : 0,
+    /* signed at opened_at, open or closed: an open case keeps its target as a running reply
+     * clock (unsigned, it would have none and could never be late) */
+    import_history h = {.opened = opened, .signed_at = opened, .reply_due = target,
+                        .closed = is_closed ? closed : 0,
                         .unit_id = unit,
                         .reply_text = f[C_REASON_CLOSED].n ? dup_field(a, &f[C_REASON_CLOSED])
                                                            : "Case closed",

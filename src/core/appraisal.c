@@ -77,6 +77,23 @@ void appraisal_case_facts(const case_snapshot *s, appraisal_counts *out)
     out->reopened = s->reopen_count > 0;
 }
 
+void appraisal_case_clocks(const case_snapshot *s, int64_t now, appraisal_counts *out)
+{
+    if (!s->unit_id || s->state == CASE_MERGED || !s->dispatched_at) return;
+    bool is_signed = signed_now(s);
+    int64_t sign_due = s->due[STAGE_SIGN], reply_due = s->due[STAGE_REPLY];
+    if (!is_signed) {
+        if (!sign_due) out->sign_unclocked++;
+        else if (sign_due >= now) out->sign_pending++;
+        else out->sign_overdue++;
+    }
+    if (!s->replied_at) {
+        if (!is_signed || !reply_due) out->reply_unclocked++;
+        else if (reply_due >= now) out->reply_pending++;
+        else out->reply_overdue++;
+    }
+}
+
 void appraisal_scheme_default(appraisal_scheme *s)
 {
     memset(s, 0, sizeof *s);
@@ -105,14 +122,15 @@ int appraisal_scheme_check(const appraisal_scheme *s)
 void appraisal_compute(const appraisal_counts *c, const appraisal_scheme *s, appraisal_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->num[IND_RESPONSE] = c->signed_ontime;
-    out->den[IND_RESPONSE] = c->dispatched;
+    /* late = signed late + overdue; the requests whose clock still runs wait */
+    out->num[IND_RESPONSE] = c->signed_ontime + c->sign_unclocked;
+    out->den[IND_RESPONSE] = c->dispatched - c->sign_pending;
     out->num[IND_RESOLUTION] = c->solved;
     out->den[IND_RESOLUTION] = c->visits_valid;
     out->num[IND_SATISFACTION] = c->satisfied + c->basic;
     out->den[IND_SATISFACTION] = c->visits_valid;
-    out->num[IND_ONTIME_REPLY] = c->replied_ontime;
-    out->den[IND_ONTIME_REPLY] = c->replies;
+    out->num[IND_ONTIME_REPLY] = c->replied_ontime + c->reply_unclocked;
+    out->den[IND_ONTIME_REPLY] = c->replies + c->reply_overdue + c->reply_unclocked;
     out->num[IND_RETURN] = c->returns_requested;
     out->den[IND_RETURN] = appraisal_volume(c);
     out->num[IND_REOPEN] = c->reopened;

@@ -5,12 +5,19 @@
  * A request counts for the unit that has it now (its lead unit), in the period it was
  * registered in; a request whose return was approved has left the unit and counts only in
  * the unit's returns. The indicators:
- *   response      = signed within the sign-for limit ÷ dispatched (approved returns, invalid
- *                   and merged requests are not dispatched to anyone)
+ *   response      = on time ÷ the dispatched requests whose sign-for fell due: signed within
+ *                   the sign-for limit, or not signed and with no limit, are on time; signed
+ *                   late, or not signed after the due time, are late; not signed while the
+ *                   limit still runs is not counted yet (approved returns, invalid and merged
+ *                   requests are not dispatched to anyone)
  *   resolution    = valid visits answering "solved" ÷ valid visits
  *   satisfaction  = Σ score(level) ÷ valid visits; with the default scores 1/1/0 this is
  *                   (satisfied + basically satisfied) ÷ valid visits
- *   ontime_reply  = replies by the reply due time ÷ replies
+ *   ontime_reply  = on time ÷ the dispatched requests whose reply fell due, replied or not:
+ *                   replied by the reply due time, or not replied and with no reply clock
+ *                   for this dispatch (not signed yet, or no limit), are on time; replied
+ *                   late, or not replied after the due time, are late; not replied while the
+ *                   clock still runs is not counted yet (as the 311 cities' on-time/overdue)
  *   return        = return requests ÷ volume (dispatched + approved returns); lower is better
  *   reopen        = reopened requests ÷ dispatched; lower is better */
 #ifndef HOTLINE_CORE_APPRAISAL_H
@@ -46,6 +53,12 @@ typedef struct {
     int64_t reopened;          /* dispatched requests reopened at least once */
     int64_t returns_requested; /* return requests the unit made (events) */
     int64_t returns_approved;  /* ... of which approved: the request left the unit */
+    /* The clocks still running at the time of the appraisal (appraisal_case_clocks): not in
+     * the rollups, since they change with the time and not with an event. Over dispatched
+     * requests not signed for this dispatch (sign_*) or not replied (reply_*): due later
+     * (pending: due at now or later), past due (overdue), or with no clock (unclocked). */
+    int64_t sign_pending, sign_overdue, sign_unclocked;
+    int64_t reply_pending, reply_overdue, reply_unclocked;
 } appraisal_counts;
 
 /* acc += sign * x, field by field (sign is +1 or -1). */
@@ -55,8 +68,13 @@ bool appraisal_counts_zero(const appraisal_counts *c);
 int64_t appraisal_volume(const appraisal_counts *c);
 
 /* What one request's row contributes to its lead unit (s->unit_id): all zero when it is not
- * dispatched to a unit. The return counters are events, never set here. */
+ * dispatched to a unit. The return counters are events, and the running clocks depend on
+ * the time: neither is set here. */
 void appraisal_case_facts(const case_snapshot *s, appraisal_counts *out);
+/* Adds to *out the running clocks of one request at `now` (the sign_* and reply_* fields):
+ * nothing when it is not dispatched to a unit, or is signed and replied. The reply clock of
+ * a dispatch starts at its sign-for: before it the request has none. */
+void appraisal_case_clocks(const case_snapshot *s, int64_t now, appraisal_counts *out);
 
 /* A scheme (考核方案): weights of the indicators in the composite (0 = not in it) and the score
  * of each satisfaction level, indexed by the satisfaction enum. */

@@ -39,10 +39,10 @@ typedef struct {
 } store_unit_counts;
 
 /* Each unit's own counts over the requests registered from_day..to_day (civil days,
- * inclusive), as core/appraisal.h appraisal_case_facts defines them; units with nothing are
- * left out. */
+ * inclusive), as core/appraisal.h appraisal_case_facts defines them, with the clocks still
+ * running at `now` (appraisal_case_clocks); units with nothing are left out. */
 HL_MUST_CHECK int store_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
-                                         store_unit_counts **items, size_t *n);
+                                         int64_t now, store_unit_counts **items, size_t *n);
 
 typedef enum {
     DRILL_NUMERATOR = 0,
@@ -56,6 +56,8 @@ typedef struct {
     int64_t from_day, to_day;
     appraisal_indicator indicator;
     store_drill_part part;
+    int64_t now; /* the time of the appraisal: response and ontime_reply count a request
+                    whose clock still runs at now neither way */
     int offset, limit; /* limit 1..1000 */
 } store_drill_query;
 
@@ -75,10 +77,12 @@ typedef struct {
 
 typedef int (*store_cost_fn)(const store_cost *c, void *ud);
 /* Calls fn for every request of the period that cost a unit within unit_id's subtree (0 = any
- * unit) points, by unit then registration; a return request is its own item, charged to the
- * unit that asked. fn's non-zero result stops the walk and is returned. */
+ * unit) points at `now` (as store_drill_query's DRILL_COST), by unit then registration; a
+ * return request is its own item, charged to the unit that asked. fn's non-zero result stops
+ * the walk and is returned. */
 HL_MUST_CHECK int store_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day,
-                                             int64_t to_day, store_cost_fn fn, void *ud);
+                                             int64_t to_day, int64_t now, store_cost_fn fn,
+                                             void *ud);
 
 /* Recomputes what store_appraisal_counts, store_volume_by and store_volume_days report from
  * the cases and their events, and compares; *same when everything agrees. For tests and

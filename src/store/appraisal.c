@@ -115,28 +115,43 @@ static int read_counts(db_q *q, arena *a, void *item)
 
 struct counts_args {
     arena *a;
-    int64_t from, to;
+    int64_t from, to, now;
     store_unit_counts **items;
     size_t *n;
 };
 
+/* The rollups' sums, then the clocks running at ?3 counted over the period's unsigned and
+ * unreplied requests (migration 0016's partial indexes: few rows, whatever the period). A
+ * unit with a running clock has dispatched requests, so it is among the rollup's rows. */
 static int counts_fn(sqlite3 *db, void *arg)
 {
     struct counts_args *c = arg;
     return db_list(db, c->a, sizeof **c->items, read_counts, (void **)c->items, c->n,
-                   "SELECT unit_id, sum(dispatched), sum(signed_ontime), sum(visits_valid),"
-                   " sum(solved), sum(satisfied), sum(basic), sum(unsatisfied), sum(replies),"
-                   " sum(replied_ontime), sum(reopened), sum(returns_requested),"
-                   " sum(returns_approved) FROM rollup_unit_day WHERE day BETWEEN ? AND ?"
-                   " GROUP BY unit_id HAVING sum(dispatched)<>0 OR sum(returns_requested)<>0"
-                   " OR sum(returns_approved)<>0 ORDER BY unit_id",
-                   "ii", c->from, c->to);
+                   "WITH r AS (SELECT unit_id, sum(dispatched) d, sum(signed_ontime) so,"
+                   " sum(visits_valid) vv, sum(solved) sv, sum(satisfied) sa, sum(basic) ba,"
+                   " sum(unsatisfied) un, sum(replies) rp, sum(replied_ontime) ro,"
+                   " sum(reopened) re, sum(returns_requested) rr, sum(returns_approved) ra"
+                   " FROM rollup_unit_day WHERE day BETWEEN ?1 AND ?2 GROUP BY unit_id"
+                   " HAVING sum(dispatched)<>0 OR sum(returns_requested)<>0"
+                   " OR sum(returns_approved)<>0),"
+                   " s AS (SELECT c.unit_id, sum(c.sign_due>=?3) p, sum(c.sign_due<?3) o,"
+                   " sum(c.sign_due IS NULL) u FROM cases c WHERE c.reg_day BETWEEN ?1 AND ?2"
+                   " AND " SQL_DISPATCHED " AND " SQL_UNSIGNED " GROUP BY c.unit_id),"
+                   " p AS (SELECT c.unit_id, sum(" SQL_REPLY_CLOCK " AND c.reply_due>=?3) p,"
+                   " sum(" SQL_REPLY_CLOCK " AND c.reply_due<?3) o,"
+                   " sum(NOT " SQL_REPLY_CLOCK ") u FROM cases c WHERE c.reg_day BETWEEN ?1"
+                   " AND ?2 AND " SQL_DISPATCHED " AND " SQL_UNREPLIED " GROUP BY c.unit_id)"
+                   " SELECT r.unit_id, d, so, vv, sv, sa, ba, un, rp, ro, re, rr, ra,"
+                   " ifnull(s.p,0), ifnull(s.o,0), ifnull(s.u,0), ifnull(p.p,0), ifnull(p.o,0),"
+                   " ifnull(p.u,0) FROM r LEFT JOIN s ON s.unit_id=r.unit_id"
+                   " LEFT JOIN p ON p.unit_id=r.unit_id ORDER BY r.unit_id",
+                   "iii", c->from, c->to, c->now);
 }
 
-int sqlite_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
+int sqlite_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day, int64_t now,
                            store_unit_counts **items, size_t *n)
 {
-    struct counts_args c = {a, from_day, to_day, items, n};
+    struct counts_args c = {a, from_day, to_day, now, items, n};
     return store_read(s, counts_fn, &c);
 }
 

@@ -16,16 +16,25 @@
     " c.unit_id IN (SELECT id FROM sub) AND c.reg_day BETWEEN ?2 AND ?3 AND " SQL_DISPATCHED
 
 /* Denominator and numerator of each indicator over dispatched requests ("1" = all of them);
- * the return indicator counts events and is handled apart. */
+ * the return indicator counts events and is handled apart. The on-time indicators' figures
+ * depend on the time of the appraisal, ?6 (bound only then: see timed). */
+#define NOW "?6"
 static const char *const den_pred[IND_COUNT] = {
-    [IND_RESPONSE] = "1",        [IND_RESOLUTION] = SQL_VALID, [IND_SATISFACTION] = SQL_VALID,
-    [IND_ONTIME_REPLY] = SQL_REPLIED, [IND_RETURN] = NULL,     [IND_REOPEN] = "1",
+    [IND_RESPONSE] = SQL_SIGN_DUE_BY(NOW), [IND_RESOLUTION] = SQL_VALID,
+    [IND_SATISFACTION] = SQL_VALID,        [IND_ONTIME_REPLY] = SQL_REPLY_DUE_BY(NOW),
+    [IND_RETURN] = NULL,                   [IND_REOPEN] = "1",
 };
 static const char *const num_pred[IND_COUNT] = {
-    [IND_RESPONSE] = SQL_SIGNED_ONTIME,      [IND_RESOLUTION] = SQL_SOLVED,
-    [IND_SATISFACTION] = SQL_SATISFIED_OR_BASIC, [IND_ONTIME_REPLY] = SQL_REPLIED_ONTIME,
+    [IND_RESPONSE] = SQL_SIGN_ONTIME_ALL,    [IND_RESOLUTION] = SQL_SOLVED,
+    [IND_SATISFACTION] = SQL_SATISFIED_OR_BASIC, [IND_ONTIME_REPLY] = SQL_REPLY_ONTIME_ALL,
     [IND_RETURN] = NULL,                     [IND_REOPEN] = SQL_REOPENED,
 };
+
+/* Whether the query's statements hold ?6: SQLite refuses to bind a parameter past the last. */
+static bool timed(const store_drill_query *q)
+{
+    return q->indicator == IND_RESPONSE || q->indicator == IND_ONTIME_REPLY;
+}
 
 /* Appends the predicate of a drill part over dispatched requests. */
 static HL_MUST_CHECK int case_pred(buf *b, appraisal_indicator ind, store_drill_part part)
@@ -92,13 +101,17 @@ static int drill_fn(sqlite3 *db, void *arg)
     buf_init(&count, 16384);
     buf_init(&list, 16384);
     int rc = build(&count, &list, q) ? HL_ENOMEM : 0;
-    int limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50;
+    int64_t limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50,
+            offset = q->offset > 0 ? q->offset : 0;
+    /* ?4 and ?5 are not in the count: binding them is allowed when ?6 follows */
+    const char *types = timed(q) ? "iiiiii" : "iiiii";
     if (!rc)
-        rc = db_int1(db, d->total, count.data, "iii", q->unit_id, q->from_day, q->to_day);
+        rc = db_int1(db, d->total, count.data, timed(q) ? types : "iii", q->unit_id,
+                     q->from_day, q->to_day, limit, offset, q->now);
     if (!rc)
         rc = db_list(db, d->a, sizeof **d->items, case_row_read, (void **)d->items, d->n,
-                     list.data, "iiiii", q->unit_id, q->from_day, q->to_day, (int64_t)limit,
-                     (int64_t)(q->offset > 0 ? q->offset : 0));
+                     list.data, types, q->unit_id, q->from_day, q->to_day, limit, offset,
+                     q->now);
     buf_free(&count);
     buf_free(&list);
     return rc;
@@ -116,21 +129,25 @@ int sqlite_appraisal_drill(store *s, arena *a, const store_drill_query *q, store
 
 /* Which indicators a dispatched request fails (bits as store_cost.indicators). */
 #define COST_FLAGS                                                                             \
-    "((NOT " SQL_SIGNED_ONTIME ") | ((" SQL_VALID " AND NOT " SQL_SOLVED ") << 1)"            \
+    "((" SQL_SIGN_DUE_BY("?4") " AND NOT " SQL_SIGN_ONTIME_ALL ")"                             \
+    " | ((" SQL_VALID " AND NOT " SQL_SOLVED ") << 1)"                                         \
     " | ((" SQL_VALID " AND NOT " SQL_SATISFIED_OR_BASIC ") << 2)"                            \
-    " | ((" SQL_REPLIED " AND NOT " SQL_REPLIED_ONTIME ") << 3) | (" SQL_REOPENED " << 5))"
+    " | ((" SQL_REPLY_DUE_BY("?4") " AND NOT " SQL_REPLY_ONTIME_ALL ") << 3)"                 \
+    " | (" SQL_REOPENED " << 5))"
 
 struct costs_args {
-    int64_t unit, from, to;
+    int64_t unit, from, to, now;
     store_cost_fn fn;
     void *ud;
 };
 
-/* Runs one cost query; its last two columns are the unit charged and the flags. */
-static HL_MUST_CHECK int walk(sqlite3 *db, const char *sql, struct costs_args *c)
+/* Runs one cost query; its last two columns are the unit charged and the flags. types binds
+ * ?1..?3, and ?4 (now) when the query holds it. */
+static HL_MUST_CHECK int walk(sqlite3 *db, const char *sql, const char *types,
+                              struct costs_args *c)
 {
     db_q q;
-    int rc = db_open_q(db, &q, sql, "iii", c->unit, c->from, c->to), stop = 0;
+    int rc = db_open_q(db, &q, sql, types, c->unit, c->from, c->to, c->now), stop = 0;
     int ncols = rc ? 0 : sqlite3_column_count(q.st);
     while (!rc && !stop && (rc = db_step(&q)) == 1) {
         arena *a = arena_new();
@@ -156,20 +173,20 @@ static int costs_fn(sqlite3 *db, void *arg)
                               " AS f FROM cases c WHERE (?1=0 OR c.unit_id IN (SELECT id FROM sub))"
                               " AND c.reg_day BETWEEN ?2 AND ?3 AND " SQL_DISPATCHED
                               " ORDER BY c.unit_id, c.reg_day, c.id) WHERE f<>0",
-                  c);
+                  "iiii", c);
     if (!rc)
         rc = walk(db,
                   SUBTREE_CTE "SELECT " CASE_ROW_COLS ", r.unit_id, 16 FROM appraisal_returns r"
                               " JOIN cases c ON c.id=r.case_id WHERE (?1=0 OR r.unit_id IN"
                               " (SELECT id FROM sub)) AND r.day BETWEEN ?2 AND ?3"
                               " ORDER BY r.unit_id, r.day, r.case_id, r.seq",
-                  c);
+                  "iii", c);
     return rc;
 }
 
 int sqlite_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
-                               store_cost_fn fn, void *ud)
+                               int64_t now, store_cost_fn fn, void *ud)
 {
-    struct costs_args c = {unit_id, from_day, to_day, fn, ud};
+    struct costs_args c = {unit_id, from_day, to_day, now, fn, ud};
     return store_read(s, costs_fn, &c);
 }

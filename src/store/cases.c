@@ -21,10 +21,41 @@ struct register_args {
     char *number;
 };
 
+/* The request registered before under in's idempotency key: HL_ECONFLICT with its id and
+ * number; 0 when the key is new. */
+static int key_taken(sqlite3 *db, const store_case *in, int64_t *id, char *number)
+{
+    int64_t found = 0;
+    int rc = db_int1(db, &found,
+                     "SELECT case_id FROM case_idempotency WHERE registrar_id=? AND key=?", "it",
+                     in->created_by, in->idempotency_key);
+    if (rc == HL_ENOTFOUND) return 0;
+    if (rc) return rc;
+    db_q q;
+    rc = db_open_q(db, &q, "SELECT number FROM cases WHERE id=?", "i", found);
+    if (rc) return rc;
+    rc = db_step(&q);
+    if (rc == 1) {
+        const char *n = (const char *)sqlite3_column_text(q.st, 0);
+        rc = n && strlen(n) < STORE_CASE_NUMBER_MAX ? 0 : HL_EIO;
+        if (!rc) memcpy(number, n, strlen(n) + 1);
+    } else if (rc == 0) {
+        rc = HL_EIO; /* the foreign key keeps the request */
+    }
+    db_close_q(&q);
+    if (rc) return rc;
+    *id = found;
+    return HL_ECONFLICT;
+}
+
 static int register_fn(sqlite3 *db, void *arg)
 {
     struct register_args *r = arg;
     const store_case *in = r->in;
+    if (in->idempotency_key) {
+        int rc = key_taken(db, in, r->id, r->number);
+        if (rc) return rc;
+    }
     int64_t day = civil_local_day(r->ev->ev.at, r->utc_offset_min);
     char daykey[CASE_NUMBER_DAY_KEY];
     case_number_day_key(day, daykey);
@@ -68,6 +99,9 @@ static int register_fn(sqlite3 *db, void *arg)
     if (!rc) rc = case_row_write(db, id, &snap, NULL);
     if (!rc) rc = case_row_index_text(db, id, in);
     if (!rc && in->open311) rc = open311_extra_write(db, id, in->open311);
+    if (!rc && in->idempotency_key)
+        rc = db_exec(db, NULL, "INSERT INTO case_idempotency(registrar_id, key, case_id)"
+                               " VALUES(?,?,?)", "iti", in->created_by, in->idempotency_key, id);
     if (!rc) *r->id = id;
     return rc;
 }

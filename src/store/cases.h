@@ -33,6 +33,9 @@ typedef struct {
     /* registration only: an Open311 request's extras, written in the registration's own
      * transaction. NULL for none. */
     const struct store_open311_extra *open311;
+    /* registration only: the client's Idempotency-Key (NULL: none), written with the request
+     * in the registration's own transaction (store_case_register) */
+    const char *idempotency_key;
     const char *reply_text; /* the latest reply ("" before one) */
     int64_t current_due;    /* due time of the running stage, 0 when none runs */
     case_snapshot snap;     /* the fold of the event log */
@@ -59,7 +62,10 @@ typedef struct {
 
 /* Registers a case: in's fields, and ev the register event (at, actor, dispatch due).
  * Issues the number from the day's sequence (local date of ev->ev.at with utc_offset_min).
- * *id and number (STORE_CASE_NUMBER_MAX bytes) receive the new case's id and number. */
+ * *id and number (STORE_CASE_NUMBER_MAX bytes) receive the new case's id and number.
+ * With in->idempotency_key, a key its registrar (in->created_by, 0 for residents) has already
+ * registered a request with writes nothing: HL_ECONFLICT, and *id and number receive that
+ * request's (the one meaning of HL_ECONFLICT here). */
 HL_MUST_CHECK int store_case_register(store *s, const store_case *in, const store_case_event *ev,
                                       int utc_offset_min, int64_t *id, char *number);
 

@@ -30,6 +30,7 @@ struct store_job {
     int rc;
     bool done;
     bool bulk; /* runs alone as the whole transaction: store_write_bulk */
+    bool light; /* a crash may lose it: store_write_light */
     struct store_job *next;
 };
 
@@ -54,6 +55,7 @@ struct store {
     bool writer_started;
     bool fk_off; /* the writer's connection does not enforce foreign keys: bulk jobs run */
     bool read_only; /* the storage cannot be written: reads only (store/readonly.c) */
+    bool sync_normal; /* the writer's connection runs synchronous=NORMAL: a batch of light jobs */
     store_stats stats;
 };
 
@@ -68,6 +70,12 @@ HL_MUST_CHECK int store_write(store *s, store_fn fn, void *arg);
  * the end of every statement (a fifth of the time), and enforcing foreign keys row by row
  * cost another fifth. If fn fails, its transaction is rolled back. */
 HL_MUST_CHECK int store_write_bulk(store *s, store_fn fn, void *arg);
+/* As store_write, for a write a crash may lose (the abuse limits' counters, store/limits.c):
+ * a batch of nothing but such writes commits with synchronous=NORMAL, without the fsync that
+ * costs an ordinary commit its time; it is on disk with the next ordinary commit (which syncs
+ * the whole WAL) or checkpoint. Atomic and isolated all the same: a crash loses whole light
+ * commits, never part of one, and never an ordinary commit after them. */
+HL_MUST_CHECK int store_write_light(store *s, store_fn fn, void *arg);
 
 HL_MUST_CHECK int store_writer_start(store *s);
 void store_writer_stop(store *s);

@@ -59,6 +59,14 @@ static void run_batch(store *s, struct store_job *batch, int n)
                                                        : "PRAGMA foreign_keys=ON"));
         if (!rc) s->fk_off = batch->bulk;
     }
+    /* the same for the durability of a batch of light jobs (store_write_light) */
+    bool light = true;
+    for (struct store_job *j = batch; j && light; j = j->next) light = j->light;
+    if (!rc && light != s->sync_normal) {
+        rc = classify(s, db_script(s->wdb, light ? "PRAGMA synchronous=NORMAL"
+                                                 : "PRAGMA synchronous=FULL"));
+        if (!rc) s->sync_normal = light;
+    }
     if (!rc) rc = classify(s, db_exec(s->wdb, NULL, "BEGIN IMMEDIATE", NULL));
     for (struct store_job *j = batch; j; j = j->next) {
         if (rc) {
@@ -207,4 +215,9 @@ int store_write(store *s, store_fn fn, void *arg)
 int store_write_bulk(store *s, store_fn fn, void *arg)
 {
     return enqueue(s, (struct store_job){.fn = fn, .arg = arg, .bulk = true});
+}
+
+int store_write_light(store *s, store_fn fn, void *arg)
+{
+    return enqueue(s, (struct store_job){.fn = fn, .arg = arg, .light = true});
 }

@@ -3,7 +3,9 @@ streets and a department, ten requests walked through the lifecycle with known o
 time and late, re-dispatched, returned, reopened, answered, invalid), then every rate, the
 composite, the ranking, the drill-down lists, a handler's scope, and a scheme change with an
 effective date. Late sign-for and late replies need time to pass: the fixture's category has
-1-minute limits and the fixture moves the shared server's clock 62 s forward."""
+1-minute limits and the fixture moves the shared server's clock 62 s forward. The on-time rates
+count a request once its clock has run out, replied (signed) or not: 6, never signed, has a
+sign-for limit of the ordinary category that still runs, so it is not counted yet."""
 from datetime import timedelta, timezone
 
 import pytest
@@ -152,24 +154,27 @@ def test_every_rate_and_the_composite(client, city):
     assert body["scheme"]["weights"]["response"] == 30
     u = units_of(body)
     d, s1, s2, p = u[city["D"]], u[city["S1"]], u[city["S2"]], u[city["P"]]
-    # the district includes its streets: 6 dispatched (1,2,9 at S1; 3,6,10 at S2)
+    # the district includes its streets: 6 dispatched (1,2,9 at S1; 3,6,10 at S2); 6 waits for
+    # its sign-for (and has no reply clock), 9 for its reply (signed at the 62 s)
     assert d["counts"] == {"volume": 7, "dispatched": 6, "signed_ontime": 3, "visits_valid": 4,
                            "solved": 3, "satisfied": 2, "basic": 1, "unsatisfied": 1,
                            "replies": 4, "replied_ontime": 3, "reopened": 0,
-                           "returns_requested": 2, "returns_approved": 1}
+                           "returns_requested": 2, "returns_approved": 1,
+                           "sign_pending": 1, "sign_overdue": 0, "sign_unclocked": 0,
+                           "reply_pending": 1, "reply_overdue": 0, "reply_unclocked": 1}
     r = d["rates"]
-    assert (r["response"]["num"], r["response"]["den"]) == (3, 6)
-    assert r["response"]["rate"] == pytest.approx(0.5)
+    assert (r["response"]["num"], r["response"]["den"]) == (3, 5)
+    assert r["response"]["rate"] == pytest.approx(0.6)
     assert r["resolution"]["rate"] == pytest.approx(0.75)
     assert r["satisfaction"]["rate"] == pytest.approx(0.75)
-    assert r["ontime_reply"]["rate"] == pytest.approx(0.75)
+    assert (r["ontime_reply"]["num"], r["ontime_reply"]["den"]) == (4, 5)  # 6: no clock
     assert (r["return"]["num"], r["return"]["den"]) == (2, 7)
     assert r["reopen"]["rate"] == pytest.approx(0.0)
-    assert d["composite"] == pytest.approx(67.5)  # 30·0.5 + 35·0.75 + 35·0.75
+    assert d["composite"] == pytest.approx(70.5)  # 30·0.6 + 35·0.75 + 35·0.75
     assert s1["counts"]["dispatched"] == 3 and s1["counts"]["signed_ontime"] == 1
     assert s1["composite"] == pytest.approx(45.0)  # 30/3 + 35/2 + 35/2
     assert s2["counts"]["replied_ontime"] == 1 and s2["counts"]["replies"] == 2
-    assert s2["composite"] == pytest.approx(90.0)  # 30·2/3 + 35 + 35
+    assert s2["composite"] == pytest.approx(100.0)  # 30·2/2 + 35 + 35
     # the department: only the response rate is measured yet; its weight carries the score
     assert p["counts"]["dispatched"] == 2 and p["counts"]["reopened"] == 1
     assert p["rates"]["resolution"]["rate"] is None
@@ -210,8 +215,8 @@ def ids(client, city, unit, indicator, part, **q):
 def test_drill_down_lists_the_requests_behind_each_figure(client, city):
     c, D = city["c"], city["D"]
     assert ids(client, city, D, "response", "numerator") == [c[1], c[3], c[10]]
-    assert ids(client, city, D, "response", "denominator") == [c[i] for i in (1, 2, 3, 6, 9, 10)]
-    assert ids(client, city, D, "response", "cost") == [c[2], c[6], c[9]]
+    assert ids(client, city, D, "response", "denominator") == [c[i] for i in (1, 2, 3, 9, 10)]
+    assert ids(client, city, D, "response", "cost") == [c[2], c[9]]
     assert ids(client, city, D, "resolution", "denominator") == [c[1], c[2], c[3], c[10]]
     assert ids(client, city, D, "resolution", "cost") == [c[2]]
     assert ids(client, city, D, "satisfaction", "numerator") == [c[1], c[3], c[10]]
@@ -221,10 +226,10 @@ def test_drill_down_lists_the_requests_behind_each_figure(client, city):
     assert sorted(ids(client, city, D, "return", "denominator")) == sorted(
         [c[i] for i in (1, 2, 3, 4, 6, 9, 10)])
     assert ids(client, city, city["P"], "reopen", "numerator") == [c[5]]
-    assert ids(client, city, city["S2"], "response", "denominator") == [c[3], c[6], c[10]]
+    assert ids(client, city, city["S2"], "response", "denominator") == [c[3], c[10]]
     # paging: the figure stays the total
-    body = ok(drill(client, city, D, "response", "denominator", page=2, page_size=4))
-    assert body["total"] == 6 and [x["id"] for x in body["items"]] == [c[9], c[10]]
+    body = ok(drill(client, city, D, "response", "denominator", page=2, page_size=3))
+    assert body["total"] == 5 and [x["id"] for x in body["items"]] == [c[9], c[10]]
     # the requests come as the caller may see them: the handler sees the phone masked
     body = ok(drill(client, city, D, "response", "cost", who=city["users"]["d"]))
     assert body["items"][0]["caller"]["phone"] == "139****5678"
@@ -259,7 +264,7 @@ def test_periods(client, city):
         assert u[city["D"]]["counts"]["dispatched"] == 6, period
     day = city["today"].isoformat()
     u = units_of(appraisal(client, f"from={day}&to={day}"))
-    assert u[city["D"]]["composite"] == pytest.approx(67.5)
+    assert u[city["D"]]["composite"] == pytest.approx(70.5)
     # a month with nothing: no composite, no rank
     u = units_of(appraisal(client, f"period={y - 3}-01"))
     assert u[city["D"]]["composite"] is None and u[city["D"]]["rank"] is None
@@ -275,7 +280,7 @@ def test_scheme_change_from_its_effective_date(client, city):
     day = city["today"].isoformat()
     before = (city["today"] - timedelta(days=1)).isoformat()
     old = units_of(appraisal(client, f"from={before}&to={day}"))[city["D"]]["composite"]
-    assert old == pytest.approx(67.5)
+    assert old == pytest.approx(70.5)
     r = client.post("/api/admin/appraisal/schemes", {
         "name": f"{city['tag']} response only", "effective_from": day, "effective_to": day,
         "weights": {"response": 60, "ontime_reply": 40},
@@ -285,13 +290,13 @@ def test_scheme_change_from_its_effective_date(client, city):
     new = appraisal(client, f"from={day}&to={day}")
     assert new["scheme"]["id"] == r.body["id"]
     d = units_of(new)[city["D"]]
-    assert d["composite"] == pytest.approx(60 * 0.5 + 40 * 0.75)  # 60
+    assert d["composite"] == pytest.approx(60 * 0.6 + 40 * 0.8)  # 68
     # satisfaction with basic scored 0.5: (2 + 0.5) / 4
     assert d["rates"]["satisfaction"]["rate"] == pytest.approx(2.5 / 4)
     assert d["rates"]["satisfaction"]["num"] == 3
     # the period that starts the day before is still scored under the old scheme
     again = units_of(appraisal(client, f"from={before}&to={day}"))[city["D"]]
-    assert again["composite"] == pytest.approx(67.5)
+    assert again["composite"] == pytest.approx(70.5)
     schemes = ok(client.get("/api/appraisal/schemes", session=client.login("supervisor-chen")))
     assert any(s["id"] == r.body["id"] for s in schemes["schemes"])
     # refused: bad weights, an end before the start, unknown indicator; admin only
@@ -352,3 +357,45 @@ def test_analytics_see_the_fixture(client, city):
                       session=hs2).status == 403
     r = client.get(f"/api/analytics/volume?period={month}&district=1&channel=phone", session=sup)
     assert r.status == 400
+
+
+def test_the_on_time_rates_count_what_is_late(client, city, clock):
+    """Runs last: it moves the clock past 9's reply due time and adds a request. A request
+    whose clock has run out counts as late, replied (signed) or not; the drill-down lists it."""
+    c, S1, D = city["c"], city["S1"], city["D"]
+    sup = client.login("supervisor-chen")
+    s1 = units_of(appraisal(client, f"period={city['month']}"))[S1]
+    assert (s1["rates"]["ontime_reply"]["num"], s1["rates"]["ontime_reply"]["den"]) == (2, 2)
+    # 11: the 1-minute category, dispatched to S1 and never signed
+    late_cat = client.category_id(city["tag"] + "-late")
+    c11 = ok(client.post("/api/cases", {"category_id": late_cat, "caller_name": "王五",
+                                        "caller_phone": "13912345679", "text": "appraisal late"},
+                         session=client.login("calltaker-wang")), 201)["id"]
+    ok(client.post(f"/api/cases/{c11}/dispatch", {"unit_id": S1},
+                   session=client.login("dispatcher-zhang")))
+    s1 = units_of(appraisal(client, f"period={city['month']}"))[S1]
+    assert s1["counts"]["sign_pending"] == 1
+    assert (s1["rates"]["response"]["num"], s1["rates"]["response"]["den"]) == (1, 3)
+    assert c11 not in ids(client, city, S1, "response", "denominator")
+
+    clock.advance(62)  # 9's reply and 11's sign-for fall due, neither done
+    s1 = units_of(appraisal(client, f"period={city['month']}"))[S1]
+    k = s1["counts"]
+    assert (k["sign_overdue"], k["reply_overdue"], k["reply_unclocked"]) == (1, 1, 1)
+    # response: 1 on time; 2 and 9 signed late, 11 never signed
+    assert (s1["rates"]["response"]["num"], s1["rates"]["response"]["den"]) == (1, 4)
+    # reply: 1 and 2 on time, 11 has no reply clock (not signed); 9 never replied: late
+    assert (s1["rates"]["ontime_reply"]["num"], s1["rates"]["ontime_reply"]["den"]) == (3, 4)
+    assert s1["rates"]["ontime_reply"]["rate"] == pytest.approx(0.75)
+    assert ids(client, city, S1, "ontime_reply", "cost") == [c[9]]
+    assert ids(client, city, S1, "response", "cost") == [c[2], c[9], c11]
+    assert ids(client, city, D, "ontime_reply", "cost") == [c[9], c[10]]
+    assert ids(client, city, D, "ontime_reply", "denominator") == [
+        c[i] for i in (1, 2, 3, 6, 9, 10)] + [c11]
+    # the report's sheet of what cost points agrees (export_appraisal)
+    r = client.get(f"/api/export/appraisal.xlsx?period={city['month']}", session=sup)
+    assert r.status == 200
+    # the unit scope and the roles: S2's handler may not drill S1, a call-taker nothing
+    assert drill(client, city, S1, "ontime_reply", "cost", who=city["users"]["s2"]).status == 403
+    assert drill(client, city, S1, "ontime_reply", "cost", who="calltaker-wang").status == 403
+    assert drill(client, city, S1, "ontime_reply", "cost", who=city["users"]["s1"]).status == 200

@@ -176,9 +176,10 @@ def test_appraisal_workbook(client, batch):
             assert int(float(row[4])) == u["volume"]
     costs = sheet_rows(r.raw, "xl/worksheets/sheet4.xml")
     assert costs[0][:4] == ["unit_code", "unit", "number", "indicators"]
-    # the batch: dispatched, not signed yet: each costs 东湖区 the response rate
+    # the batch: dispatched, not signed yet, with the sign-for limit still running: not counted
+    # yet, so nothing lost (a request costs points once its clock has run out: test_appraisal)
     ours = [row for row in costs[1:] if row[2] in {c["number"] for c in batch["cases"]}]
-    assert len(ours) == 3 and all(row[0] == "d-donghu" and "response" in row[3] for row in ours)
+    assert ours == []
     scheme = dict((row[0], row[1]) for row in sheet_rows(r.raw, "xl/worksheets/sheet5.xml") if row)
     assert scheme["period"] == month and float(scheme["response"]) == 30
 

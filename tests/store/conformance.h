@@ -22,10 +22,12 @@
 #include "store/calls.h"
 #include "store/cases.h"
 #include "store/catalogue.h"
+#include "store/copy.h"
 #include "store/engine.h"
 #include "store/events.h"
 #include "store/import.h"
 #include "store/knowledge.h"
+#include "store/limits.h"
 #include "store/people.h"
 
 #include "core/civil.h"

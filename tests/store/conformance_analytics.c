@@ -16,6 +16,11 @@ typedef struct {
 
 static appr_fx F; /* built once, by the first test */
 
+/* Two times to appraise at: at 26 h every reply clock still runs (4, 5 and 9 wait) while 6's
+ * sign-for (due at 2 h) is overdue; at 40 h every clock has run out. */
+#define AT_26H (F.t + 26 * H)
+#define AT_40H (F.t + 40 * H)
+
 static int64_t reg(cf_group *g, int64_t at, const char *channel, request_type type,
                    int64_t district)
 {
@@ -104,11 +109,11 @@ static int setup(void **state)
     return rc;
 }
 
-static appraisal_counts own_of(cf_group *g, int64_t unit_id, bool *found)
+static appraisal_counts own_at(cf_group *g, int64_t unit_id, int64_t now, bool *found)
 {
     store_unit_counts *items;
     size_t n = 0;
-    assert_int_equal(store_appraisal_counts(g->s, g->a, F.day, F.day, &items, &n), 0);
+    assert_int_equal(store_appraisal_counts(g->s, g->a, F.day, F.day, now, &items, &n), 0);
     *found = false;
     for (size_t i = 0; i < n; i++)
         if (items[i].unit_id == unit_id) {
@@ -116,6 +121,11 @@ static appraisal_counts own_of(cf_group *g, int64_t unit_id, bool *found)
             return items[i].c;
         }
     return (appraisal_counts){0};
+}
+
+static appraisal_counts own_of(cf_group *g, int64_t unit_id, bool *found)
+{
+    return own_at(g, unit_id, AT_26H, found);
 }
 
 /* ---- appraisal ------------------------------------------------------------------------------- */
@@ -162,23 +172,26 @@ static void test_counts(void **state)
     assert_false(found); /* units with nothing are left out */
     store_unit_counts *items;
     size_t n = 9;
-    assert_int_equal(store_appraisal_counts(g->s, g->a, F.day + 1, F.day + 5, &items, &n), 0);
+    assert_int_equal(
+        store_appraisal_counts(g->s, g->a, F.day + 1, F.day + 5, AT_26H, &items, &n), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(store_appraisal_counts(g->s, g->a, F.day - 5, F.day, &items, &n), 0);
+    assert_int_equal(store_appraisal_counts(g->s, g->a, F.day - 5, F.day, AT_26H, &items, &n),
+                     0);
     assert_int_equal(n, 4);
     bool same = false;
     assert_int_equal(store_rollup_verify(g->s, &same), 0);
     assert_true(same);
 }
 
-static void drill_is(cf_group *g, int64_t unit_id, appraisal_indicator ind, store_drill_part part,
-                     const int *want, size_t nwant)
+static void drill_at(cf_group *g, int64_t now, int64_t unit_id, appraisal_indicator ind,
+                     store_drill_part part, const int *want, size_t nwant)
 {
     store_drill_query q = {.unit_id = unit_id,
                            .from_day = F.day,
                            .to_day = F.day,
                            .indicator = ind,
                            .part = part,
+                           .now = now,
                            .limit = 100};
     store_case *items;
     size_t n = 0;
@@ -188,6 +201,12 @@ static void drill_is(cf_group *g, int64_t unit_id, appraisal_indicator ind, stor
     assert_int_equal(n, nwant);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(items[i].id, F.k[want[i]]);
+}
+
+static void drill_is(cf_group *g, int64_t unit_id, appraisal_indicator ind, store_drill_part part,
+                     const int *want, size_t nwant)
+{
+    drill_at(g, AT_26H, unit_id, ind, part, want, nwant);
 }
 
 static void test_drill(void **state)
@@ -205,9 +224,10 @@ static void test_drill(void **state)
     drill_is(g, c->d1, IND_RESOLUTION, DRILL_COST, unsolved, 1);
     drill_is(g, c->d1, IND_SATISFACTION, DRILL_NUMERATOR, solved, 2); /* satisfied + basic */
     drill_is(g, c->d1, IND_SATISFACTION, DRILL_COST, unsolved, 1);
-    int replied[] = {1, 2, 3}, ontime[] = {1, 3}, late[] = {2};
-    drill_is(g, c->d1, IND_ONTIME_REPLY, DRILL_DENOMINATOR, replied, 3);
-    drill_is(g, c->d1, IND_ONTIME_REPLY, DRILL_NUMERATOR, ontime, 2);
+    /* 6, not signed, has no reply clock yet: on time; 9's still runs */
+    int replied[] = {1, 2, 3, 6}, ontime[] = {1, 3, 6}, late[] = {2};
+    drill_is(g, c->d1, IND_ONTIME_REPLY, DRILL_DENOMINATOR, replied, 4);
+    drill_is(g, c->d1, IND_ONTIME_REPLY, DRILL_NUMERATOR, ontime, 3);
     drill_is(g, c->d1, IND_ONTIME_REPLY, DRILL_COST, late, 1);
     /* returns: d1's (4, approved) and s1's (9, refused); the volume adds 4 back */
     int returns[] = {4, 9}, volume[] = {1, 2, 3, 4, 6, 9};
@@ -230,6 +250,7 @@ static void test_drill(void **state)
                            .to_day = F.day,
                            .indicator = IND_RESPONSE,
                            .part = DRILL_DENOMINATOR,
+                           .now = AT_26H,
                            .offset = 1,
                            .limit = 2};
     store_case *items;
@@ -265,7 +286,7 @@ static void test_costs(void **state)
     cf_group *g = *state;
     cf_catalogue *c = &g->c;
     cost_acc acc = {0};
-    assert_int_equal(store_appraisal_costs_each(g->s, 0, F.day, F.day, on_cost, &acc), 0);
+    assert_int_equal(store_appraisal_costs_each(g->s, 0, F.day, F.day, AT_26H, on_cost, &acc), 0);
     /* by unit, then registration: s1 2 (response, resolution, satisfaction, reply) and 9
      * (response); s2 6 (response); the department 5 (reopen); the return requests: d1 for 4,
      * s1 for 9 */
@@ -300,15 +321,97 @@ static void test_costs(void **state)
             assert_true(acc.ids[i] > acc.ids[i - 1]);
     /* a subtree; stopping */
     cost_acc s2 = {0};
-    assert_int_equal(store_appraisal_costs_each(g->s, c->s2, F.day, F.day, on_cost, &s2), 0);
+    assert_int_equal(
+        store_appraisal_costs_each(g->s, c->s2, F.day, F.day, AT_26H, on_cost, &s2), 0);
     assert_int_equal(s2.n, 1);
     assert_int_equal(s2.ids[0], F.k[6]);
     cost_acc d1 = {0};
-    assert_int_equal(store_appraisal_costs_each(g->s, c->d1, F.day, F.day, on_cost, &d1), 0);
+    assert_int_equal(
+        store_appraisal_costs_each(g->s, c->d1, F.day, F.day, AT_26H, on_cost, &d1), 0);
     assert_int_equal(d1.n, 5); /* 2, 9, 6 and both returns */
     cost_acc stop = {.stop_at = 2};
-    assert_int_equal(store_appraisal_costs_each(g->s, 0, F.day, F.day, on_cost, &stop), 3);
+    assert_int_equal(store_appraisal_costs_each(g->s, 0, F.day, F.day, AT_26H, on_cost, &stop), 3);
     assert_int_equal(stop.n, 2);
+}
+
+/* The on-time rates count what is late, replied or not: the same requests at 26 h and at 40 h,
+ * figures by hand. At 26 h s1's 9 (signed late at 3 h) waits for its reply, due at 27 h; the
+ * department's 4 and 5 wait for theirs (due at 26 h 1 min and 29 h 1 min); s2's 6 was never
+ * signed (due at 2 h) and has no reply clock. At 40 h all three replies are overdue. */
+static void test_clocks(void **state)
+{
+    cf_group *g = *state;
+    cf_catalogue *c = &g->c;
+    appraisal_scheme sc;
+    appraisal_scheme_default(&sc);
+    appraisal_result r;
+    bool found = false;
+    appraisal_counts s1 = own_at(g, c->s1, AT_26H, &found), s2 = own_at(g, c->s2, AT_26H, &found),
+                     p = own_at(g, c->dept, AT_26H, &found);
+    assert_int_equal(s1.reply_pending, 1);
+    assert_int_equal(s1.reply_overdue + s1.reply_unclocked, 0);
+    assert_int_equal(s1.sign_pending + s1.sign_overdue + s1.sign_unclocked, 0);
+    assert_int_equal(s2.sign_overdue, 1);
+    assert_int_equal(s2.reply_unclocked, 1);
+    assert_int_equal(s2.sign_pending + s2.sign_unclocked + s2.reply_pending + s2.reply_overdue, 0);
+    assert_int_equal(p.reply_pending, 2);
+    appraisal_compute(&s1, &sc, &r);
+    assert_int_equal(r.num[IND_ONTIME_REPLY], 1); /* 1 on time, 2 late; 9 waits */
+    assert_int_equal(r.den[IND_ONTIME_REPLY], 2);
+    assert_int_equal(r.num[IND_RESPONSE], 1); /* 1; 2 and 9 signed late */
+    assert_int_equal(r.den[IND_RESPONSE], 3);
+    appraisal_compute(&s2, &sc, &r);
+    assert_int_equal(r.num[IND_RESPONSE], 1); /* 3; 6 never signed */
+    assert_int_equal(r.den[IND_RESPONSE], 2);
+    assert_int_equal(r.num[IND_ONTIME_REPLY], 2); /* 3, and 6 without a clock */
+    assert_int_equal(r.den[IND_ONTIME_REPLY], 2);
+    appraisal_compute(&p, &sc, &r);
+    assert_false(r.defined[IND_ONTIME_REPLY]); /* nothing has fallen due */
+
+    s1 = own_at(g, c->s1, AT_40H, &found);
+    p = own_at(g, c->dept, AT_40H, &found);
+    assert_int_equal(s1.reply_overdue, 1);
+    assert_int_equal(s1.reply_pending, 0);
+    assert_int_equal(p.reply_overdue, 2);
+    appraisal_compute(&s1, &sc, &r);
+    assert_int_equal(r.num[IND_ONTIME_REPLY], 1);
+    assert_int_equal(r.den[IND_ONTIME_REPLY], 3); /* 9, never replied, is late */
+    appraisal_compute(&p, &sc, &r);
+    assert_int_equal(r.num[IND_ONTIME_REPLY], 0);
+    assert_int_equal(r.den[IND_ONTIME_REPLY], 2);
+
+    /* the drill-down lists the late ones, replied or not */
+    int den40[] = {1, 2, 3, 6, 9}, num40[] = {1, 3, 6}, late40[] = {2, 9}, plate[] = {4, 5};
+    drill_at(g, AT_40H, c->d1, IND_ONTIME_REPLY, DRILL_DENOMINATOR, den40, 5);
+    drill_at(g, AT_40H, c->d1, IND_ONTIME_REPLY, DRILL_NUMERATOR, num40, 3);
+    drill_at(g, AT_40H, c->d1, IND_ONTIME_REPLY, DRILL_COST, late40, 2);
+    drill_at(g, AT_40H, c->dept, IND_ONTIME_REPLY, DRILL_COST, plate, 2);
+    drill_at(g, AT_26H, c->dept, IND_ONTIME_REPLY, DRILL_DENOMINATOR, NULL, 0);
+    /* before 6's sign-for fell due (at 1 h 30) it is not counted for the response */
+    int den_early[] = {3}, none[] = {0};
+    drill_at(g, F.t + 90 * 60, c->s2, IND_RESPONSE, DRILL_DENOMINATOR, den_early, 1);
+    drill_at(g, F.t + 90 * 60, c->s2, IND_RESPONSE, DRILL_COST, none, 0);
+    int late_sign[] = {6};
+    drill_at(g, AT_26H, c->s2, IND_RESPONSE, DRILL_COST, late_sign, 1);
+
+    /* the requests that cost points at 40 h: 9 now fails the reply too, and 4 appears */
+    cost_acc acc = {0};
+    assert_int_equal(store_appraisal_costs_each(g->s, 0, F.day, F.day, AT_40H, on_cost, &acc), 0);
+    assert_int_equal(acc.n, 7);
+    bool saw4 = false;
+    for (int i = 0; i < acc.n; i++) {
+        if (acc.flags[i] == (1u << IND_RETURN)) continue;
+        if (acc.ids[i] == F.k[9])
+            assert_int_equal(acc.flags[i], (1u << IND_RESPONSE) | (1u << IND_ONTIME_REPLY));
+        if (acc.ids[i] == F.k[4]) {
+            saw4 = true;
+            assert_int_equal(acc.flags[i], 1u << IND_ONTIME_REPLY);
+        }
+        if (acc.ids[i] == F.k[5])
+            assert_int_equal(acc.flags[i], (1u << IND_ONTIME_REPLY) | (1u << IND_REOPEN));
+        if (acc.ids[i] == F.k[6]) assert_int_equal(acc.flags[i], 1u << IND_RESPONSE);
+    }
+    assert_true(saw4);
 }
 
 static void test_schemes(void **state)
@@ -541,7 +644,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts), cmocka_unit_test(test_drill),
-        cmocka_unit_test(test_costs),  cmocka_unit_test(test_schemes),
+        cmocka_unit_test(test_costs),  cmocka_unit_test(test_clocks), cmocka_unit_test(test_schemes),
         cmocka_unit_test(test_volume), cmocka_unit_test(test_times_and_overdue),
     };
     return cmocka_run_group_tests_name("conformance_analytics", tests, setup, cf_group_teardown);

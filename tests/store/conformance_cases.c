@@ -164,6 +164,56 @@ static void test_register_and_read(void **state)
     assert_int_equal(after, before);
 }
 
+/* An idempotency key: the registrar's second registration under it writes nothing and names
+ * the first request (HL_ECONFLICT, same id and number, no number drawn); another registrar's
+ * same key is another request; a registration that fails leaves its key unused. */
+static void test_idempotency_key(void **state)
+{
+    cf_group *g = *state;
+    int64_t at = day_of(g, 8);
+    store_case_event ev = {.ev = {.action = ACT_REGISTER,
+                                  .at = at,
+                                  .actor_role = ROLE_CALLTAKER,
+                                  .actor_unit = g->c.centre,
+                                  .due = {[STAGE_DISPATCH] = at + 2 * CF_H}},
+                           .actor_id = g->c.calltaker};
+    store_case k = {.channel = "phone", .type = REQ_REPORT, .category_id = g->c.leaf,
+                    .caller_phone = "13800000040", .text = "重试的登记", .title = "重试的登记",
+                    .created_by = g->c.calltaker, .idempotency_key = "0b6f6c52-retry"};
+    int64_t id = 0, again = 0, other = 0, cases0 = 0, cases1 = 0, differ = 0;
+    char num[STORE_CASE_NUMBER_MAX], num2[STORE_CASE_NUMBER_MAX] = "", num3[STORE_CASE_NUMBER_MAX];
+    bool ok = false;
+    assert_int_equal(store_case_register(g->s, &k, &ev, CF_OFF, &id, num), 0);
+    assert_true(id > 0);
+    assert_int_equal(store_check(g->s, &ok, &cases0, &differ), 0);
+
+    assert_int_equal(store_case_register(g->s, &k, &ev, CF_OFF, &again, num2), HL_ECONFLICT);
+    assert_int_equal(again, id);
+    assert_string_equal(num2, num);
+    assert_int_equal(store_check(g->s, &ok, &cases1, &differ), 0);
+    assert_int_equal(cases1, cases0);
+
+    /* another registrar's key of the same text is its own: the next number of the day */
+    store_case k2 = k;
+    k2.created_by = g->c.integrator;
+    assert_int_equal(store_case_register(g->s, &k2, &ev, CF_OFF, &other, num3), 0);
+    assert_true(other != id);
+    assert_int_equal(strcmp(num3 + 9, "00002"), 0);
+    assert_int_equal(strcmp(num + 9, "00001"), 0);
+
+    /* a registration refused inside its transaction (no such category) keeps nothing of the
+     * key: the same key registers afterwards */
+    store_case bad = k;
+    bad.idempotency_key = "0b6f6c52-after-failure";
+    bad.category_id = 987654321;
+    int64_t none = 0, later = 0;
+    assert_true(store_case_register(g->s, &bad, &ev, CF_OFF, &none, num2) != 0);
+    bad.category_id = g->c.leaf;
+    assert_int_equal(store_case_register(g->s, &bad, &ev, CF_OFF, &later, num2), 0);
+    assert_true(later > other);
+    assert_int_equal(strcmp(num2 + 9, "00003"), 0);
+}
+
 static void test_events_in_order(void **state)
 {
     cf_group *g = *state;
@@ -759,6 +809,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_and_read),
+        cmocka_unit_test(test_idempotency_key),
         cmocka_unit_test(test_events_in_order),
         cmocka_unit_test(test_act_targets_and_states),
         cmocka_unit_test(test_event_extras_round_trip),

@@ -153,7 +153,7 @@ static void test_import_folds_as_actions_do(void **state)
     assert_int_equal(items[0].id, imp.id);
     store_unit_counts *uc;
     int64_t day = civil_local_day(at, CF_OFF);
-    assert_int_equal(store_appraisal_counts(g->s, g->a, day, day, &uc, &n), 0);
+    assert_int_equal(store_appraisal_counts(g->s, g->a, day, day, at, &uc, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(uc[0].unit_id, g->c.s1);
     assert_int_equal(uc[0].c.dispatched, 2);

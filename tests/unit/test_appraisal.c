@@ -121,6 +121,87 @@ static void test_case_facts(void **state)
     assert_int_equal(f.replied_ontime, 1);
 }
 
+/* The running clocks at `now`, and the rates they make: a hand-computed unit of 6 requests,
+ * appraised at t = 1000. */
+static void test_case_clocks(void **state)
+{
+    (void)state;
+    enum { NOW = 1000 };
+    /* A: signed 250 (due 300), replied 900 (due 950): on time twice
+     * B: signed 350 (due 300), late; not replied, reply due 800: overdue
+     * C: dispatched, sign due 1200: unsigned, not due yet; no reply clock (not signed)
+     * D: dispatched, sign due 500: unsigned and overdue; no reply clock
+     * E: dispatched with no sign-for limit, unsigned: on time for both
+     * F: signed 260 (due 300), reply due 1500: not replied, not due yet */
+    case_event a[] = {REG(100), DISPATCH(200, 7, 300), SIGN(250, 950), REPLY(900)};
+    case_event b[] = {REG(100), DISPATCH(200, 7, 300), SIGN(350, 800)};
+    case_event c[] = {REG(100), DISPATCH(200, 7, 1200)};
+    case_event d[] = {REG(100), DISPATCH(200, 7, 500)};
+    case_event e[] = {REG(100), DISPATCH(200, 7, 0)};
+    case_event f[] = {REG(100), DISPATCH(200, 7, 300), SIGN(260, 1500)};
+    struct {
+        case_event *evs;
+        size_t n;
+    } lives[] = {{a, 4}, {b, 3}, {c, 2}, {d, 2}, {e, 2}, {f, 3}};
+    appraisal_counts sum = {0}, one;
+    for (size_t i = 0; i < 6; i++) {
+        case_snapshot s = walk(lives[i].evs, lives[i].n);
+        appraisal_case_facts(&s, &one);
+        assert_int_equal(one.sign_pending + one.sign_overdue + one.sign_unclocked +
+                             one.reply_pending + one.reply_overdue + one.reply_unclocked,
+                         0);
+        appraisal_case_clocks(&s, NOW, &one);
+        appraisal_counts_add(&sum, &one, 1);
+    }
+    assert_int_equal(sum.dispatched, 6);
+    assert_int_equal(sum.signed_ontime, 2); /* A, F */
+    assert_int_equal(sum.sign_pending, 1);  /* C */
+    assert_int_equal(sum.sign_overdue, 1);  /* D */
+    assert_int_equal(sum.sign_unclocked, 1); /* E */
+    assert_int_equal(sum.replies, 1);
+    assert_int_equal(sum.replied_ontime, 1); /* A */
+    assert_int_equal(sum.reply_pending, 1);  /* F */
+    assert_int_equal(sum.reply_overdue, 1);  /* B */
+    assert_int_equal(sum.reply_unclocked, 3); /* C, D, E: not signed */
+    appraisal_scheme sc;
+    appraisal_scheme_default(&sc);
+    appraisal_result r;
+    appraisal_compute(&sum, &sc, &r);
+    /* response: on time A, F, E of the 5 that fell due (C waits); late B, D */
+    assert_int_equal(r.num[IND_RESPONSE], 3);
+    assert_int_equal(r.den[IND_RESPONSE], 5);
+    /* reply: on time A, C, D, E of the 5 that fell due (F waits); late B, never replied */
+    assert_int_equal(r.num[IND_ONTIME_REPLY], 4);
+    assert_int_equal(r.den[IND_ONTIME_REPLY], 5);
+
+    /* at the due time itself the clock still runs; a second later it is late */
+    case_snapshot s = walk(f, 3);
+    memset(&one, 0, sizeof one);
+    appraisal_case_clocks(&s, 1500, &one);
+    assert_int_equal(one.reply_pending, 1);
+    memset(&one, 0, sizeof one);
+    appraisal_case_clocks(&s, 1501, &one);
+    assert_int_equal(one.reply_overdue, 1);
+    /* re-dispatched after its sign-for: the new unit's reply clock has not started */
+    case_event redis[] = {REG(100), DISPATCH(200, 7, 300), SIGN(250, 400),
+                          {.action = ACT_REDISPATCH, .at = 260, .unit_id = 8,
+                           .due = {[STAGE_SIGN] = 2000}}};
+    s = walk(redis, 4);
+    memset(&one, 0, sizeof one);
+    appraisal_case_clocks(&s, NOW, &one);
+    assert_int_equal(one.sign_pending, 1);
+    assert_int_equal(one.reply_unclocked, 1);
+    /* merged, or never dispatched: no clock counts */
+    case_event merged[] = {REG(100), DISPATCH(200, 7, 300),
+                           {.action = ACT_MERGE, .at = 210, .merged_into = 99}};
+    s = walk(merged, 3);
+    memset(&one, 0, sizeof one);
+    appraisal_case_clocks(&s, NOW, &one);
+    s = walk(merged, 1);
+    appraisal_case_clocks(&s, NOW, &one);
+    assert_true(appraisal_counts_zero(&one));
+}
+
 /* ---- the fixture: a city of 8 units ------------------------------------------------------ */
 
 enum { CENTRE, DIST, S1, S2, DEPT, DEPT_SUB, UTIL, UTIL2, NU };
@@ -382,7 +463,7 @@ static void test_quantile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_facts),        cmocka_unit_test(test_tree_sum),
+        cmocka_unit_test(test_case_facts), cmocka_unit_test(test_case_clocks),        cmocka_unit_test(test_tree_sum),
         cmocka_unit_test(test_rates_default_scheme), cmocka_unit_test(test_rates_other_scheme),
         cmocka_unit_test(test_ranking),           cmocka_unit_test(test_indicator_names),
         cmocka_unit_test(test_periods),           cmocka_unit_test(test_quantile),

@@ -168,7 +168,7 @@ static appraisal_counts own_of(fx *f, arena *a, int64_t unit_id)
     store_unit_counts *items;
     size_t n;
     int64_t day = civil_local_day(f->t0, OFF);
-    assert_int_equal(store_appraisal_counts(f->s, a, day, day, &items, &n), 0);
+    assert_int_equal(store_appraisal_counts(f->s, a, day, day, f->t0 + 26 * H, &items, &n), 0);
     for (size_t i = 0; i < n; i++)
         if (items[i].unit_id == unit_id) return items[i].c;
     return (appraisal_counts){0};
@@ -206,7 +206,7 @@ static void test_counts(void **state)
     store_unit_counts *items;
     size_t n = 9;
     int64_t day = civil_local_day(f->t0, OFF);
-    assert_int_equal(store_appraisal_counts(f->s, a, day + 1, day + 30, &items, &n), 0);
+    assert_int_equal(store_appraisal_counts(f->s, a, day + 1, day + 30, f->t0, &items, &n), 0);
     assert_int_equal(n, 0);
     bool same = false;
     assert_int_equal(store_rollup_verify(f->s, &same), 0);
@@ -219,8 +219,9 @@ static void drill_is(fx *f, int64_t unit_id, appraisal_indicator ind, store_dril
 {
     arena *a = arena_new();
     int64_t day = civil_local_day(f->t0, OFF), total = -1;
+    /* at 26 h every reply clock still runs and 6's sign-for is overdue */
     store_drill_query q = {.unit_id = unit_id, .from_day = day, .to_day = day, .indicator = ind,
-                           .part = part, .limit = 100};
+                           .part = part, .now = f->t0 + 26 * H, .limit = 100};
     store_case *items;
     size_t n;
     assert_int_equal(store_appraisal_drill(f->s, a, &q, &items, &n, &total), 0);
@@ -243,8 +244,8 @@ static void test_drill(void **state)
     drill_is(f, f->dist, IND_RESOLUTION, DRILL_NUMERATOR, solved, 2);
     drill_is(f, f->dist, IND_SATISFACTION, DRILL_NUMERATOR, solved, 2); /* satisfied + basic */
     drill_is(f, f->dist, IND_SATISFACTION, DRILL_COST, unsolved, 1);
-    int replied[] = {1, 2, 3}, late[] = {2};
-    drill_is(f, f->dist, IND_ONTIME_REPLY, DRILL_DENOMINATOR, replied, 3);
+    int replied[] = {1, 2, 3, 6}, late[] = {2}; /* 6, not signed, has no reply clock yet */
+    drill_is(f, f->dist, IND_ONTIME_REPLY, DRILL_DENOMINATOR, replied, 4);
     drill_is(f, f->dist, IND_ONTIME_REPLY, DRILL_COST, late, 1);
     /* returns: the district's (4, approved) and S1's (9, refused); volume adds 4 back */
     int returns[] = {4, 9}, volume[] = {1, 2, 3, 4, 6, 9};
@@ -284,7 +285,8 @@ static void test_costs(void **state)
     fx *f = *state;
     int64_t day = civil_local_day(f->t0, OFF);
     struct cost_acc acc = {0};
-    assert_int_equal(store_appraisal_costs_each(f->s, 0, day, day, on_cost, &acc), 0);
+    assert_int_equal(store_appraisal_costs_each(f->s, 0, day, day, f->t0 + 26 * H, on_cost, &acc),
+                     0);
     /* case rows by unit: S1 2 (response, resolution, satisfaction, reply) and 9 (response);
      * S2 6 (response); P 5 (reopen); then the return requests: D for 4, S1 for 9 */
     assert_int_equal(acc.n, 6);
@@ -303,7 +305,8 @@ static void test_costs(void **state)
     assert_int_equal(acc.units[5], f->s1);
     /* scoped to S2 */
     struct cost_acc s2 = {0};
-    assert_int_equal(store_appraisal_costs_each(f->s, f->s2, day, day, on_cost, &s2), 0);
+    assert_int_equal(
+        store_appraisal_costs_each(f->s, f->s2, day, day, f->t0 + 26 * H, on_cost, &s2), 0);
     assert_int_equal(s2.n, 1);
     assert_int_equal(s2.ids[0], f->c[6]);
 }
@@ -486,7 +489,7 @@ static void test_bulk_import(void **state)
     store_unit_counts *items;
     size_t n;
     int64_t day = civil_local_day(t, OFF);
-    assert_int_equal(store_appraisal_counts(f->s, ar, day, day, &items, &n), 0);
+    assert_int_equal(store_appraisal_counts(f->s, ar, day, day, t, &items, &n), 0);
     assert_int_equal(n, 2);
     assert_int_equal(items[0].unit_id, f->s1);
     assert_int_equal(items[0].c.solved, 1);

@@ -22,6 +22,13 @@ static void test_is_pg(void **state)
     assert_false(pg_url_is_pg("postgresql:/x"));
     assert_false(pg_url_is_pg(""));
     assert_false(pg_url_is_pg(NULL));
+    /* libpq's keyword/value form, with a host list for failover (issue 15) */
+    assert_true(pg_url_is_pg("host=db1,db2 port=5432,5433 dbname=hotline "
+                             "target_session_attrs=read-write"));
+    assert_true(pg_url_is_pg("dbname=hotline"));
+    assert_false(pg_url_is_pg("x=1.db"));          /* a file name with '=': no libpq keyword */
+    assert_false(pg_url_is_pg("var/host=a.db"));   /* a path whose file looks like one */
+    assert_false(pg_url_is_pg("host=a stray.db")); /* not keyword=value throughout */
 }
 
 static void test_valid_urls(void **state)
@@ -33,6 +40,8 @@ static void test_valid_urls(void **state)
         "postgres://hotline:secret@db1:5432,db2:5433/city?connect_timeout=5&sslmode=require",
         "postgresql://[::1]:6543/hotline",
         "postgresql://h/hotline?target_session_attrs=read-write&application_name=hotline",
+        "postgresql://u@127.0.0.1:5432,127.0.0.1:5433/hotline?target_session_attrs=read-write",
+        "host=db1,db2 port=5432,5433 dbname=hotline target_session_attrs=read-write",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         char msg[256] = "unchanged";
@@ -56,6 +65,7 @@ static void test_refused(void **state)
         {"postgresql:///db?connect_timeout=soon", "connect_timeout"},
         {"postgresql://h/db?host=%zz", "percent-encoded"},
         {"postgresql://[::1/db", "IPv6"},
+        {"host=a,b port=5432,0 dbname=x", "port"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char msg[256];

@@ -108,8 +108,14 @@ function render() {
           type: 'button', dataset: { indicator: k },
           title: t('ap.drill.title', { u: nm(u), i: t(`ind.${k}`) }),
           onclick: () => drill(u, k, 'cost', 1),
-        }, pct(r.rate), el('span.frac', `${r.num}/${r.den}`)));
+        }, pct(r.rate), el('span.frac', `${r.num}/${r.den}`), overdueNote(u, k)));
       }))))));
+}
+
+// The late ones not done yet (counted late, like the ones done late): response and on-time reply.
+function overdueNote(u, k) {
+  const n = k === 'response' ? u.counts.sign_overdue : k === 'ontime_reply' ? u.counts.reply_overdue : 0;
+  return n ? el('span.overdue', t(k === 'response' ? 'ap.overdue.sign' : 'ap.overdue.reply', { n })) : null;
 }
 
 async function drill(u, indicator, part, page) {

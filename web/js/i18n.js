@@ -382,6 +382,8 @@ const D = {
   'ap.drill.title': ['{u}：{i} 对应的工单', '{u}: the requests behind {i}'],
   'ap.drill.none': ['没有对应的工单', 'No request'],
   'ap.part.cost': ['扣分工单', 'Cost points'],
+  'ap.overdue.sign': ['{n} 件逾期未签收', '{n} overdue, not signed'],
+  'ap.overdue.reply': ['{n} 件逾期未回复', '{n} overdue, not replied'],
   'ap.part.numerator': ['分子', 'Numerator'],
   'ap.part.denominator': ['分母', 'Denominator'],
   'ind.response': ['响应率', 'Response'],

@@ -122,28 +122,45 @@ static int read_counts(pg_q *q, arena *a, void *item)
 
 struct counts_args {
     arena *a;
-    int64_t from, to;
+    int64_t from, to, now;
     store_unit_counts **items;
     size_t *n;
 };
 
+#define COUNT_IF(pred) "count(*) FILTER (WHERE " pred ")"
+
+/* The rollups' sums, then the clocks running at $3 counted over the period's unsigned and
+ * unreplied requests (migration 0008's partial indexes), as store/appraisal.c. */
 static int counts_fn(pg_conn *c, void *arg)
 {
     struct counts_args *a = arg;
     return pg_list(c, a->a, sizeof **a->items, read_counts, (void **)a->items, a->n,
-                   "SELECT unit_id, sum(dispatched), sum(signed_ontime), sum(visits_valid),"
-                   " sum(solved), sum(satisfied), sum(basic), sum(unsatisfied), sum(replies),"
-                   " sum(replied_ontime), sum(reopened), sum(returns_requested),"
-                   " sum(returns_approved) FROM rollup_unit_day WHERE day BETWEEN $1 AND $2"
-                   " GROUP BY unit_id HAVING sum(dispatched)<>0 OR sum(returns_requested)<>0"
-                   " OR sum(returns_approved)<>0 ORDER BY unit_id",
-                   "ii", a->from, a->to);
+                   "WITH r AS (SELECT unit_id, sum(dispatched) d, sum(signed_ontime) so,"
+                   " sum(visits_valid) vv, sum(solved) sv, sum(satisfied) sa, sum(basic) ba,"
+                   " sum(unsatisfied) un, sum(replies) rp, sum(replied_ontime) ro,"
+                   " sum(reopened) re, sum(returns_requested) rr, sum(returns_approved) ra"
+                   " FROM rollup_unit_day WHERE day BETWEEN $1 AND $2 GROUP BY unit_id"
+                   " HAVING sum(dispatched)<>0 OR sum(returns_requested)<>0"
+                   " OR sum(returns_approved)<>0),"
+                   " s AS (SELECT c.unit_id, " COUNT_IF("c.sign_due>=$3") " p, "
+                   COUNT_IF("c.sign_due<$3") " o, " COUNT_IF("c.sign_due IS NULL") " u"
+                   " FROM cases c WHERE c.reg_day BETWEEN $1 AND $2 AND " PG_DISPATCHED
+                   " AND " PG_UNSIGNED " GROUP BY c.unit_id),"
+                   " p AS (SELECT c.unit_id, " COUNT_IF(PG_REPLY_CLOCK " AND c.reply_due>=$3")
+                   " p, " COUNT_IF(PG_REPLY_CLOCK " AND c.reply_due<$3") " o, "
+                   COUNT_IF("NOT " PG_REPLY_CLOCK) " u FROM cases c WHERE c.reg_day BETWEEN $1"
+                   " AND $2 AND " PG_DISPATCHED " AND " PG_UNREPLIED " GROUP BY c.unit_id)"
+                   " SELECT r.unit_id, d, so, vv, sv, sa, ba, un, rp, ro, re, rr, ra,"
+                   " coalesce(s.p,0), coalesce(s.o,0), coalesce(s.u,0), coalesce(p.p,0),"
+                   " coalesce(p.o,0), coalesce(p.u,0) FROM r LEFT JOIN s ON s.unit_id=r.unit_id"
+                   " LEFT JOIN p ON p.unit_id=r.unit_id ORDER BY r.unit_id",
+                   "iii", a->from, a->to, a->now);
 }
 
-int postgres_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day,
+int postgres_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_day, int64_t now,
                               store_unit_counts **items, size_t *n)
 {
-    struct counts_args c = {a, from_day, to_day, items, n};
+    struct counts_args c = {a, from_day, to_day, now, items, n};
     return pg_store_read(s, counts_fn, &c);
 }
 
@@ -152,8 +169,6 @@ int postgres_appraisal_counts(store *s, arena *a, int64_t from_day, int64_t to_d
 #define FACT_COLS                                                                              \
     "dispatched, signed_ontime, visits_valid, solved, satisfied, basic, unsatisfied, replies," \
     " replied_ontime, reopened"
-
-#define COUNT_IF(pred) "count(*) FILTER (WHERE " pred ")"
 
 /* The fact columns of rollup_unit_day computed from case rows "c" (appraisal_case_facts). */
 #define FACTS_SELECT                                                                           \

@@ -19,14 +19,17 @@
     " c.unit_id IN (SELECT id FROM sub) AND c.reg_day BETWEEN $2 AND $3 AND " PG_DISPATCHED
 
 /* Denominator and numerator of each indicator over dispatched requests ("true" = all of
- * them); the return indicator counts events and is handled apart. */
+ * them); the return indicator counts events and is handled apart. The on-time indicators'
+ * figures depend on the time of the appraisal, $6 (every parameter is typed, so a statement
+ * may leave some unused). */
 static const char *const den_pred[IND_COUNT] = {
-    [IND_RESPONSE] = "true",        [IND_RESOLUTION] = PG_VALID, [IND_SATISFACTION] = PG_VALID,
-    [IND_ONTIME_REPLY] = PG_REPLIED, [IND_RETURN] = NULL,        [IND_REOPEN] = "true",
+    [IND_RESPONSE] = PG_SIGN_DUE_BY("$6"), [IND_RESOLUTION] = PG_VALID,
+    [IND_SATISFACTION] = PG_VALID,         [IND_ONTIME_REPLY] = PG_REPLY_DUE_BY("$6"),
+    [IND_RETURN] = NULL,                   [IND_REOPEN] = "true",
 };
 static const char *const num_pred[IND_COUNT] = {
-    [IND_RESPONSE] = PG_SIGNED_ONTIME,      [IND_RESOLUTION] = PG_SOLVED,
-    [IND_SATISFACTION] = PG_SATISFIED_OR_BASIC, [IND_ONTIME_REPLY] = PG_REPLIED_ONTIME,
+    [IND_RESPONSE] = PG_SIGN_ONTIME_ALL,    [IND_RESOLUTION] = PG_SOLVED,
+    [IND_SATISFACTION] = PG_SATISFIED_OR_BASIC, [IND_ONTIME_REPLY] = PG_REPLY_ONTIME_ALL,
     [IND_RETURN] = NULL,                    [IND_REOPEN] = PG_REOPENED,
 };
 
@@ -100,13 +103,15 @@ static int drill_fn(pg_conn *c, void *arg)
     buf_init(&count, 16384);
     buf_init(&list, 16384);
     int rc = build(&count, &list, q) ? HL_ENOMEM : 0;
-    int limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50;
+    int64_t limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50,
+            offset = q->offset > 0 ? q->offset : 0;
     if (!rc)
-        rc = pg_int1(c, d->total, count.data, "iii", q->unit_id, q->from_day, q->to_day);
+        rc = pg_int1(c, d->total, count.data, "iiiiii", q->unit_id, q->from_day, q->to_day,
+                     limit, offset, q->now);
     if (!rc)
         rc = pg_list(c, d->a, sizeof **d->items, pg_case_row_read, (void **)d->items, d->n,
-                     list.data, "iiiii", q->unit_id, q->from_day, q->to_day, (int64_t)limit,
-                     (int64_t)(q->offset > 0 ? q->offset : 0));
+                     list.data, "iiiiii", q->unit_id, q->from_day, q->to_day, limit, offset,
+                     q->now);
     buf_free(&count);
     buf_free(&list);
     return rc;
@@ -125,9 +130,10 @@ int postgres_appraisal_drill(store *s, arena *a, const store_drill_query *q, sto
 /* Which indicators a dispatched request fails (bits as store_cost.indicators); every shift is
  * parenthesised, since PostgreSQL gives | and << the same precedence. */
 #define COST_FLAGS                                                                             \
-    "((NOT " PG_SIGNED_ONTIME ")::int | ((" PG_VALID " AND NOT " PG_SOLVED ")::int << 1)"     \
+    "((" PG_SIGN_DUE_BY("$4") " AND NOT " PG_SIGN_ONTIME_ALL ")::int"                          \
+    " | ((" PG_VALID " AND NOT " PG_SOLVED ")::int << 1)"                                      \
     " | ((" PG_VALID " AND NOT " PG_SATISFIED_OR_BASIC ")::int << 2)"                         \
-    " | ((" PG_REPLIED " AND NOT " PG_REPLIED_ONTIME ")::int << 3)"                           \
+    " | ((" PG_REPLY_DUE_BY("$4") " AND NOT " PG_REPLY_ONTIME_ALL ")::int << 3)"              \
     " | (" PG_REOPENED "::int << 5))"
 
 struct costs_args {
@@ -152,7 +158,7 @@ static int on_cost(pg_q *q, void *ud)
 }
 
 struct costs_query {
-    int64_t unit, from, to;
+    int64_t unit, from, to, now;
     struct costs_args walk;
 };
 
@@ -160,7 +166,7 @@ static int costs_fn(pg_conn *c, void *arg)
 {
     struct costs_query *q = arg;
     db_arg args[] = {{.type = 'i', .i = q->unit}, {.type = 'i', .i = q->from},
-                     {.type = 'i', .i = q->to}};
+                     {.type = 'i', .i = q->to}, {.type = 'i', .i = q->now}};
     /* $1 = 0: every unit; the CTE then starts from nothing and the unit test is skipped. The
      * return requests come second, each flagged 16 (1 << IND_RETURN) */
     int rc = pg_walk(c,
@@ -168,7 +174,7 @@ static int costs_fn(pg_conn *c, void *arg)
                      COST_FLAGS " FROM cases c WHERE ($1=0 OR c.unit_id IN (SELECT id FROM sub))"
                      " AND c.reg_day BETWEEN $2 AND $3 AND " PG_DISPATCHED " AND " COST_FLAGS
                      "<>0 ORDER BY c.unit_id, c.reg_day, c.id",
-                     args, 3, on_cost, &q->walk);
+                     args, 4, on_cost, &q->walk);
     if (!rc)
         rc = pg_walk(c,
                      PG_WALK_DECLARE SUBTREE_CTE "SELECT " PG_CASE_ROW_COLS ", r.unit_id, 16"
@@ -180,8 +186,8 @@ static int costs_fn(pg_conn *c, void *arg)
 }
 
 int postgres_appraisal_costs_each(store *s, int64_t unit_id, int64_t from_day, int64_t to_day,
-                                  store_cost_fn fn, void *ud)
+                                  int64_t now, store_cost_fn fn, void *ud)
 {
-    struct costs_query q = {unit_id, from_day, to_day, {fn, ud}};
+    struct costs_query q = {unit_id, from_day, to_day, now, {fn, ud}};
     return pg_store_read(s, costs_fn, &q);
 }

@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
+#include <string.h>
 
 static const char *nn(const char *s) { return s ? s : ""; }
 
@@ -48,6 +49,31 @@ struct register_args {
     const char *search; /* the tsvector text of title, text and address */
 };
 
+/* The request registered before under in's idempotency key: HL_ECONFLICT with its id and
+ * number; 0 when the key is new. Read after pg_lock_case_writes: no registration with the
+ * same key can commit between this read and the insert. */
+static int key_taken(pg_conn *c, const store_case *in, int64_t *id, char *number)
+{
+    pg_q q;
+    int rc = pg_open_q(c, &q,
+                       "SELECT k.case_id, c.number FROM case_idempotency k JOIN cases c"
+                       " ON c.id = k.case_id WHERE k.registrar_id=$1 AND k.key=$2",
+                       "it", in->created_by, in->idempotency_key);
+    if (rc) return rc;
+    if (pg_step(&q)) {
+        arena *a = arena_new();
+        const char *n = a ? pg_text(&q, a, 1) : NULL;
+        rc = !n ? HL_ENOMEM : strlen(n) < STORE_CASE_NUMBER_MAX ? HL_ECONFLICT : HL_EIO;
+        if (rc == HL_ECONFLICT) {
+            memcpy(number, n, strlen(n) + 1);
+            *id = pg_int(&q, 0);
+        }
+        arena_free(a);
+    }
+    pg_close_q(&q);
+    return rc;
+}
+
 static int register_fn(pg_conn *c, void *arg)
 {
     struct register_args *r = arg;
@@ -57,6 +83,7 @@ static int register_fn(pg_conn *c, void *arg)
     case_number_day_key(day, daykey);
     int64_t seq = 0;
     int rc = pg_lock_case_writes(c);
+    if (!rc && in->idempotency_key) rc = key_taken(c, in, r->id, r->number);
     if (!rc)
         rc = pg_int1(c, &seq,
                      "INSERT INTO case_numbers(day, last) VALUES($1, 1) ON CONFLICT(day)"
@@ -89,6 +116,9 @@ static int register_fn(pg_conn *c, void *arg)
     if (!rc) rc = pg_rollup_apply(c, id, &snap, &r->ev->ev);
     if (!rc) rc = pg_case_row_write(c, id, &snap, NULL);
     if (!rc && in->open311) rc = pg_open311_extra_write(c, id, in->open311);
+    if (!rc && in->idempotency_key)
+        rc = pg_exec(c, NULL, "INSERT INTO case_idempotency(registrar_id, key, case_id)"
+                              " VALUES($1,$2,$3)", "iti", in->created_by, in->idempotency_key, id);
     if (!rc) *r->id = id;
     return rc;
 }

@@ -103,9 +103,16 @@ int pg_connect(const char *url, int timeout_s, pg_conn **out)
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", timeout_s > 0 ? timeout_s : 10);
     /* later keywords override earlier ones, the URL's included: the URL comes after the
-     * default timeout and before the encoding */
-    const char *const keys[] = {"connect_timeout", "dbname", "client_encoding", NULL};
-    const char *const vals[] = {timeout, url, "UTF8", NULL};
+     * defaults and before the encoding. The TCP defaults find a server machine that vanished
+     * without closing its connections (power, network: no reset ever comes) in about half a
+     * minute instead of the kernel's two hours, so the request answers 503 and the next one
+     * connects to the new primary of a failover: keepalives on an idle or waiting connection
+     * (a COMMIT waiting for its synchronous standby is answered by the kernel and goes on),
+     * tcp_user_timeout on data sent and never acknowledged. Unix sockets ignore them. */
+    const char *const keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count", "tcp_user_timeout", "dbname",
+                                "client_encoding", NULL};
+    const char *const vals[] = {timeout, "10", "5", "3", "20000", url, "UTF8", NULL};
     c->pg = PQconnectdbParams(keys, vals, 1);
     if (!c->pg) {
         free(c);
@@ -696,3 +703,31 @@ int pg_copy_end(pg_conn *c, bool abort, int64_t *rows)
     }
     return got ? rc : copy_lost(c);
 }
+
+int pg_copy_out_begin(pg_conn *c, const char *sql)
+{
+    int rc = send_pending(c);
+    if (rc) return rc;
+    PGresult *r = PQexec(c->pg, sql);
+    rc = PQresultStatus(r) == PGRES_COPY_OUT ? 0 : result_err(c, r);
+    PQclear(r);
+    return rc;
+}
+
+int pg_copy_get(pg_conn *c, char **row, int *n)
+{
+    *row = NULL;
+    *n = PQgetCopyData(c->pg, row, 0); /* blocking: never 0 */
+    if (*n > 0) return 1;
+    if (*n == -2) return copy_lost(c);
+    int rc = 0; /* -1: the rows are over; then the COPY's own result */
+    bool got = false;
+    for (PGresult *r; (r = PQgetResult(c->pg)) != NULL; PQclear(r)) {
+        if (got) continue;
+        got = true;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) rc = result_err(c, r);
+    }
+    return got ? rc : copy_lost(c);
+}
+
+void pg_copy_free(char *row) { PQfreemem(row); }

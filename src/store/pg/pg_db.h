@@ -30,8 +30,14 @@ typedef struct {
     int nrows;
 } pg_q;
 
-/* Connects to url (a libpq URL, see pg_url.h), waiting at most timeout_s seconds (a
- * connect_timeout in the URL wins). Client encoding UTF8; server notices go to the debug log.
+/* Connects to url (a libpq URL or keyword/value string, see pg_url.h), waiting at most
+ * timeout_s seconds per host (a connect_timeout in the URL wins). With several hosts (and
+ * target_session_attrs=read-write) libpq tries them in order until one takes writes; a
+ * connection found lost is connected again the same way (pg_open_q, pg_begin), so after a
+ * failover it finds the new primary by itself. TCP keepalives (idle 10 s, then 3 probes 5 s
+ * apart) and tcp_user_timeout 20 s by default, each overridable in the URL: a vanished server
+ * machine is a lost connection within about half a minute. Client encoding UTF8; server
+ * notices go to the debug log.
  * HL_EUNAVAIL when the server cannot be reached or refuses (logged with libpq's reason). */
 int pg_connect(const char *url, int timeout_s, pg_conn **out);
 /* Closes the connection and its prepared statements (NULL: nothing). */
@@ -76,6 +82,14 @@ int pg_one(pg_conn *c, arena *a, pg_row_fn fn, void *item, const char *sql, cons
 int pg_copy_begin(pg_conn *c, const char *sql);
 int pg_copy_put(pg_conn *c, const char *data, size_t n);
 int pg_copy_end(pg_conn *c, bool abort, int64_t *rows);
+
+/* COPY ... TO STDOUT (bulk reads): pg_copy_out_begin runs the COPY statement sql, then
+ * pg_copy_get gives its rows one at a time in COPY's text format (the newline included): 1
+ * with *row (free it with pg_copy_free) and *n set, 0 when the rows are over and the COPY
+ * succeeded, or its error. Every row must be taken before the connection runs anything else. */
+int pg_copy_out_begin(pg_conn *c, const char *sql);
+int pg_copy_get(pg_conn *c, char **row, int *n);
+void pg_copy_free(char *row);
 
 /* BEGIN (READ COMMITTED). HL_EINVAL inside a transaction already. A connection that turns
  * out lost at BEGIN is connected again and BEGIN sent once more (nothing had run). */

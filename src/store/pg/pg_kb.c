@@ -86,9 +86,7 @@ static int count_term(void *ctx, const char *tok, size_t len, size_t start, size
     return 0;
 }
 
-/* The search column's text for an article (into the arena), and how many terms it holds:
- * FTS5's token count of the row, which bm25 normalises by. */
-static HL_MUST_CHECK int vector_of(arena *a, const char *title, const char *body,
+int pg_kb_vector(arena *a, const char *title, const char *body,
                                    const char **out, int64_t *terms)
 {
     const char *cols[] = {title, body};
@@ -121,7 +119,7 @@ static int create_fn(pg_conn *c, void *arg)
     const char *search = NULL;
     int64_t terms = 0;
     int rc = k->unit_id > 0 ? check_refs(c, k->category_id, k->unit_id) : HL_EREF;
-    if (!rc) rc = vector_of(a, k->title, k->body, &search, &terms);
+    if (!rc) rc = pg_kb_vector(a, k->title, k->body, &search, &terms);
     if (!rc)
         rc = pg_int1(c, w->out_id,
                      "INSERT INTO kb_articles(title, body, category_id, unit_id, valid_from,"
@@ -162,7 +160,7 @@ static int update_fn(pg_conn *c, void *arg)
         if (in->next_review) cur.next_review = in->next_review;
         rc = check_refs(c, cur.category_id, cur.unit_id);
     }
-    if (!rc) rc = vector_of(a, cur.title, cur.body, &search, &terms);
+    if (!rc) rc = pg_kb_vector(a, cur.title, cur.body, &search, &terms);
     if (!rc)
         rc = pg_exec(c, NULL,
                      "UPDATE kb_articles SET title=$1, body=$2, category_id=$3, unit_id=$4,"

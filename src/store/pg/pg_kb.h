@@ -21,4 +21,9 @@
 /* pg_row_fn reading PG_KB_COLS into a store_kb_article (score 0). */
 HL_MUST_CHECK int pg_kb_row(pg_q *q, arena *a, void *item);
 
+/* The search column's text for an article (into the arena), and how many terms it holds
+ * (search_terms): FTS5's token count of the row, which bm25 normalises by. */
+HL_MUST_CHECK int pg_kb_vector(arena *a, const char *title, const char *body, const char **out,
+                               int64_t *terms);
+
 #endif

@@ -42,9 +42,49 @@ int pg_store_read(store *s, pg_fn fn, void *arg)
     return rc;
 }
 
+void pg_store_count(struct pg_store *p, int writes, bool committed)
+{
+    pthread_mutex_lock(&p->mu);
+    if (committed) {
+        p->stats.commits++;
+        p->stats.writes += (uint64_t)writes;
+        int b = 0;
+        for (int n = writes; n > 1 && b < 7; n >>= 1) b++;
+        p->stats.batch_hist[b]++;
+    } else {
+        p->stats.failed_commits++;
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
 int pg_store_write(store *s, pg_fn fn, void *arg)
 {
     return pg_writer_run(PGS(s), fn, arg);
+}
+
+/* Beside the writer, on a pooled connection: these writes need no batch (one UPSERT each, in
+ * unlogged tables) and must not wait behind one. */
+int pg_store_write_committed(store *s, pg_fn fn, void *arg)
+{
+    struct pg_store *p = PGS(s);
+    int idx;
+    pg_conn *c = borrow(p, &idx);
+    int rc = HL_EBUSY;
+    bool reached_commit = false;
+    for (int attempt = 0; rc == HL_EBUSY && attempt < PG_WRITE_ATTEMPTS; attempt++) {
+        reached_commit = false;
+        rc = pg_begin_with(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
+        if (!rc) rc = fn(c, arg);
+        if (rc) {
+            pg_rollback(c);
+        } else {
+            reached_commit = true;
+            rc = pg_commit(c);
+        }
+    }
+    give_back(p, idx);
+    if (!rc || reached_commit) pg_store_count(p, 1, rc == 0);
+    return rc;
 }
 
 static void close_pool(struct pg_store *p)

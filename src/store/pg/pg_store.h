@@ -1,5 +1,5 @@
 /* pg_store.h — the PostgreSQL backend's store (internal to src/store/pg/): a pool of
- * connections, and the two ways every contract function runs its SQL on one of them.
+ * connections, and the ways every contract function runs its SQL on one of them.
  *
  *   pg_store_read   one consistent snapshot (REPEATABLE READ, READ ONLY) for the whole call;
  *   pg_store_write  queued to the writer (pg_writer.h), which runs it in a SERIALIZABLE
@@ -52,7 +52,16 @@ struct pg_store {
 
 typedef int (*pg_fn)(pg_conn *c, void *arg);
 
+#define PG_WRITE_ATTEMPTS 5 /* a serialization failure or deadlock is tried again this often */
+
 HL_MUST_CHECK int pg_store_read(store *s, pg_fn fn, void *arg);
 HL_MUST_CHECK int pg_store_write(store *s, pg_fn fn, void *arg);
+/* pg_store_write at READ COMMITTED, for fn whose every statement is whole on its own: a counter
+ * changed by one UPSERT (pg_limits.c). SERIALIZABLE would only turn every two concurrent
+ * changes of one row into a serialization failure and a retry; READ COMMITTED makes the second
+ * wait for the first and apply itself to the row the first committed. */
+HL_MUST_CHECK int pg_store_write_committed(store *s, pg_fn fn, void *arg);
+/* Counts a transaction in the store's statistics: committed with writes, or failed at COMMIT. */
+void pg_store_count(struct pg_store *p, int writes, bool committed);
 
 #endif

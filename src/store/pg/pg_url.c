@@ -8,9 +8,24 @@
 
 #define PG_URL_FORM "postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]"
 
+static bool url_form(const char *db)
+{
+    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+/* "keyword=value ...": libpq parses it only when every keyword is one of its own; a path
+ * has no '=' or a first word that is no keyword (PQconninfoParse refuses it) */
+static bool keyword_form(const char *db)
+{
+    if (!strchr(db, '=')) return false;
+    PQconninfoOption *opts = PQconninfoParse(db, NULL);
+    PQconninfoFree(opts);
+    return opts != NULL;
+}
+
 bool pg_url_is_pg(const char *db)
 {
-    return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
+    return db && (url_form(db) || keyword_form(db));
 }
 
 /* True when s is digits only, at most 9 of them, with a value within lo..hi. */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #define CONNECT_TIMEOUT_S 10
-#define WRITE_ATTEMPTS 5 /* a serialization failure or deadlock is tried again this often */
 
 struct pg_job {
     pg_fn fn;
@@ -22,30 +21,6 @@ struct slot {
     int rc;
     bool done;
 };
-
-static int hist_bucket(int n)
-{
-    int b = 0;
-    while (n > 1 && b < 7) {
-        n >>= 1;
-        b++;
-    }
-    return b;
-}
-
-/* The statistics of one transaction: committed with n writes, or failed at COMMIT. */
-static void count(struct pg_store *p, int n, bool committed)
-{
-    pthread_mutex_lock(&p->mu);
-    if (committed) {
-        p->stats.commits++;
-        p->stats.writes += (uint64_t)n;
-        p->stats.batch_hist[hist_bucket(n)]++;
-    } else {
-        p->stats.failed_commits++;
-    }
-    pthread_mutex_unlock(&p->mu);
-}
 
 /* One transaction over the jobs of batch[0..n): each fn in order, each after a savepoint (when
  * there are several), then one COMMIT. A job's refusal (its fn's error) is that job's answer:
@@ -78,7 +53,7 @@ static int one_transaction(struct pg_store *p, struct slot *batch, int n)
         return rc;
     }
     rc = pg_commit(c);
-    count(p, ran, rc == 0);
+    pg_store_count(p, ran, rc == 0);
     if (!rc)
         for (int i = 0; i < n; i++)
             if (!batch[i].done) {
@@ -92,7 +67,7 @@ static int one_transaction(struct pg_store *p, struct slot *batch, int n)
 static void run_batch(struct pg_store *p, struct slot *batch, int n)
 {
     int rc = HL_EBUSY;
-    for (int attempt = 0; rc == HL_EBUSY && attempt < WRITE_ATTEMPTS; attempt++)
+    for (int attempt = 0; rc == HL_EBUSY && attempt < PG_WRITE_ATTEMPTS; attempt++)
         rc = one_transaction(p, batch, n);
     if (rc && rc != HL_EUNAVAIL && n > 1) {
         /* refused at COMMIT (a deferred constraint), or out of tries: whose fault is not
