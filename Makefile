@@ -20,7 +20,7 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC)) build/gen/migrations.c build/gen/pg_
             build/gen/store_dispatch.c
 # the store contract's headers: the dispatch to each backend is generated from them
 STORE_HEADERS := $(addprefix src/store/,engine.h cases.h catalogue.h people.h analytics.h \
-                   knowledge.h calls.h import.h copy.h limits.h attachments.h)
+                   knowledge.h calls.h import.h copy.h limits.h attachments.h events.h)
 GEN      := build/gen/migrations.c build/gen/pg_migrations.c build/gen/store_backend.h
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 PG_MIGRATIONS := $(sort $(wildcard src/store/pg/migrations/*.sql))

@@ -25,6 +25,7 @@ typedef struct {
     api_limits *limits;      /* rate limits and login lockouts; NULL = none */
     const char *jurisdiction; /* Open311 jurisdiction_id: the city's web domain */
     multipart_limits upload;  /* files in one upload and bytes of each (api/attachments.h) */
+    struct store_watch *events_watch; /* other servers' events (api_events_start) */
 } api_app;
 
 /* Why a request was refused: the four things an error answer carries (docs/api.md "Errors"),
@@ -132,8 +133,10 @@ HL_MUST_CHECK int api_query_time(api_ctx *c, const char *name, int64_t *out);
 bool api_code_valid(const char *code);
 /* Refuses 422 invalid_field with the message for that field; HL_DONE. */
 int api_invalid(api_ctx *c, const char *field, const char *message);
-/* Publishes an event to the live hub (see http/hub.h); takes the reference to data.
- * Returns the event's sequence number or a negative HL_E* code. */
+/* Publishes an event: appends it to the store's log of live events (store/events.h), then
+ * brings the hub up to date with the log (api/events.h); takes the reference to data. Call it
+ * after the action's commit. Returns the event's number (database-wide) or a negative HL_E*
+ * code. */
 int64_t api_publish(api_ctx *c, const char *type, json_t *data);
 /* The same, addressed to one user (user_id > 0): only that user's event streams get it. */
 int64_t api_publish_to(api_ctx *c, const char *type, json_t *data, int64_t user_id);

@@ -1,10 +1,32 @@
-/* events.h — the live event stream's filter, exposed for its unit test: which events a caller
- * may receive on GET /api/events/stream. Every stream has one: events addressed to a user (the
- * `call` event, which carries a caller's number) go to that user's streams only, and a
- * unit-scoped caller (a unit handler) gets only its subtree's. */
+/* events.h — live events in the server: how the hub is fed from the store's log, and the
+ * stream's filter.
+ *
+ * Feeding: every event is appended to the store's log first (store/events.h), which numbers it
+ * for the whole database; the hub (http/hub.h) then holds the log's newest events under the
+ * same numbers. api_events_pump reads the log after the hub's newest number and puts what it
+ * finds; it runs after each local publish and, on a database several servers share, whenever
+ * the store's watch hears of another server's append (LISTEN/NOTIFY on PostgreSQL). Since ids
+ * grow in commit order, reading "after the newest I have" never skips an event, and two pumps
+ * at once only put the same events twice (the hub ignores the second). A client whose
+ * Last-Event-ID is older than the ring is served from the log (the hub's source), so it
+ * resumes on any server, after a restart or a failover.
+ *
+ * The filter, exposed for its unit test: which events a caller may receive on GET
+ * /api/events/stream. Every stream has one: events addressed to a user (the `call` event,
+ * which carries a caller's number) go to that user's streams only, and a unit-scoped caller
+ * (a unit handler) gets only its subtree's. */
 #ifndef HOTLINE_API_EVENTS_H
 #define HOTLINE_API_EVENTS_H
 #include "api/api.h"
+
+/* Starts the hub after the log's newest event, makes the log its source for older ones, and
+ * starts the store's watch of other servers' events. Before the server serves. */
+HL_MUST_CHECK int api_events_start(api_app *app);
+/* Stops the watch (accepts an app whose events never started). Before the hub is freed. */
+void api_events_stop(api_app *app);
+/* Puts the log's events after the hub's newest into the hub. 0, or the store's error (the
+ * events stay in the log for the next pump). */
+int api_events_pump(api_app *app);
 
 typedef struct api_event_scope api_event_scope;
 

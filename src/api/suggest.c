@@ -19,7 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#define POLL_SECONDS 10
+/* A few seconds: with several servers on one database, a model trained and reloaded through
+ * one of them reaches the others within this long; the check is one small query. */
+#define POLL_SECONDS 3
 #define TOP 3
 #define UNIT_CANDIDATES 8 /* units asked of the model, before inactive ones are dropped */
 

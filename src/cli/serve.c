@@ -4,6 +4,7 @@
 #include "store/engine.h"
 #include "api/api.h"
 #include "api/attachments.h"
+#include "api/events.h"
 #include "api/limits.h"
 #include "cli/cli.h"
 #include "core/civil.h"
@@ -179,8 +180,10 @@ int cli_serve(int argc, char **argv)
                              .login_lock_s = API_LIMITS_LOCK_S};
     rc = api_limits_new(&lim, &app.limits);
     if (!rc) rc = api_init(&app);
+    if (!rc) rc = api_events_start(&app);
     if (!rc) rc = http_server_start(&cfg, &srv);
     if (rc) {
+        api_events_stop(&app);
         api_limits_free(app.limits);
         api_shutdown();
         hub_free(events);
@@ -192,6 +195,7 @@ int cli_serve(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("serve: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv); /* waits for in-flight requests, whose writes are then committed */
+    api_events_stop(&app); /* the watch feeds the hub */
     hub_free(events);      /* after the server: its streams listen to the hub */
     api_shutdown();
     api_limits_free(app.limits);

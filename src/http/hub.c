@@ -1,6 +1,11 @@
 /* hub.c — the in-process event hub (see hub.h): a ring of the last HUB_RING events and a
  * bounded table of wake-up listeners.
  *
+ * The ring is kept in arrival order (numbers grow but may have gaps), so hub_next finds the
+ * first event after a number by binary search. `floor` is the number the ring starts after:
+ * every event numbered in (floor, last] is in the ring, so an `after` below floor is the
+ * source's to answer, and nothing else is ever mistaken for lost.
+ *
  * Two mutexes. `mu` guards the ring and is held only to copy bytes in or out. `lmu` guards the
  * listener table and is never held while a listener runs, so a listener may call hub_last,
  * hub_next, hub_publish or hub_listen without deadlocking.
@@ -44,8 +49,12 @@ typedef struct {
 
 struct hub {
     pthread_mutex_t mu; /* the ring */
-    int64_t last;
+    int64_t last;       /* the newest event's number */
+    int64_t floor;      /* the ring holds every event numbered in (floor, last] */
+    size_t head, count; /* the oldest slot, and how many are in use */
     slot ring[HUB_RING];
+    hub_source_fn source;
+    void *source_ctx;
 
     pthread_mutex_t lmu; /* the listener table */
     pthread_cond_t idle; /* a busy count reached 0 */
@@ -131,34 +140,92 @@ int64_t hub_publish(hub *h, const char *type, const char *data, size_t len)
     return hub_publish_to(h, type, data, len, 0);
 }
 
-int64_t hub_publish_to(hub *h, const char *type, const char *data, size_t len, int64_t to)
+/* Checks an event and copies its data; *copy is the caller's. */
+static int event_copy(const char *type, const char *data, size_t len, int64_t to, char **copy)
 {
-    if (!h || !type || (!data && len) || to < 0) return HL_EINVAL;
+    if (!type || (!data && len) || to < 0) return HL_EINVAL;
     if (len > HUB_MAX_EVENT) return HL_ERANGE;
     if (!type_ok(type)) return HL_EINVAL;
     /* an SSE "data:" line ends at a line break, and C strings at NUL */
     for (size_t i = 0; i < len; i++)
         if (data[i] == '\n' || data[i] == '\r' || data[i] == '\0') return HL_EINVAL;
-    char *copy = malloc(len + 1);
-    if (!copy) return HL_ENOMEM;
-    if (len) memcpy(copy, data, len);
-    copy[len] = 0;
+    *copy = malloc(len + 1);
+    if (!*copy) return HL_ENOMEM;
+    if (len) memcpy(*copy, data, len);
+    (*copy)[len] = 0;
+    return 0;
+}
 
-    pthread_mutex_lock(&h->mu);
-    int64_t seq = ++h->last;
-    slot *s = &h->ring[seq % HUB_RING];
-    char *old = s->data;
+/* Appends to the ring (under mu), pushing the oldest event out when it is full; returns the
+ * data it pushed out, for the caller to free outside the lock. */
+static char *append_locked(hub *h, int64_t seq, const char *type, char *copy, size_t len,
+                           int64_t to)
+{
+    char *old = NULL;
+    if (h->count == HUB_RING) {
+        slot *o = &h->ring[h->head];
+        h->floor = o->seq;
+        old = o->data;
+        o->data = NULL;
+        h->head = (h->head + 1) % HUB_RING;
+        h->count--;
+    }
+    slot *s = &h->ring[(h->head + h->count) % HUB_RING];
+    h->count++;
     s->seq = seq;
-    size_t tn = strlen(type);
-    memcpy(s->type, type, tn + 1);
+    memcpy(s->type, type, strlen(type) + 1);
     s->data = copy;
     s->len = len;
     s->to = to;
+    h->last = seq;
+    return old;
+}
+
+int64_t hub_publish_to(hub *h, const char *type, const char *data, size_t len, int64_t to)
+{
+    if (!h) return HL_EINVAL;
+    char *copy = NULL;
+    int rc = event_copy(type, data, len, to, &copy);
+    if (rc) return rc;
+    pthread_mutex_lock(&h->mu);
+    int64_t seq = h->last + 1;
+    char *old = append_locked(h, seq, type, copy, len, to);
     pthread_mutex_unlock(&h->mu);
     free(old);
-
     call_listeners(h);
     return seq;
+}
+
+int hub_put(hub *h, int64_t seq, const char *type, const char *data, size_t len, int64_t to)
+{
+    if (!h || seq <= 0) return HL_EINVAL;
+    char *copy = NULL;
+    int rc = event_copy(type, data, len, to, &copy);
+    if (rc) return rc;
+    pthread_mutex_lock(&h->mu);
+    char *old = copy; /* freed when the hub has it already */
+    bool added = seq > h->last;
+    if (added) old = append_locked(h, seq, type, copy, len, to);
+    pthread_mutex_unlock(&h->mu);
+    free(old);
+    if (added) call_listeners(h);
+    return added ? 1 : 0;
+}
+
+int hub_start_at(hub *h, int64_t seq)
+{
+    if (!h || seq < 0) return HL_EINVAL;
+    pthread_mutex_lock(&h->mu);
+    bool empty = h->count == 0 && h->last == 0;
+    if (empty) h->last = h->floor = seq;
+    pthread_mutex_unlock(&h->mu);
+    return empty ? 0 : HL_EINVAL;
+}
+
+void hub_set_source(hub *h, hub_source_fn fn, void *ctx)
+{
+    h->source = fn;
+    h->source_ctx = ctx;
 }
 
 int64_t hub_last(hub *h)
@@ -177,14 +244,27 @@ int hub_next(hub *h, int64_t after, int64_t *seq, char *type, size_t typecap, ch
     if (after < 0) return HL_EINVAL;
     int rc = 1;
     pthread_mutex_lock(&h->mu);
-    int64_t oldest = h->last > HUB_RING ? h->last - HUB_RING + 1 : 1;
     if (after >= h->last) {
         rc = 0;
-    } else if (after + 1 < oldest) {
-        *seq = oldest - 1;
-        rc = HL_ERANGE;
+    } else if (after < h->floor) {
+        int64_t floor = h->floor;
+        pthread_mutex_unlock(&h->mu);
+        if (h->source) {
+            rc = h->source(h->source_ctx, after, seq, type, typecap, data, datacap, to);
+            if (rc == 1 || rc == HL_ERANGE) return rc;
+        }
+        *seq = floor; /* the source knows nothing older, or failed: go on from the ring */
+        return HL_ERANGE;
     } else {
-        const slot *s = &h->ring[(after + 1) % HUB_RING];
+        size_t lo = 0, hi = h->count; /* the first slot numbered above `after` */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (h->ring[(h->head + mid) % HUB_RING].seq <= after)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        const slot *s = &h->ring[(h->head + lo) % HUB_RING];
         *seq = s->seq;
         size_t tn = strlen(s->type);
         if (tn >= typecap || s->len >= datacap) {

@@ -60,9 +60,10 @@ extern const store_copy_table store_copy_tables[];
 extern const int store_copy_ntables;
 /* Tables of either schema that are deliberately not in the stream (NULL-terminated): what
  * belongs to the servers of the old store (sessions), to each store itself
- * (schema_migrations), or is short-lived: the abuse limits' counters, and the idempotency
+ * (schema_migrations), or is short-lived: the abuse limits' counters, the idempotency
  * keys of registrations (a client's retry comes within minutes, never across a copy made
- * with the servers stopped). The derived full-text tables are each backend's own business. */
+ * with the servers stopped), and the live events' log (store/events.h: a dashboard that
+ * resumes with an id of the old store is told to resynchronise). The derived full-text tables are each backend's own business. */
 extern const char *const store_copy_skipped[];
 
 typedef struct {

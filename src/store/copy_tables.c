@@ -136,4 +136,5 @@ const store_copy_table store_copy_tables[] = {
 const int store_copy_ntables = (int)(sizeof store_copy_tables / sizeof store_copy_tables[0]);
 
 const char *const store_copy_skipped[] = {"sessions", "schema_migrations", "limit_buckets",
-                                          "login_failures", "case_idempotency", NULL};
+                                          "login_failures", "case_idempotency", "live_events",
+                                          NULL};

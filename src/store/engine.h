@@ -1,7 +1,7 @@
 /* engine.h — the store itself: opening and closing it, its statistics, and its administration
  * interface (backup, restore, check). The domains' operations are declared in cases.h,
- * catalogue.h, people.h, analytics.h, knowledge.h, calls.h, import.h and limits.h; every backend
- * implements all of them, each administration operation in its own way.
+ * catalogue.h, people.h, analytics.h, knowledge.h, calls.h, import.h, limits.h and events.h;
+ * every backend implements all of them, each administration operation in its own way.
  *
  * Writes: every function that changes the store returns only after the write has committed
  * durably, so a request is answered only after its commit. Each write call is atomic and

@@ -160,7 +160,7 @@ def test_reload_without_restart(trained):
     assert r.status == 200, r
     assert r.body["model"]["version"] == 2
     assert suggest(c, "路灯不亮").body["model"]["version"] == 2
-    # without being told: the server looks for a newer version every 10 s (of its clock)
+    # without being told: the server looks for a newer version every 3 s (of its clock)
     p = run("train", "--db", str(trained["db"]))
     assert "stored as version 3" in p.stdout, p.stdout
     trained["clock"].advance(10)

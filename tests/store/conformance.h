@@ -25,6 +25,7 @@
 #include "store/catalogue.h"
 #include "store/copy.h"
 #include "store/engine.h"
+#include "store/events.h"
 #include "store/import.h"
 #include "store/knowledge.h"
 #include "store/limits.h"

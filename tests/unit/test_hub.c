@@ -1,5 +1,6 @@
-/* test_hub.c — unit tests for http/hub: sequence numbers, the ring and its overwrite, SSE
- * framing checks, listeners (called outside the lock, unlisten waits for a running call, the
+/* test_hub.c — unit tests for http/hub: sequence numbers, numbers given by the log (hub_put:
+ * gaps, repeats, a start after the log's newest, a source for what the ring no longer holds),
+ * the ring and its overwrite, SSE framing checks, listeners (called outside the lock, unlisten waits for a running call, the
  * bound), and 4 publisher threads against a reader that must see no gap it is not told of. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -402,10 +403,99 @@ static void test_concurrent_publishers(void **state)
     hub_free(h);
 }
 
+/* The server's way: numbers from the store's log, with gaps, put by several readers. */
+static void test_put_numbers_from_the_log(void **state)
+{
+    (void)state;
+    hub *h = hub_new();
+    char type[64], data[HUB_MAX_EVENT + 1];
+    int64_t seq = 0;
+    assert_int_equal(hub_start_at(h, 100), 0);
+    assert_int_equal(hub_last(h), 100);
+    assert_int_equal(next(h, 100, &seq, type, data), 0);
+    assert_int_equal(hub_put(h, 101, "case", "{\"a\":1}", 7, 0), 1);
+    assert_int_equal(hub_put(h, 105, "case", "{\"a\":5}", 7, 0), 1); /* a gap */
+    assert_int_equal(hub_put(h, 105, "case", "{\"a\":5}", 7, 0), 0); /* already there */
+    assert_int_equal(hub_put(h, 103, "case", "{}", 2, 0), 0);          /* older: ignored */
+    assert_int_equal(hub_put(h, 0, "case", "{}", 2, 0), HL_EINVAL);
+    assert_int_equal(hub_put(h, 106, "case", "{\n}", 3, 0), HL_EINVAL);
+    assert_int_equal(hub_last(h), 105);
+    assert_int_equal(hub_start_at(h, 200), HL_EINVAL); /* it holds events now */
+    assert_int_equal(next(h, 100, &seq, type, data), 1);
+    assert_int_equal(seq, 101);
+    assert_int_equal(next(h, 101, &seq, type, data), 1); /* across the gap */
+    assert_int_equal(seq, 105);
+    assert_string_equal(data, "{\"a\":5}");
+    assert_int_equal(next(h, 103, &seq, type, data), 1); /* from inside the gap */
+    assert_int_equal(seq, 105);
+    /* before the start, with no source: lost, go on from the start */
+    assert_int_equal(next(h, 50, &seq, type, data), HL_ERANGE);
+    assert_int_equal(seq, 100);
+    hub_free(h);
+}
+
+typedef struct {
+    int asked;
+    int64_t last_after;
+    int answer; /* 1: the event after `after` (numbered after + 1), or this code */
+} log_source;
+
+static int source(void *ctx, int64_t after, int64_t *seq, char *type, size_t typecap, char *data,
+                  size_t datacap, int64_t *to)
+{
+    log_source *ls = ctx;
+    ls->asked++;
+    ls->last_after = after;
+    if (ls->answer != 1) {
+        if (ls->answer == HL_ERANGE) *seq = 40;
+        return ls->answer;
+    }
+    assert_true(typecap > 4 && datacap > 8);
+    *seq = after + 1;
+    strcpy(type, "old");
+    snprintf(data, datacap, "{\"n\":%lld}", (long long)(after + 1));
+    if (to) *to = 0;
+    return 1;
+}
+
+static void test_source_behind_the_ring(void **state)
+{
+    (void)state;
+    hub *h = hub_new();
+    log_source ls = {.answer = 1};
+    hub_set_source(h, source, &ls);
+    char type[64], data[HUB_MAX_EVENT + 1];
+    int64_t seq = 0;
+    assert_int_equal(hub_start_at(h, 50), 0);
+    for (int64_t i = 51; i <= 50 + HUB_RING + 10; i++)
+        assert_int_equal(hub_put(h, i, "case", "{}", 2, 0), 1);
+    /* the ring now starts after 60: 55 is the source's, 60 and later the ring's */
+    assert_int_equal(next(h, 55, &seq, type, data), 1);
+    assert_int_equal(seq, 56);
+    assert_string_equal(type, "old");
+    assert_int_equal(ls.asked, 1);
+    assert_int_equal(ls.last_after, 55);
+    assert_int_equal(next(h, 60, &seq, type, data), 1);
+    assert_int_equal(seq, 61);
+    assert_string_equal(type, "case");
+    assert_int_equal(ls.asked, 1); /* the ring's: not asked */
+    /* the source has lost it too: its answer stands */
+    ls.answer = HL_ERANGE;
+    assert_int_equal(next(h, 10, &seq, type, data), HL_ERANGE);
+    assert_int_equal(seq, 40);
+    /* the source fails: resynchronise from the ring */
+    ls.answer = HL_EUNAVAIL;
+    assert_int_equal(next(h, 10, &seq, type, data), HL_ERANGE);
+    assert_int_equal(seq, 60);
+    hub_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_next_sequence),
+        cmocka_unit_test(test_put_numbers_from_the_log),
+        cmocka_unit_test(test_source_behind_the_ring),
         cmocka_unit_test(test_addressed),
         cmocka_unit_test(test_ring_overwrite_and_erange),
         cmocka_unit_test(test_refusals),

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 
 #define PG_STORE_CONNS 8 /* connections in the pool: as many as threads that query at once */
+/* the NOTIFY channel of live event appends (pg_live_events.c), LISTENed to by pg_listen.c */
+#define PG_LIVE_EVENTS_CHANNEL "hotline_events"
 
 struct pg_job; /* a queued write (pg_writer.c) */
 
