@@ -452,7 +452,7 @@ static int source(void *ctx, int64_t after, int64_t *seq, char *type, size_t typ
     }
     assert_true(typecap > 4 && datacap > 8);
     *seq = after + 1;
-    strcpy(type, "old");
+    snprintf(type, typecap, "old");
     snprintf(data, datacap, "{\"n\":%lld}", (long long)(after + 1));
     if (to) *to = 0;
     return 1;
