@@ -73,11 +73,12 @@ export default () => run('lifecycle', async ({ note }) => {
     assert(k1.state === 'dispatched' && k1.unit_id === 2, `dispatched to 东湖区 (${k1.state}, ${k1.unit_id})`);
     noErrors(dp, 'dispatcher');
 
-    // ---- another district's handler may not open it ----------------------------------------
+    // ---- another district's handler may not open it: told there is no such request, as for
+    // a missing one, so nobody learns which numbers exist elsewhere ---------------------------
     const xs = await newPage(browser);
     await login(xs, srv.url, 'handler-xishan', `/case.html?id=${k1.id}`);
-    await xs.waitForSelector('.state.forbidden');
-    assert((await xs.textContent('.state.forbidden')).includes('不属于本单位'), 'the other unit sees "not your unit"');
+    await xs.waitForSelector('.state.empty');
+    assert((await xs.textContent('.state.empty')).includes('没有这个工单'), 'the other unit sees "no such request"');
     await shot(xs, 'case-forbidden');
 
     // ---- handler: sign, then reply on the request's page ------------------------------------
