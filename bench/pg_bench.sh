@@ -112,7 +112,7 @@ print(next(u["id"] for u in json.load(sys.stdin)["units"] if u["code"] == "d-don
   both() { # label connections lua
     local label=$1 conns=$2 lua=$3 i w=()
     for i in 0 1; do
-      BENCH_PORT=${ports[$i]} BENCH_THREADS=1 BENCH_CONNECTIONS=$conns \
+      BENCH_PORT=${ports[$i]} BENCH_PID=${pids[$i]} BENCH_THREADS=1 BENCH_CONNECTIONS=$conns \
         bench_wrk "$label (server $((i + 1)))" /api/cases -s "$here/lua/$lua" >"$BENCH_TMP/both$i.txt" &
       w+=($!)
     done
