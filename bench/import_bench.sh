@@ -30,11 +30,7 @@ run_n=0
 fresh_store() {
   run_n=$((run_n + 1))
   if [ -n "$IMPORT_PG" ]; then
-    local name="hotline_import_bench_$run_n"
-    psql -q "$IMPORT_PG" -c "CREATE DATABASE $name" >/dev/null
-    db=$(printf '%s' "$IMPORT_PG" | sed "s#^\(postgres[a-z]*://[^/]*\)/[^?]*#\1/$name#")
-    "$HOTLINE_BIN" init --demo --db "$db" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1 ||
-      { cat "$BENCH_TMP/init.log" >&2; bench_die "hotline init on PostgreSQL failed"; }
+    db=$(bench_pg_demo_db "$IMPORT_PG" "hotline_import_bench_$run_n")
   else
     db="$BENCH_TMP/run-$run_n.db"
     cp "$BENCH_TMP/demo.db" "$db"

@@ -46,15 +46,6 @@ echo 0 >"$PEAK_FILE"
 SAMPLER=$!
 trap 'kill $SAMPLER 2>/dev/null; stop_cluster; bench_cleanup' EXIT
 
-# A new database on the cluster, made a demo city; prints its URL.
-demo_db() {
-  psql -q "$URL" -c "CREATE DATABASE $1" >/dev/null
-  local u
-  u=$(printf '%s' "$URL" | sed "s#^\\(postgres[a-z]*://[^/]*\\)/[^?]*#\\1/$1#")
-  "$HOTLINE_BIN" init --demo --db "$u" --data "$BENCH_ROOT/data" >/dev/null 2>&1
-  printf '%s' "$u"
-}
-
 section() { printf '\n== %s\n' "$*"; }
 
 if [ "${SKIP#* import }" = "$SKIP" ]; then
@@ -78,12 +69,12 @@ if [ "${SKIP#* cases }" = "$SKIP" ]; then
   section "registration and reads: SQLite"
   "$here/cases_bench.sh" | grep -v '^machine:'
   section "registration and reads: PostgreSQL, one server"
-  BENCH_DB=$(demo_db hotline_cases_one) "$here/cases_bench.sh" | grep -v '^machine:'
+  BENCH_DB=$(bench_pg_demo_db "$URL" hotline_cases_one) "$here/cases_bench.sh" | grep -v '^machine:'
 fi
 
 if [ "${SKIP#* two }" = "$SKIP" ]; then
   section "registration and reads: PostgreSQL, two servers on one database"
-  db=$(demo_db hotline_cases_two)
+  db=$(bench_pg_demo_db "$URL" hotline_cases_two)
   ports=() pids=()
   for i in 1 2; do
     port=$(bench_free_port)

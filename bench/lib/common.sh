@@ -60,6 +60,18 @@ bench_start_server() {
   bench_die "server did not answer /healthz within 10 s"
 }
 
+# A new database NAME on the PostgreSQL cluster whose URL is CLUSTER_URL (as
+# scripts/pg-test-cluster.sh prints it), made a demo city with hotline init --demo; prints its
+# URL. Usage: bench_pg_demo_db CLUSTER_URL NAME.
+bench_pg_demo_db() {
+  local url
+  psql -q "$1" -c "CREATE DATABASE $2" >/dev/null || bench_die "cannot create the database $2"
+  url=$(printf '%s' "$1" | sed "s#^\(postgres[a-z]*://[^/]*\)/[^?]*#\1/$2#")
+  "$HOTLINE_BIN" init --demo --db "$url" --data "$BENCH_ROOT/data" >"$BENCH_TMP/init.log" 2>&1 ||
+    { cat "$BENCH_TMP/init.log" >&2; bench_die "hotline init on PostgreSQL failed"; }
+  printf '%s' "$url"
+}
+
 bench_url() { echo "http://127.0.0.1:$BENCH_PORT$1"; }
 
 # Logs in through the API and prints the value of the hotline_session cookie.
